@@ -1,0 +1,280 @@
+package dev.brigade.worker;
+
+import dev.brigade.worker.internal.Loop;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * A worker thread: Node's {@code new Worker(...)} for the JVM.
+ *
+ * <pre>{@code
+ * Worker w = Worker.start(Hasher.class, WorkerOptions.builder().workerData(salt).build());
+ * w.onMessage(digest -> System.out.println(digest));
+ * w.postMessage("hash me");
+ * w.terminate().join();
+ * }</pre>
+ *
+ * <p><b>Events</b> ({@code online}, {@code message}, {@code messageerror}, {@code error},
+ * {@code exit}) run on the event loop of the thread that started the worker: the parent worker's
+ * own thread for a nested worker, the process's main loop otherwise. Messages posted by the
+ * worker before it exits are delivered before {@code exit}. {@code online} and {@code exit} are
+ * sticky: a listener added after they happened is still called, and {@link #online()} /
+ * {@link #exited()} are futures. An {@code error} with no listener is logged, never lost.
+ *
+ * <p><b>Stopping a thread.</b> {@link #terminate()} asks: it stops the worker's event loop and
+ * interrupts its thread, which ends any blocking call (receive, Atomics.wait, sleep, I/O on
+ * interruptible channels). Code that never blocks and never checks
+ * {@code Thread.interrupted()} cannot be stopped by the JVM: after
+ * {@link WorkerOptions#terminateGrace()} the future fails with {@link ErrorCode#ERR_WORKER_STUCK},
+ * naming where the thread is. Run such code in a worker process (the cluster), which can be killed.
+ */
+public final class Worker {
+    private final String name;
+    private final WorkerOptions options;
+    private final MessagePort port;           // the parent's end
+    private final Loop parentLoop;
+    private final Thread thread;
+    private final WorkerRun run;
+    private final CompletableFuture<Void> online = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final List<Runnable> onlineListeners = new CopyOnWriteArrayList<>();
+    private final List<IntConsumer> exitListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<MessageError>> messageErrorListeners = new CopyOnWriteArrayList<>();
+    private volatile CompletableFuture<Integer> termination;
+    private volatile boolean refed = true;
+
+    private Worker(Object entry, WorkerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.name = options.name();
+        MessagePort[] pair = MessagePort.entangled();
+        this.port = pair[0];
+        this.parentLoop = Loop.currentOrMain();
+        this.run = new WorkerRun(this, entry, options, pair[1]);
+        this.thread = new Thread(null, run, name, options.stackSize());
+        thread.setDaemon(options.daemon());
+        parentLoop.ref();
+    }
+
+    /** Starts a worker running {@code entry} (a lambda or an instance) with default options. */
+    public static Worker start(WorkerEntry entry) {
+        return start(entry, WorkerOptions.defaults());
+    }
+
+    /** Starts a worker running {@code entry} (a lambda or an instance). */
+    public static Worker start(WorkerEntry entry, WorkerOptions options) {
+        return launch(Objects.requireNonNull(entry, "entry"), options);
+    }
+
+    /** Starts a worker that instantiates {@code entryClass} (public, public no-arg constructor) on its thread. */
+    public static Worker start(Class<? extends WorkerEntry> entryClass, WorkerOptions options) {
+        return launch(Objects.requireNonNull(entryClass, "entryClass"), options);
+    }
+
+    /**
+     * Starts a worker from an entry class name, loaded on the worker's thread with the context
+     * class loader. A class that cannot be loaded gives an {@code error} event
+     * ({@link ErrorCode#ERR_WORKER_ENTRY}) and {@code exit(1)}.
+     */
+    public static Worker start(String entryClassName, WorkerOptions options) {
+        return launch(Objects.requireNonNull(entryClassName, "entryClassName"), options);
+    }
+
+    private static Worker launch(Object entry, WorkerOptions options) {
+        Worker w = new Worker(entry, options);
+        w.thread.start();
+        return w;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The worker thread's id, as its {@link WorkerContext#threadId()} reports it. */
+    public long threadId() {
+        return thread.threadId();
+    }
+
+    public WorkerOptions options() {
+        return options;
+    }
+
+    /** Posts a value to the worker's {@code parentPort}. See {@link MessagePort#postMessage(Object)}. */
+    public void postMessage(Object value) {
+        postMessage(value, List.of());
+    }
+
+    /** Posts a value, moving what {@code transferList} holds. See {@link MessagePort#postMessage(Object, List)}. */
+    public void postMessage(Object value, List<?> transferList) {
+        if (exit.isDone()) {
+            throw new WorkerException(ErrorCode.ERR_PORT_CLOSED, "worker '" + name + "' has exited (code "
+                    + exit.getNow(null) + "): the message was not sent");
+        }
+        port.postMessage(value, transferList);
+    }
+
+    /** Messages the worker posts on its {@code parentPort}, on the parent's event loop. */
+    public Worker onMessage(Consumer<Object> listener) {
+        port.onMessage(listener, parentLoop); // events run on the loop that started the worker
+        return this;
+    }
+
+    /** Takes the next message from the worker, waiting up to {@code timeout} (see {@link MessagePort#receive}). */
+    public Optional<Received> receive(Duration timeout) throws InterruptedException {
+        return port.receive(timeout);
+    }
+
+    /** Called once the worker's thread starts running its entry (immediately if it already has). */
+    public Worker onOnline(Runnable listener) {
+        onlineListeners.add(Objects.requireNonNull(listener, "listener"));
+        if (online.isDone()) {
+            parentLoop.execute(() -> { if (onlineListeners.remove(listener)) listener.run(); });
+        }
+        return this;
+    }
+
+    /** Uncaught exceptions of the worker (the entry's, or a handler's). */
+    public Worker onError(Consumer<Throwable> listener) {
+        errorListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Messages the worker accepted but never read (see {@link MessageError}). */
+    public Worker onMessageError(Consumer<MessageError> listener) {
+        messageErrorListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Called with the exit code once the worker's thread has ended (immediately if it has). */
+    public Worker onExit(IntConsumer listener) {
+        exitListeners.add(Objects.requireNonNull(listener, "listener"));
+        if (exit.isDone()) {
+            parentLoop.execute(() -> { if (exitListeners.remove(listener)) listener.accept(exit.join()); });
+        }
+        return this;
+    }
+
+    /** Completes when the worker is online. */
+    public CompletableFuture<Void> online() {
+        return online.copy();
+    }
+
+    /** Completes with the exit code when the worker's thread has ended. */
+    public CompletableFuture<Integer> exited() {
+        return exit.copy();
+    }
+
+    /** Lets the parent's event loop end while this worker runs (Node's {@code worker.unref()}). */
+    public synchronized Worker unref() {
+        if (refed && !exit.isDone()) {
+            refed = false;
+            parentLoop.unref();
+        }
+        return this;
+    }
+
+    /**
+     * Stops the worker: its loop stops after the handler in progress and its thread is
+     * interrupted. Completes with the exit code (1), or fails with {@link ErrorCode#ERR_WORKER_STUCK}
+     * if the thread has not ended after {@link WorkerOptions#terminateGrace()}. Idempotent.
+     */
+    public synchronized CompletableFuture<Integer> terminate() {
+        if (termination != null) {
+            return termination;
+        }
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        termination = result;
+        exit.thenAccept(result::complete);
+        if (!exit.isDone()) {
+            run.terminate(thread);
+            long grace = options.terminateGrace().toMillis();
+            CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS).execute(() -> {
+                if (!exit.isDone()) {
+                    WorkerException stuck = new WorkerException(ErrorCode.ERR_WORKER_STUCK, "worker '" + name
+                            + "' did not stop within " + grace + " ms of terminate(): a thread can only be asked to stop,"
+                            + " and code that never blocks or checks Thread.interrupted() keeps running. It is at: "
+                            + where());
+                    result.completeExceptionally(stuck);
+                    fireError(stuck);
+                }
+            });
+        }
+        return result;
+    }
+
+    private String where() {
+        return Arrays.stream(thread.getStackTrace()).limit(5).map(String::valueOf).collect(Collectors.joining(" <- "));
+    }
+
+    // ---- called from the worker's thread (WorkerRun) ----
+
+    void fireOnline() {
+        parentLoop.execute(() -> {
+            online.complete(null);
+            for (Runnable l : onlineListeners) {
+                if (onlineListeners.remove(l)) {
+                    l.run();
+                }
+            }
+        });
+    }
+
+    void fireError(Throwable t) {
+        parentLoop.execute(() -> {
+            if (errorListeners.isEmpty()) {
+                System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
+                        "worker '" + name + "' failed and nobody listens for its errors", t);
+            }
+            for (Consumer<Throwable> l : errorListeners) {
+                l.accept(t);
+            }
+        });
+    }
+
+    void fireMessageError(MessageError e) {
+        parentLoop.execute(() -> {
+            if (messageErrorListeners.isEmpty()) {
+                System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
+                        "worker '" + name + "': " + e.reason() + ": " + e.message());
+            }
+            for (Consumer<MessageError> l : messageErrorListeners) {
+                l.accept(e);
+            }
+        });
+    }
+
+    void deliverOutput(Consumer<String> sink, String line) {
+        parentLoop.execute(() -> sink.accept(line));
+    }
+
+    void fireExit(int code) {
+        parentLoop.execute(() -> {
+            exit.complete(code);
+            for (IntConsumer l : exitListeners) {
+                if (exitListeners.remove(l)) {
+                    l.accept(code);
+                }
+            }
+            synchronized (this) {
+                if (refed) {
+                    refed = false;
+                    parentLoop.unref();
+                }
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "Worker[" + name + ", threadId=" + threadId() + (exit.isDone() ? ", exited " + exit.join() : "") + "]";
+    }
+}

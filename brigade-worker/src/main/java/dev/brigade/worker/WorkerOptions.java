@@ -1,0 +1,101 @@
+package dev.brigade.worker;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Options for starting a {@link Worker}, validated when built: each error names the option, the
+ * value given and the valid range.
+ *
+ * <pre>{@code
+ * WorkerOptions o = WorkerOptions.builder().name("hasher").workerData(config)
+ *         .stdout(line -> log.info(line)).terminateGrace(Duration.ofSeconds(2)).build();
+ * }</pre>
+ *
+ * @param name           thread and log name; default {@code "worker"}
+ * @param workerData     any value handed to the worker as {@link WorkerContext#workerData()} (by reference)
+ * @param stdout         receives each line the worker prints on {@link WorkerContext#stdout()},
+ *                       on the parent's event loop; null passes the lines to {@code System.out}
+ * @param stderr         the same for {@link WorkerContext#stderr()}; null means {@code System.err}
+ * @param uncaught       what a handler's uncaught exception does; default {@link UncaughtPolicy#EXIT}
+ * @param terminateGrace how long {@code terminate()} waits for the thread to stop before reporting
+ *                       it stuck; default 1 s
+ * @param daemon         whether the worker thread lets the JVM exit while it runs; default false
+ * @param stackSize      thread stack size in bytes; 0 (default) lets the JVM choose
+ */
+public record WorkerOptions(String name, Object workerData, Consumer<String> stdout, Consumer<String> stderr,
+                            UncaughtPolicy uncaught, Duration terminateGrace, boolean daemon, long stackSize) {
+    private static final Duration MAX_GRACE = Duration.ofHours(1);
+    private static final WorkerOptions DEFAULTS = builder().build();
+
+    public WorkerOptions {
+        if (name == null || name.isBlank()) {
+            throw invalid("name", name == null ? "null" : '"' + name + '"', "a non-blank string");
+        }
+        if (uncaught == null) {
+            throw invalid("uncaught", "null", "EXIT or REPORT");
+        }
+        if (terminateGrace == null || terminateGrace.toMillis() < 1 || terminateGrace.compareTo(MAX_GRACE) > 0) {
+            throw invalid("terminateGrace", String.valueOf(terminateGrace), "between 1 ms and 1 h");
+        }
+        if (stackSize != 0 && (stackSize < 64 * 1024 || stackSize > 1L << 30)) {
+            throw invalid("stackSize", String.valueOf(stackSize), "0 (JVM default) or between 65536 and 1073741824 bytes");
+        }
+    }
+
+    /** The defaults: see each component. */
+    public static WorkerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.workerData = workerData;
+        b.stdout = stdout;
+        b.stderr = stderr;
+        b.uncaught = uncaught;
+        b.terminateGrace = terminateGrace;
+        b.daemon = daemon;
+        b.stackSize = stackSize;
+        return b;
+    }
+
+    static WorkerException invalid(String option, String value, String valid) {
+        return new WorkerException(ErrorCode.ERR_INVALID_OPTION,
+                "options." + option + " must be " + valid + ", got " + value);
+    }
+
+    /** Builds {@link WorkerOptions}; {@link #build()} validates. */
+    public static final class Builder {
+        private String name = "worker";
+        private Object workerData;
+        private Consumer<String> stdout;
+        private Consumer<String> stderr;
+        private UncaughtPolicy uncaught = UncaughtPolicy.EXIT;
+        private Duration terminateGrace = Duration.ofSeconds(1);
+        private boolean daemon;
+        private long stackSize;
+
+        private Builder() {
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder workerData(Object v) { workerData = v; return this; }
+        public Builder stdout(Consumer<String> v) { stdout = v; return this; }
+        public Builder stderr(Consumer<String> v) { stderr = v; return this; }
+        public Builder uncaught(UncaughtPolicy v) { uncaught = v; return this; }
+        public Builder terminateGrace(Duration v) { terminateGrace = v; return this; }
+        public Builder daemon(boolean v) { daemon = v; return this; }
+        public Builder stackSize(long v) { stackSize = v; return this; }
+
+        public WorkerOptions build() {
+            return new WorkerOptions(name, workerData, stdout, stderr, uncaught, terminateGrace, daemon, stackSize);
+        }
+    }
+}

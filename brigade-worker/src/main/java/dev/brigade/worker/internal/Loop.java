@@ -1,0 +1,161 @@
+package dev.brigade.worker.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+/**
+ * An event loop: one thread runs, in order, the tasks any thread posts to it.
+ *
+ * <p>Every worker thread runs one after its entry returns; message deliveries, port close events
+ * and the worker's own callbacks are tasks on it, so a worker's handlers never run concurrently
+ * with each other. Threads that are not workers get their events on the process's main loop
+ * ({@link #main()}), the counterpart of Node's main thread.
+ *
+ * <p>A loop that runs "until idle" ends when its queue is empty and nothing holds a reference on
+ * it ({@link #ref()}: a port with a listener, for instance) — Node's rule for when a worker's
+ * event loop has nothing left to do. Idle waiting spins briefly ({@link Spin}) then parks.
+ *
+ * <p>Wake-up protocol: a poster offers its task, then reads {@code parked}; the loop writes
+ * {@code parked}, then re-reads the queue before parking. Both sides use volatile accesses, so at
+ * least one of them sees the other (no lost wake-up).
+ */
+public final class Loop implements Executor {
+    private static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
+
+    private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(32);
+    private final AtomicInteger refs = new AtomicInteger();
+    private final Consumer<Throwable> uncaught;
+    private volatile Thread thread;
+    private volatile boolean parked;
+    private volatile boolean stopping;
+
+    /** @param uncaught receives what a task throws; it may call {@link #stop()} */
+    public Loop(Consumer<Throwable> uncaught) {
+        this.uncaught = uncaught;
+    }
+
+    /** The loop the current thread runs, or null if it runs none. */
+    public static Loop current() {
+        return CURRENT.get();
+    }
+
+    /** The loop of the current thread if it runs one, otherwise the main loop. */
+    public static Loop currentOrMain() {
+        Loop l = CURRENT.get();
+        return l != null ? l : main();
+    }
+
+    /** The process's main loop: a daemon thread started on first use, for non-worker threads. */
+    public static Loop main() {
+        return MainLoop.INSTANCE;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.offer(task);
+        wake();
+    }
+
+    /** Keeps an until-idle loop alive (a listening port, a pending callback). */
+    public void ref() {
+        refs.incrementAndGet();
+    }
+
+    /** Releases a {@link #ref()}; the loop may now end if it has nothing else to do. */
+    public void unref() {
+        if (refs.decrementAndGet() <= 0) {
+            wake();
+        }
+    }
+
+    /** Asks the loop to return from {@link #run} after the task in progress. */
+    public void stop() {
+        stopping = true;
+        wake();
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /** True if the calling thread is this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Binds this loop to the calling thread; done by the thread before its entry code runs. */
+    public void enter() {
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+    }
+
+    /**
+     * Runs tasks on the calling thread (which must have {@link #enter() entered}) until
+     * {@link #stop()} or, when {@code untilIdle}, until the queue is empty and no refs remain.
+     */
+    public void run(boolean untilIdle) {
+        while (!stopping) {
+            Runnable task = tasks.poll();
+            if (task != null) {
+                runTask(task);
+                continue;
+            }
+            if (untilIdle && refs.get() <= 0) {
+                return;
+            }
+            idle(untilIdle);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            uncaught.accept(t);
+        }
+    }
+
+    private void idle(boolean untilIdle) {
+        if (Spin.spinUntil(() -> !tasks.isEmpty() || stopping || (untilIdle && refs.get() <= 0))) {
+            return;
+        }
+        parked = true;
+        try {
+            if (tasks.isEmpty() && !stopping && !(untilIdle && refs.get() <= 0)) {
+                LockSupport.park(this);
+            }
+        } finally {
+            parked = false;
+        }
+        if (!stopping) {
+            Thread.interrupted(); // a stray interrupt must not turn park() into a busy loop
+        }
+    }
+
+    /** Holder idiom: the main loop starts on first use only. */
+    private static final class MainLoop {
+        static final Loop INSTANCE = start();
+
+        private static Loop start() {
+            Loop loop = new Loop(t -> System.getLogger("dev.brigade.worker")
+                    .log(System.Logger.Level.ERROR, "an event handler on the main loop threw", t));
+            Thread t = new Thread(() -> {
+                loop.enter();
+                loop.run(false);
+            }, "brigade-main");
+            t.setDaemon(true);
+            loop.thread = t;
+            t.start();
+            return loop;
+        }
+    }
+}
