@@ -8,6 +8,9 @@
  */
 module dev.brigade.worker {
     requires org.jctools.core;
+    requires HdrHistogram; // no Automatic-Module-Name in its manifest: named after the jar
+    requires static micrometer.core;
 
     exports dev.brigade.worker;
+    exports dev.brigade.worker.pool;
 }
