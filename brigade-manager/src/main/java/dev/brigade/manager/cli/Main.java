@@ -1,0 +1,79 @@
+package dev.brigade.manager.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code brigade} command. Started by the {@code ./brigade} launcher at the repository
+ * root, which puts every jar of {@code brigade-dist/target/lib} on the class path.
+ *
+ * <p>Exit codes are a protocol (scripts and CI rely on them): {@link #OK}, {@link #FAILED},
+ * {@link #USAGE}.
+ */
+@Command(
+        name = "brigade",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Node's worker_threads and cluster model, and the PM2 experience, for the JVM.",
+        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        synopsisSubcommandLabel = "COMMAND",
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  ok",
+            "  1  a check failed (a demo or bench step did not pass, or the command failed)",
+            "  2  usage error (unknown command, option or suite)",
+            "",
+            "Run 'brigade help COMMAND' for a command's options."})
+public final class Main implements Callable<Integer> {
+    /** The command did what was asked. */
+    public static final int OK = 0;
+    /** A check failed: a demo or bench step did not pass, or the command failed. */
+    public static final int FAILED = 1;
+    /** Usage error: unknown command, option or suite. */
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where subcommands write; {@link #run} sets them so tests can capture the output. */
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting the JVM. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.out = out;
+        main.err = err;
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // An unexpected failure: one line naming it; the stack trace only when asked for.
+            commandLine.getErr().println("brigade: " + commandLine.getCommandName() + " failed: " + ex);
+            if (System.getenv("BRIGADE_DEBUG") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("brigade: set BRIGADE_DEBUG=1 for the stack trace");
+            }
+            return FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    /** {@code brigade} with no command: the usage, on stderr, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+}

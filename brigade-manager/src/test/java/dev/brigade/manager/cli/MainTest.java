@@ -1,0 +1,102 @@
+package dev.brigade.manager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    /** What one run of the command printed, and its exit code. */
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome brigade(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void version_printsTheProjectVersion_andExitsZero() {
+        Outcome o = brigade("--version");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).startsWith("brigade 0.").doesNotContain("${").doesNotContain("unknown");
+        assertThat(o.out()).contains("JVM: " + Runtime.version());
+        assertThat(o.err()).isEmpty();
+    }
+
+    @Test
+    void help_listsTheCommands_andTheExitCodes() {
+        Outcome o = brigade("--help");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("Usage: brigade", "demo", "bench", "Exit codes:",
+                "0  ok", "1  a check failed", "2  usage error");
+    }
+
+    @Test
+    void noCommand_printsUsageOnStderr_asAUsageError() {
+        Outcome o = brigade();
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("Usage: brigade");
+        assertThat(o.out()).isEmpty();
+    }
+
+    @Test
+    void unknownOption_isNamed_withoutAStackTrace() {
+        Outcome o = brigade("--frobnicate");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("Unknown option: '--frobnicate'").contains("Usage: brigade")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownCommand_isAUsageError() {
+        Outcome o = brigade("frobnicate");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("frobnicate");
+    }
+
+    @Test
+    void bench_unknownSuite_namesTheValidSuites() {
+        Outcome o = brigade("bench", "nosuch");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("unknown suite 'nosuch'")
+                .contains("workers, pool, cluster, ports, manager, store, all")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void bench_withoutASuite_isAUsageError() {
+        Outcome o = brigade("bench");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("Missing required parameter: '<suite>'");
+    }
+
+    @Test
+    void bench_unknownOption_isNamed() {
+        Outcome o = brigade("bench", "workers", "--fast");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("Unknown option: '--fast'");
+    }
+
+    @Test
+    void bench_withoutTheBenchJar_saysHowToGetIt() {
+        // brigade-manager's own class path has no brigade-bench: the distribution adds it.
+        Outcome o = brigade("bench", "workers", "--quick");
+        assertThat(o.code()).isEqualTo(Main.FAILED);
+        assertThat(o.err()).contains("the bench is not on the class path").contains("brigade-dist");
+        assertThat(o.out()).isEmpty();
+    }
+
+    @Test
+    void benchHelp_listsTheSuites() {
+        Outcome o = brigade("help", "bench");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("--json", "--quick", "workers, pool, cluster");
+    }
+}
