@@ -12,5 +12,4 @@ module dev.brigade.worker {
     requires static micrometer.core;
 
     exports dev.brigade.worker;
-    exports dev.brigade.worker.pool;
 }
