@@ -68,7 +68,9 @@ public final class BroadcastChannel implements AutoCloseable {
     public BroadcastChannel onMessage(Consumer<Object> listener) {
         Objects.requireNonNull(listener, "listener");
         if (!closed) {
-            mailbox.attach(Loop.currentOrMain(), listener);
+            Loop loop = Loop.currentOrMain();
+            mailbox.attach(loop, listener);
+            loop.own(this);
         }
         return this;
     }
@@ -90,6 +92,10 @@ public final class BroadcastChannel implements AutoCloseable {
             set.remove(this);
             return set.isEmpty() ? null : set;
         });
+        Loop owner = mailbox.owner();
+        if (owner != null) {
+            owner.disown(this);
+        }
         mailbox.detach();
     }
 

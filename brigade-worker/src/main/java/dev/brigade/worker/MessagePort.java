@@ -80,7 +80,12 @@ public final class MessagePort implements AutoCloseable {
 
     MessagePort onMessage(Consumer<Object> listener, Loop loop) {
         Objects.requireNonNull(listener, "listener");
+        Loop previous = mailbox.owner();
+        if (previous != null && previous != loop) {
+            previous.disown(this);
+        }
         mailbox.attach(loop, listener);
+        loop.own(this);
         if (closed.get()) {
             loop.execute(() -> finishClose(loop));
         }
@@ -168,6 +173,7 @@ public final class MessagePort implements AutoCloseable {
             mailbox.drainAll();
             mailbox.detach();
         }
+        loop.disown(this);
         for (Runnable h : closeHandlers) {
             closeHandlers.remove(h);
             h.run();
@@ -176,6 +182,10 @@ public final class MessagePort implements AutoCloseable {
 
     /** Called when this port is listed in a transfer: it loses its listener, keeps its queue. */
     void releaseForTransfer() {
+        Loop owner = mailbox.owner();
+        if (owner != null) {
+            owner.disown(this);
+        }
         mailbox.detach();
         closeHandlers.clear();
         closeLoop = null;

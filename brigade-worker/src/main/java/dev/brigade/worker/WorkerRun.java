@@ -73,6 +73,7 @@ final class WorkerRun implements Runnable {
                     + ") before reading it"));
         }
         port.close();
+        loop.closeOwned();
         worker.fireExit(code);
     }
 

@@ -27,10 +27,12 @@ public final class Loop implements Executor {
 
     private final MpscUnboundedAtomicArrayQueue<Runnable> tasks = new MpscUnboundedAtomicArrayQueue<>(32);
     private final AtomicInteger refs = new AtomicInteger();
+    private final java.util.Set<AutoCloseable> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Consumer<Throwable> uncaught;
     private volatile Thread thread;
     private volatile boolean parked;
     private volatile boolean stopping;
+    private boolean isMain;
 
     /** @param uncaught receives what a task throws; it may call {@link #stop()} */
     public Loop(Consumer<Throwable> uncaught) {
@@ -68,6 +70,30 @@ public final class Loop implements Executor {
     public void unref() {
         if (refs.decrementAndGet() <= 0) {
             wake();
+        }
+    }
+
+    /** Remembers a port or channel whose listener runs here, to close it when the loop's worker ends. */
+    public void own(AutoCloseable resource) {
+        if (!isMain) { // the main loop never ends, so it closes nothing: do not pin what it serves
+            owned.add(resource);
+        }
+    }
+
+    /** Forgets a resource that moved elsewhere (a transferred port) or closed. */
+    public void disown(AutoCloseable resource) {
+        owned.remove(resource);
+    }
+
+    /** Closes every resource still owned: Node closes a worker's ports when it exits. */
+    public void closeOwned() {
+        for (AutoCloseable r : owned) {
+            owned.remove(r);
+            try {
+                r.close();
+            } catch (Exception e) {
+                uncaught.accept(e);
+            }
         }
     }
 
@@ -154,6 +180,7 @@ public final class Loop implements Executor {
             }, "brigade-main");
             t.setDaemon(true);
             loop.thread = t;
+            loop.isMain = true;
             t.start();
             return loop;
         }
