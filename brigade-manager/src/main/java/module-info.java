@@ -5,6 +5,9 @@
 module dev.brigade.manager {
     requires dev.brigade.worker;
     requires info.picocli;
+    requires jdk.httpserver;
+    requires java.net.http;
+    requires HdrHistogram;
 
     // picocli fills the command objects by reflection
     opens dev.brigade.manager.cli to info.picocli;
