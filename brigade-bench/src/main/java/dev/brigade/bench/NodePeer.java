@@ -121,7 +121,8 @@ public final class NodePeer {
 
     /**
      * Makes sure the npm packages (e.g. {@code "piscina@5"}) are installed in {@link #cacheDir()},
-     * running {@code npm install} at most once per JVM and only when they are not there yet.
+     * running {@code npm install} at most once per JVM and only when they are not there yet
+     * (saved in the cache directory's package.json, so a later install does not prune them).
      * On failure (no npm, no network, timeout) prints one line to stderr and returns false:
      * the caller leaves that peer out.
      */
@@ -152,7 +153,7 @@ public final class NodePeer {
                 if (!missing.isEmpty()) {
                     System.err.println("bench: installing " + String.join(" ", missing) + " for the Node peers (npm, once, into " + dir + ")");
                     List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", dir.toString(),
-                            "--no-audit", "--no-fund", "--no-save", "--loglevel=error"));
+                            "--no-audit", "--no-fund", "--loglevel=error"));
                     cmd.addAll(missing);
                     Path log = Files.createTempFile("brigade-npm-", ".log");
                     try {
