@@ -96,19 +96,31 @@ public final class BenchMain {
         Machine machine = Machine.current();
         List<Figure> figures = new ArrayList<>();
         int code = OK;
-        for (String name : toRun) {
-            err.println("bench: running " + name + (quick ? " (quick)" : "") + "...");
-            long start = System.nanoTime();
-            try {
-                List<Figure> fs = built.get(name).run(options);
-                figures.addAll(fs);
-                err.printf("bench: %s done in %.1f s, %d figures%n", name, (System.nanoTime() - start) / 1e9, fs.size());
-            } catch (Exception | LinkageError e) {
-                err.println("bench: suite '" + name + "' failed: " + e);
-                if (System.getenv("BRIGADE_DEBUG") != null) {
-                    e.printStackTrace(err);
+        // In --json mode stdout carries the JSON object only: whatever a suite or a library it
+        // drives (JMH...) prints to System.out meanwhile is sent to stderr instead.
+        PrintStream systemOut = System.out;
+        if (json) {
+            System.setOut(err);
+        }
+        try {
+            for (String name : toRun) {
+                err.println("bench: running " + name + (quick ? " (quick)" : "") + "...");
+                long start = System.nanoTime();
+                try {
+                    List<Figure> fs = built.get(name).run(options);
+                    figures.addAll(fs);
+                    err.printf("bench: %s done in %.1f s, %d figures%n", name, (System.nanoTime() - start) / 1e9, fs.size());
+                } catch (Exception | LinkageError e) {
+                    err.println("bench: suite '" + name + "' failed: " + e);
+                    if (System.getenv("BRIGADE_DEBUG") != null) {
+                        e.printStackTrace(err);
+                    }
+                    code = FAILED;
                 }
-                code = FAILED;
+            }
+        } finally {
+            if (json) {
+                System.setOut(systemOut);
             }
         }
         if (code != OK && figures.isEmpty()) {

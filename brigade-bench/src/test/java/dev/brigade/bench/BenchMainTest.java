@@ -16,7 +16,7 @@ class BenchMainTest {
     record Outcome(int code, String out, String err) {
     }
 
-    /** A suite that returns fixed figures and says so on stdout, which --json must not allow. */
+    /** A suite that returns fixed figures. */
     record FakeSuite(String name, List<Figure> figures) implements Suite {
         @Override
         public List<Figure> run(BenchOptions options) {
@@ -31,8 +31,10 @@ class BenchMainTest {
         }
     }
 
-    static final Suite WORKERS = new FakeSuite("workers",
-            List.of(Figure.lower("worker.rtt_p50_us", 1.5, "us", Map.of("node", 18.0), "median of 3")));
+    static final List<Figure> WORKERS_FIGURES =
+            List.of(Figure.lower("worker.rtt_p50_us", 1.5, "us", Map.of("node", 18.0), "median of 3"));
+
+    static final Suite WORKERS = new FakeSuite("workers", WORKERS_FIGURES);
 
     static Outcome bench(Map<String, Suite> built, String... args) {
         var out = new ByteArrayOutputStream();
@@ -78,6 +80,28 @@ class BenchMainTest {
         assertThat(values.get(0).get("suite").asText()).isEqualTo("workers");
         assertThat(values.get(0).get("figures").get(0).get("id").asText()).isEqualTo("worker.rtt_p50_us");
         assertThat(o.err()).contains("bench: running workers (quick)");
+    }
+
+    @Test
+    void json_sendsWhatASuitePrintsToStdout_toStderr() throws Exception {
+        Suite chatty = new Suite() {
+            @Override
+            public String name() {
+                return "workers";
+            }
+
+            @Override
+            public List<Figure> run(BenchOptions options) {
+                System.out.println("# JMH-style progress line");
+                return WORKERS_FIGURES;
+            }
+        };
+        PrintStream before = System.out;
+        Outcome o = bench(Map.of("workers", chatty), "workers", "--json");
+        assertThat(System.out).isSameAs(before);
+        assertThat(ReportTest.jsonValues(o.out())).hasSize(1);
+        assertThat(o.out()).doesNotContain("JMH-style");
+        assertThat(o.err()).contains("# JMH-style progress line");
     }
 
     @Test
