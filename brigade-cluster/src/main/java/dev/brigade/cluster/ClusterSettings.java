@@ -1,0 +1,160 @@
+package dev.brigade.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Everything a primary needs to start and supervise its workers. Immutable; made with
+ * {@link #builder()}, which validates every option when {@link Builder#build()} is called and
+ * names the option, the value and what is valid when one is wrong.
+ */
+public record ClusterSettings(
+        WorkerEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
+        boolean exitOnOutOfMemory, int instances, Map<String, String> env, RestartPolicy restart,
+        Duration heartbeatInterval, Duration heartbeatTimeout, long memoryLimitBytes, Duration memoryCheckInterval,
+        Duration killTimeout, Duration onlineTimeout, MessageCodec codec, int maxFrameBytes,
+        boolean classDataArchive, Path archiveDir, Path java, Consumer<OutputLine> output, int outputBufferLines,
+        boolean shutdownHook) {
+
+    /** Settings with every default: the same program, one worker per core. */
+    public static ClusterSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder pre-filled with these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.entry = entry; b.args = new ArrayList<>(args); b.jvmOptions = new ArrayList<>(jvmOptions); b.profile = profile;
+        b.exitOnOutOfMemory = exitOnOutOfMemory; b.instances = instances; b.env = new LinkedHashMap<>(env);
+        b.restart = restart; b.heartbeatInterval = heartbeatInterval; b.heartbeatTimeout = heartbeatTimeout;
+        b.memoryLimitBytes = memoryLimitBytes; b.memoryCheckInterval = memoryCheckInterval; b.killTimeout = killTimeout;
+        b.onlineTimeout = onlineTimeout; b.codec = codec; b.maxFrameBytes = maxFrameBytes;
+        b.classDataArchive = classDataArchive; b.archiveDir = archiveDir; b.java = java; b.output = output;
+        b.outputBufferLines = outputBufferLines; b.shutdownHook = shutdownHook;
+        return b;
+    }
+
+    /** Builder of {@link ClusterSettings}; every setter documents its default. */
+    public static final class Builder {
+        private WorkerEntry entry = WorkerEntry.sameProgram();
+        private List<String> args = new ArrayList<>();
+        private List<String> jvmOptions = new ArrayList<>();
+        private StartupProfile profile = StartupProfile.SMALL;
+        private boolean exitOnOutOfMemory = true;
+        private int instances = Runtime.getRuntime().availableProcessors();
+        private Map<String, String> env = new LinkedHashMap<>();
+        private RestartPolicy restart = RestartPolicy.defaults();
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+        private Duration heartbeatTimeout = Duration.ofSeconds(5);
+        private long memoryLimitBytes;
+        private Duration memoryCheckInterval = Duration.ofMillis(500);
+        private Duration killTimeout = Duration.ofSeconds(5);
+        private Duration onlineTimeout = Duration.ofSeconds(30);
+        private MessageCodec codec = MessageCodec.json();
+        private int maxFrameBytes = 4 * 1024 * 1024;
+        private boolean classDataArchive = true;
+        private Path archiveDir = Path.of(System.getProperty("user.home"), ".cache", "brigade", "archives");
+        private Path java = ProcessHandle.current().info().command().map(Path::of)
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
+        private Consumer<OutputLine> output = line -> (line.stderr() ? System.err : System.out).println(line);
+        private int outputBufferLines = 10_000;
+        private boolean shutdownHook = true;
+
+        private Builder() {
+        }
+
+        /** What workers run; default {@link WorkerEntry#sameProgram()}. */
+        public Builder entry(WorkerEntry entry) { this.entry = Objects.requireNonNull(entry, "entry"); return this; }
+        /** Program arguments for workers; default none (same program: the primary's own arguments). */
+        public Builder args(String... args) { this.args = new ArrayList<>(List.of(args)); return this; }
+        /** Extra JVM flags, placed after the profile's so they win; default none. */
+        public Builder jvmOptions(String... options) { this.jvmOptions = new ArrayList<>(List.of(options)); return this; }
+        /** JVM flag profile; default {@link StartupProfile#SMALL}. */
+        public Builder profile(StartupProfile p) { this.profile = Objects.requireNonNull(p, "profile"); return this; }
+        /** Add {@code -XX:+ExitOnOutOfMemoryError} (exit code 3, then restart); default true. */
+        public Builder exitOnOutOfMemory(boolean on) { this.exitOnOutOfMemory = on; return this; }
+        /** Workers started by {@link Cluster#fork()} with no count; default one per core. */
+        public Builder instances(int n) { this.instances = n; return this; }
+        /** An extra environment variable for workers (they inherit the primary's environment). */
+        public Builder env(String name, String value) { this.env.put(name, value); return this; }
+        /** Restart policy; default {@link RestartPolicy#defaults()}. */
+        public Builder restart(RestartPolicy p) { this.restart = Objects.requireNonNull(p, "restart"); return this; }
+        /** How often workers send a heartbeat, and after how long without one a worker is hung; default 1 s and 5 s. */
+        public Builder heartbeat(Duration interval, Duration timeout) { this.heartbeatInterval = interval; this.heartbeatTimeout = timeout; return this; }
+        /** Resident memory above which a worker is replaced gracefully; 0 (default) for none. */
+        public Builder memoryLimitBytes(long bytes) { this.memoryLimitBytes = bytes; return this; }
+        /** How often worker memory is checked, at most 1 s; default 500 ms. */
+        public Builder memoryCheckInterval(Duration d) { this.memoryCheckInterval = d; return this; }
+        /** How long a disconnecting worker may take before SIGKILL; default 5 s. */
+        public Builder killTimeout(Duration d) { this.killTimeout = d; return this; }
+        /** How long a new worker may take to come online before it is a boot failure; default 30 s. */
+        public Builder onlineTimeout(Duration d) { this.onlineTimeout = d; return this; }
+        /** Codec for user messages; default {@link MessageCodec#json()}. */
+        public Builder codec(MessageCodec c) { this.codec = Objects.requireNonNull(c, "codec"); return this; }
+        /** Largest IPC frame, either way; default 4 MiB. A worker exceeding it is disconnected. */
+        public Builder maxFrameBytes(int bytes) { this.maxFrameBytes = bytes; return this; }
+        /** Build a class-data archive (AppCDS, or the AOT cache on JDK 25+) on first start and reuse it; default true. */
+        public Builder classDataArchive(boolean on) { this.classDataArchive = on; return this; }
+        /** Where archives are kept; default {@code ~/.cache/brigade/archives}. */
+        public Builder archiveDir(Path dir) { this.archiveDir = Objects.requireNonNull(dir, "archiveDir"); return this; }
+        /** The {@code java} executable for workers; default the primary's own. */
+        public Builder java(Path java) { this.java = Objects.requireNonNull(java, "java"); return this; }
+        /** Receives every line workers print, on one thread; default: printed with a {@code [worker N]} prefix. */
+        public Builder output(Consumer<OutputLine> sink) { this.output = Objects.requireNonNull(sink, "output"); return this; }
+        /** Lines buffered for a slow output sink before lines are dropped (and counted); default 10000. */
+        public Builder outputBufferLines(int n) { this.outputBufferLines = n; return this; }
+        /** Drain workers when the primary gets SIGTERM/SIGINT; default true. */
+        public Builder shutdownHook(boolean on) { this.shutdownHook = on; return this; }
+
+        /** Validates and builds; {@link IllegalArgumentException} names the first wrong option. */
+        public ClusterSettings build() {
+            if (instances < 0 || instances > 1024) {
+                throw new IllegalArgumentException("instances must be in 0..1024, got " + instances);
+            }
+            RestartPolicy.positive("heartbeat.interval", heartbeatInterval);
+            RestartPolicy.positive("heartbeat.timeout", heartbeatTimeout);
+            if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("heartbeat.timeout (" + heartbeatTimeout.toMillis()
+                        + " ms) must be at least twice heartbeat.interval (" + heartbeatInterval.toMillis() + " ms)");
+            }
+            if (memoryLimitBytes < 0) {
+                throw new IllegalArgumentException("memoryLimitBytes must be >= 0 (0 = no limit), got " + memoryLimitBytes);
+            }
+            RestartPolicy.positive("memoryCheckInterval", memoryCheckInterval);
+            if (memoryCheckInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("memoryCheckInterval must be at most 1 s, got " + memoryCheckInterval.toMillis() + " ms");
+            }
+            RestartPolicy.positive("killTimeout", killTimeout);
+            RestartPolicy.positive("onlineTimeout", onlineTimeout);
+            if (maxFrameBytes < 1024 || maxFrameBytes > 256 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxFrameBytes must be in 1024..268435456, got " + maxFrameBytes);
+            }
+            if (!Files.isExecutable(java)) {
+                throw new IllegalArgumentException("java: " + java + " is not an executable file (valid: a JDK's bin/java)");
+            }
+            if (outputBufferLines < 1) {
+                throw new IllegalArgumentException("outputBufferLines must be >= 1, got " + outputBufferLines);
+            }
+            for (String name : env.keySet()) {
+                if (name.isEmpty() || name.contains("=") || name.contains("\0")) {
+                    throw new IllegalArgumentException("env: \"" + name + "\" is not a valid variable name");
+                }
+            }
+            return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), profile, exitOnOutOfMemory,
+                    instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
+                    memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,
+                    java, output, outputBufferLines, shutdownHook);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.brigade.cluster;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The running worker's side of the cluster (Node's {@code process.send} / {@code process.on('message')}
+ * and {@code cluster.worker} inside a worker). Obtained with {@link Cluster#self()} in a worker.
+ *
+ * <p>Handlers run on the IPC reader thread, in arrival order: they must not block. Return a
+ * {@link CompletableFuture} from a request handler to answer later.
+ */
+public interface WorkerProcess {
+    /** This worker's id (also {@code BRIGADE_WORKER_ID}). */
+    int id();
+
+    /** This worker's slot index (also {@code BRIGADE_INSTANCE}). */
+    int instance();
+
+    /** Sends a message to the primary ({@link ClusterEvent.Message}). */
+    void send(Object message);
+
+    /** Sends a request the primary answers with {@link Cluster#onRequest}. */
+    CompletableFuture<Object> request(Object message, Duration timeout);
+
+    /** Handles messages from the primary ({@link ClusterWorker#send}, {@link Cluster#broadcast}). */
+    void onMessage(Consumer<Object> handler);
+
+    /**
+     * Answers requests from the primary. The function returns the reply, or a {@link CompletableFuture} of it;
+     * an exception becomes a failed request on the primary's side.
+     */
+    void onRequest(Function<Object, Object> handler);
+
+    /**
+     * Runs when the primary asks this worker to stop ({@link ClusterWorker#disconnect()}): stop accepting work,
+     * finish in-flight work, then return; the worker then exits with code 0 (shutdown hooks run). Without any
+     * handler the worker exits at once through {@link System#exit}, so the app's shutdown hooks do the draining.
+     */
+    void onDisconnect(Runnable handler);
+
+    /** Tells the primary this worker accepts connections on {@code address} ({@link ClusterEvent.Listening}). */
+    void listening(InetSocketAddress address);
+}

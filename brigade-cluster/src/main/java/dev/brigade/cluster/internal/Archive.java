@@ -1,0 +1,153 @@
+package dev.brigade.cluster.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The per-app class-data archive that makes worker JVMs start faster and smaller: the AOT cache
+ * on JDK 25+ ({@code -XX:AOTCacheOutput} to train, {@code -XX:AOTCache} to use), AppCDS on
+ * older JDKs ({@code -XX:ArchiveClassesAtExit} / {@code -XX:SharedArchiveFile}).
+ *
+ * <p>The first worker started without an archive trains it: it writes to a temporary file when
+ * it exits, which is then renamed into place, so concurrent workers never read a half-written
+ * archive. The file name holds a hash of the JDK, the flags and every jar's path, size and
+ * modification time: a changed jar means a new archive, and the stale ones of the same app are
+ * deleted. Archives need jars: a class path with directories gets none.
+ */
+final class Archive {
+    private final boolean enabled;
+    private final String why;
+    private final boolean aot;
+    private final Path file;
+    private final Path temp;
+    private final Path dir;
+    private final String appPrefix;
+    private boolean training; // guarded by this
+
+    Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
+        this.dir = dir;
+        int feature = javaFeature(java);
+        this.aot = feature >= 25;
+        List<String> jars = new ArrayList<>(parts.classPath());
+        int jarFlag = parts.launch().indexOf("-jar");
+        if (jarFlag >= 0) {
+            jars.add(parts.launch().get(jarFlag + 1));
+        }
+        String reason = null;
+        if (!wanted) {
+            reason = "off (classDataArchive=false)";
+        } else if (feature < 21) {
+            reason = "off (worker JDK " + feature + " is older than 21)";
+        } else if (jars.isEmpty() || parts.launch().contains("-m")) {
+            reason = "off (needs a class path of jars)";
+        } else {
+            for (String j : jars) {
+                if (!j.endsWith(".jar") || !Files.isRegularFile(Path.of(j))) {
+                    reason = "off (class path entry " + j + " is not a jar; archives need jars)";
+                    break;
+                }
+            }
+        }
+        this.enabled = reason == null;
+        this.appPrefix = hash(java + "|" + String.join("|", jars) + "|" + parts.launch()).substring(0, 12);
+        StringBuilder content = new StringBuilder(java + "|" + feature + "|" + parts.jvmFlags());
+        for (String j : jars) {
+            try {
+                Path p = Path.of(j);
+                content.append('|').append(j).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis());
+            } catch (IOException | RuntimeException e) {
+                content.append('|').append(j);
+            }
+        }
+        String name = appPrefix + "-" + hash(content.toString()).substring(0, 16) + (aot ? ".aot" : ".jsa");
+        this.file = dir.resolve(name);
+        this.temp = dir.resolve(name + ".tmp" + ProcessHandle.current().pid());
+        this.why = enabled ? (aot ? "AOT cache " : "AppCDS archive ") + file : reason;
+    }
+
+    /** Flags for the next worker: use the archive, train it, or nothing while another worker trains. */
+    synchronized List<String> nextFlags() {
+        if (!enabled) {
+            return List.of();
+        }
+        if (Files.isRegularFile(file)) {
+            return List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file, "-Xlog:cds=off", "-Xlog:aot=off");
+        }
+        if (training) {
+            return List.of();
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return List.of();
+        }
+        training = true;
+        return List.of(aot ? "-XX:AOTCacheOutput=" + temp : "-XX:ArchiveClassesAtExit=" + temp, "-Xlog:cds=off", "-Xlog:aot=off");
+    }
+
+    /** True if these flags make a training run. */
+    boolean isTraining(List<String> flags) {
+        return flags.stream().anyMatch(f -> f.startsWith("-XX:AOTCacheOutput") || f.startsWith("-XX:ArchiveClassesAtExit"));
+    }
+
+    /** Called when the training worker exited: publish its archive, if it wrote one, and drop stale ones. */
+    synchronized void trainerExited() {
+        training = false;
+        try {
+            if (Files.isRegularFile(temp) && Files.size(temp) > 0) {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try (var others = Files.list(dir)) {
+                    for (Path p : others.toList()) {
+                        String n = p.getFileName().toString();
+                        if (n.startsWith(appPrefix + "-") && !p.equals(file) && !n.contains(".tmp")) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(Path.of(temp + ".config"));
+        } catch (IOException e) {
+            System.getLogger("dev.brigade.cluster").log(System.Logger.Level.WARNING, "cannot publish class-data archive " + file, e);
+        }
+    }
+
+    boolean ready() {
+        return enabled && Files.isRegularFile(file);
+    }
+
+    String describe() {
+        return why;
+    }
+
+    static int javaFeature(Path java) {
+        Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(13).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: assume the primary's own version
+        }
+        return Runtime.version().feature();
+    }
+
+    private static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

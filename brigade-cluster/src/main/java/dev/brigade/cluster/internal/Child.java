@@ -1,0 +1,313 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterException;
+import dev.brigade.cluster.ClusterException.Code;
+import dev.brigade.cluster.ClusterWorker;
+import dev.brigade.cluster.ExitStatus;
+import dev.brigade.cluster.Signal;
+import dev.brigade.cluster.WorkerState;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One worker process seen from the primary: its state machine, its IPC channel (read on the
+ * thread that accepted it, frames dispatched by one exhaustive switch) and the ways to stop it.
+ * What happens after it exits is the {@link Owner}'s business.
+ */
+final class Child implements ClusterWorker, IpcServer.Connectable {
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+
+    /** What a child needs from its primary. */
+    interface Owner {
+        void publish(ClusterEvent event);
+
+        /** Called once the process was reaped, before {@link Child#exit()} completes. */
+        void exited(Child child, ExitStatus status);
+
+        CompletionStage<byte[]> answer(Child child, byte[] request);
+
+        Object decode(byte[] payload);
+
+        byte[] encode(Object message);
+
+        java.util.concurrent.ScheduledExecutorService timer();
+
+        Duration killTimeout();
+
+        int heartbeatMillis();
+
+        int maxFrameBytes();
+    }
+
+    final int id;
+    final int instance;
+    private final String token;
+    private final Owner owner;
+    private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.STARTING);
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final CompletableFuture<ClusterWorker> online = new CompletableFuture<>();
+    private final List<Frame> backlog = new java.util.ArrayList<>(); // guarded by this; sent before online
+    final long startedNanos = System.nanoTime();
+    private volatile int pid;
+    private volatile OutputPump stdout, stderr;
+    private volatile IpcChannel channel;
+    private volatile Correlator correlator;
+    private volatile ScheduledFuture<?> killTimer;
+    volatile long lastHeartbeatNanos;
+    volatile boolean stopRequested, replaceRequested, hung, wasOnline;
+
+    Child(int id, int instance, String token, Owner owner) {
+        this.id = id;
+        this.instance = instance;
+        this.token = token;
+        this.owner = owner;
+    }
+
+    void started(Spawner.Spawned sp, OutputPump out, OutputPump err, CompletableFuture<ExitStatus> reaped) {
+        this.pid = sp.pid();
+        this.stdout = out;
+        this.stderr = err;
+        reaped.whenComplete((status, error) -> {
+            ScheduledFuture<?> t = killTimer;
+            if (t != null) {
+                t.cancel(false);
+            }
+            try {
+                out.join(500);
+                err.join(500);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            IpcChannel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+            Spawner.kill(pid, Signal.SIGKILL.number(), true); // grandchildren left in its process group
+            online.completeExceptionally(new ClusterException(Code.CHANNEL_CLOSED, this + " exited before it came online"));
+            ExitStatus st = status != null ? status : ExitStatus.killedBy(Signal.SIGKILL.number());
+            try {
+                owner.exited(this, st);
+            } finally {
+                exit.complete(st);
+            }
+        });
+    }
+
+    boolean moveTo(WorkerState next) {
+        while (true) {
+            WorkerState now = state.get();
+            if (!now.canMoveTo(next)) {
+                return false;
+            }
+            if (state.compareAndSet(now, next)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public void attach(IpcChannel ch, Frame.Hello hello) throws IOException {
+        synchronized (this) {
+            if (channel != null || state.get() != WorkerState.STARTING) {
+                throw new ProtocolException("worker " + id + " is already connected or no longer starting (" + state.get() + ")");
+            }
+            if (hello.pid() != pid) {
+                throw new ProtocolException("worker " + id + " has pid " + pid + " but the hello came from pid " + hello.pid());
+            }
+            ch.send(new Frame.Welcome(owner.heartbeatMillis(), owner.maxFrameBytes()));
+            for (Frame f : backlog) {
+                ch.send(f);
+            }
+            backlog.clear();
+            correlator = new Correlator("worker " + id, ch::send);
+            channel = ch;
+        }
+        Thread.currentThread().setName("brigade-ipc-worker-" + id);
+        lastHeartbeatNanos = System.nanoTime();
+        wasOnline = true;
+        if (moveTo(WorkerState.ONLINE)) {
+            owner.publish(new ClusterEvent.Online(this));
+        }
+        online.complete(this);
+        serve(ch);
+    }
+
+    private void serve(IpcChannel ch) {
+        String why = "worker closed it";
+        try {
+            while (true) {
+                Frame frame = ch.read();
+                switch (frame) {
+                    case Frame.Heartbeat h -> lastHeartbeatNanos = System.nanoTime();
+                    case Frame.Listening l -> {
+                        moveTo(WorkerState.LISTENING);
+                        owner.publish(new ClusterEvent.Listening(this, l.host(), l.port()));
+                    }
+                    case Frame.Message m -> message(m);
+                    case Frame.Request r -> correlator.serve(r, p -> owner.answer(this, p));
+                    case Frame.Reply r -> correlator.complete(r);
+                    case Frame.Hello h -> throw new ProtocolException("unexpected second hello");
+                    case Frame.Welcome w -> throw new ProtocolException("unexpected welcome from a worker");
+                    case Frame.Disconnect d -> throw new ProtocolException("unexpected disconnect from a worker");
+                }
+            }
+        } catch (EOFException e) {
+            // the worker closed its end: it is exiting
+        } catch (IOException | RuntimeException e) {
+            why = e.getMessage();
+            if (ch.isOpen()) {
+                LOG.log(Level.WARNING, "worker " + id + " (pid " + pid + ") broke the IPC protocol: " + e.getMessage()
+                        + "; disconnecting it");
+                owner.publish(new ClusterEvent.Error(this, new ClusterException(Code.PROTOCOL,
+                        "worker " + id + " broke the IPC protocol: " + e.getMessage(), e)));
+            }
+        } finally {
+            ch.close();
+            correlator.close(why);
+            owner.publish(new ClusterEvent.Disconnect(this));
+            if (!exit.isDone()) {
+                armKill(); // a worker exits when its channel closes; one that does not is killed
+            }
+        }
+    }
+
+    private void message(Frame.Message m) {
+        Object msg;
+        try {
+            msg = owner.decode(m.payload());
+        } catch (IllegalArgumentException e) {
+            owner.publish(new ClusterEvent.Error(this, new ClusterException(Code.PROTOCOL,
+                    "worker " + id + " sent a message the codec cannot decode: " + e.getMessage(), e)));
+            return;
+        }
+        owner.publish(new ClusterEvent.Message(this, msg));
+    }
+
+    /** SIGKILLs the whole tree after the kill timeout unless the worker exited first. */
+    synchronized void armKill() {
+        if (killTimer == null && !exit.isDone()) {
+            killTimer = owner.timer().schedule(this::killTree, owner.killTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** SIGKILL to the worker, its process group, and descendants that left the group. */
+    void killTree() {
+        if (exit.isDone() || pid == 0) {
+            return;
+        }
+        List<ProcessHandle> descendants = ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of());
+        Spawner.kill(pid, Signal.SIGKILL.number(), true);
+        Spawner.kill(pid, Signal.SIGKILL.number(), false);
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> disconnect() {
+        stopRequested = true;
+        if (exit.isDone() || !moveTo(WorkerState.DISCONNECTING)) {
+            return exit;
+        }
+        IpcChannel ch = channel;
+        try {
+            if (ch == null) {
+                throw new IOException("not connected");
+            }
+            ch.send(new Frame.Disconnect());
+        } catch (IOException e) {
+            Spawner.kill(pid, Signal.SIGTERM.number(), true);
+        }
+        armKill();
+        return exit;
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> kill() {
+        stopRequested = true;
+        moveTo(WorkerState.DISCONNECTING);
+        Spawner.kill(pid, Signal.SIGTERM.number(), true);
+        armKill();
+        return exit;
+    }
+
+    @Override
+    public void signal(Signal signal) {
+        Spawner.kill(pid, signal.number(), false);
+    }
+
+    @Override
+    public void send(Object message) {
+        Frame frame = new Frame.Message(owner.encode(message));
+        IpcChannel ch;
+        synchronized (this) {
+            ch = channel;
+            if (ch == null && state() == WorkerState.STARTING) {
+                backlog.add(frame);
+                return;
+            }
+        }
+        if (ch == null) {
+            throw new ClusterException(Code.CHANNEL_CLOSED, "worker " + id + " is " + state() + ", not connected");
+        }
+        try {
+            ch.send(frame);
+        } catch (IOException e) {
+            throw new ClusterException(Code.CHANNEL_CLOSED, "cannot send to worker " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Object> request(Object message, Duration timeout) {
+        byte[] payload = owner.encode(message);
+        Correlator c = correlator;
+        if (c != null) {
+            return c.request(payload, timeout).thenApply(owner::decode);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Object> reply = online.thenCompose(w -> correlator.request(payload,
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))).thenApply(owner::decode);
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> reply.completeExceptionally(
+                new ClusterException(Code.REQUEST_TIMEOUT, "request to " + this + " got no reply within " + timeout.toMillis()
+                        + " ms (it was not online yet)")));
+        return reply;
+    }
+
+    @Override public int id() { return id; }
+
+    @Override public int instance() { return instance; }
+
+    @Override public long pid() { return pid; }
+
+    @Override public WorkerState state() { return state.get(); }
+
+    @Override public boolean isConnected() { IpcChannel ch = channel; return ch != null && ch.isOpen(); }
+
+    @Override public boolean exitedAfterDisconnect() { return stopRequested; }
+
+    @Override public CompletableFuture<ExitStatus> exit() { return exit; }
+
+    @Override public CompletableFuture<ClusterWorker> online() { return online; }
+
+    @Override public List<String> lastStderr() { OutputPump e = stderr; return e == null ? List.of() : e.tail(); }
+
+    List<String> lastStdout() { OutputPump o = stdout; return o == null ? List.of() : o.tail(); }
+
+    @Override
+    public String toString() {
+        return "worker " + id + " (instance " + instance + ", pid " + pid + ", " + state() + ")";
+    }
+
+}

@@ -1,0 +1,134 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.WorkerEntry;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds a worker's {@code java} command line: profile flags, then the JVM flags of the entry
+ * (the primary's own for the same program), then the user's, then the archive flags, then the
+ * class path and main class. Order matters: for repeated flags the JVM keeps the last one.
+ */
+public final class CommandLine {
+    /** Options that take the next argument as their value. */
+    private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
+            "--add-opens", "--add-exports", "--add-modules", "--add-reads", "--patch-module", "--limit-modules",
+            "--upgrade-module-path", "--enable-native-access");
+
+    /** The JVM flags and the entry (class path, main class, arguments), before archive flags. */
+    public record Parts(List<String> jvmFlags, List<String> classPath, List<String> launch) {
+    }
+
+    private CommandLine() {
+    }
+
+    public static Parts parts(ClusterSettings s) {
+        List<String> flags = new ArrayList<>(s.profile().flags());
+        if (s.exitOnOutOfMemory()) {
+            flags.add("-XX:+ExitOnOutOfMemoryError");
+        }
+        List<String> cp = new ArrayList<>();
+        List<String> launch = new ArrayList<>();
+        switch (s.entry()) {
+            case WorkerEntry.SameProgram p -> {
+                ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(CommandLine::inheritable).forEach(flags::add);
+                List<String> argv = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+                sameProgram(argv, cp, launch);
+                if (!s.args().isEmpty()) {
+                    launch.subList(launch.indexOf("--") + 1, launch.size()).clear();
+                    launch.addAll(s.args());
+                }
+                launch.remove("--");
+            }
+            case WorkerEntry.MainClass m -> {
+                cp.addAll(brigadeClassPath());
+                m.classPath().forEach(e -> cp.add(e.toString()));
+                launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
+                launch.addAll(s.args());
+            }
+            case WorkerEntry.Jar j -> {
+                cp.addAll(brigadeClassPath());
+                cp.add(j.jar().toString());
+                launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
+                launch.addAll(s.args());
+            }
+        }
+        flags.addAll(s.jvmOptions());
+        return new Parts(flags, List.copyOf(new LinkedHashSet<>(cp)), launch);
+    }
+
+    /** The argv after {@code java}: flags, archive flags, class path, launch. */
+    public static List<String> argv(String java, Parts parts, List<String> archiveFlags) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(parts.jvmFlags());
+        argv.addAll(archiveFlags);
+        if (!parts.classPath().isEmpty()) {
+            argv.add("-cp");
+            argv.add(String.join(File.pathSeparator, parts.classPath()));
+        }
+        argv.addAll(parts.launch());
+        return argv;
+    }
+
+    /**
+     * Splits the primary's own argv (without argv[0]) into class path and launch ({@code -jar X},
+     * {@code -m M}, or the main class, then {@code --} and the program arguments).
+     */
+    static void sameProgram(List<String> argv, List<String> cp, List<String> launch) {
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("-jar") || a.equals("-m") || a.equals("--module")) {
+                launch.addAll(List.of(a, argv.get(i + 1), "--"));
+                launch.addAll(argv.subList(i + 2, argv.size()));
+                return;
+            }
+            if (WITH_VALUE.contains(a)) {
+                if (a.equals("-cp") || a.equals("-classpath") || a.equals("--class-path")) {
+                    cp.addAll(List.of(argv.get(i + 1).split(File.pathSeparator)));
+                } else {
+                    launch.addAll(List.of(a, argv.get(i + 1)));
+                }
+                i++;
+            } else if (!a.startsWith("-")) {
+                launch.addAll(List.of(a, "--"));
+                launch.addAll(argv.subList(i + 1, argv.size()));
+                return;
+            }
+        }
+        throw new IllegalStateException("cannot find the main class or jar in this JVM's command line " + argv
+                + "; use ClusterSettings.entry(WorkerEntry.mainClass(...))");
+    }
+
+    private static boolean inheritable(String flag) {
+        return !(flag.startsWith("-agentlib:jdwp") || flag.startsWith("-XX:ArchiveClassesAtExit")
+                || flag.startsWith("-XX:SharedArchiveFile") || flag.startsWith("-XX:AOTCache")
+                || flag.startsWith("-XX:AOTMode") || flag.startsWith("-Djava.class.path"));
+    }
+
+    /** Where Brigade's cluster classes and their dependencies (JNA, Jackson) live. */
+    public static List<String> brigadeClassPath() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {CommandLine.class, com.sun.jna.Native.class,
+                com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+                com.fasterxml.jackson.annotation.JsonProperty.class}) {
+            try {
+                var src = c.getProtectionDomain().getCodeSource();
+                if (src != null) {
+                    out.add(Path.of(src.getLocation().toURI()).toString());
+                }
+            } catch (URISyntaxException | SecurityException e) {
+                throw new IllegalStateException("cannot locate the jar of " + c.getName(), e);
+            }
+        }
+        return List.copyOf(out);
+    }
+}

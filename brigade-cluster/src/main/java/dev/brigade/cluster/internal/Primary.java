@@ -1,0 +1,315 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterException;
+import dev.brigade.cluster.ClusterException.Code;
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.ClusterWorker;
+import dev.brigade.cluster.ExitStatus;
+import dev.brigade.cluster.OutputLine;
+import dev.brigade.cluster.WorkerState;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * The primary: spawns workers into instance slots, and decides what follows each exit.
+ *
+ * <h2>How a worker lives</h2>
+ * {@link #fork} claims the lowest free slot index and {@link #spawn}s a {@link Child} in it: a
+ * fresh id and token, the command line from {@link CommandLine} (plus {@link Archive} flags),
+ * {@link Spawner#spawn} with the inherited descriptors, two {@link OutputPump}s feeding the
+ * {@link OutputSink}, and a {@link Reaper} thread blocked in {@code waitpid(pid)}. The worker
+ * connects to the {@link IpcServer}, which finds the child by id ({@link #find}) and checks its
+ * token; the child is then ONLINE and serves its channel on that connection's thread.
+ *
+ * <h2>How it ends</h2>
+ * Whatever the cause (crash, signal, disconnect, hang, memory, protocol error), the one
+ * authority on a worker's end is its reaper: {@link #exited} runs once, after the process was
+ * reaped and its pipes drained (so the stderr tail is complete). It asks the slot's
+ * {@link Supervisor} what to do, under this object's lock, so that a shutdown that starts
+ * concurrently can never be followed by a restart: {@code closing} is read under the same lock.
+ * The causes only set flags on the child first ({@code stopRequested}, {@code replaceRequested})
+ * and trigger the end; they never restart anything themselves. Restarts with a delay go through
+ * the timer and re-check {@code closing} before spawning.
+ *
+ * <h2>Threads</h2>
+ * Per worker: a reaper, two pumps, one IPC reader. Per cluster: the accept thread, the timer
+ * (watchdog, restarts, kill timeouts), the event thread and the output thread. Nothing here
+ * blocks the event thread, so listeners may call back into the cluster.
+ */
+public final class Primary implements IpcServer.Registry, Child.Owner, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+
+    private final ClusterSettings settings;
+    private final CommandLine.Parts parts;
+    private final Archive archive;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("brigade-cluster-timer").unstarted(r));
+    private final EventBus events = new EventBus();
+    private final OutputSink output;
+    private final IpcServer ipc;
+    private final Watchdog watchdog;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final Map<Integer, Child> live = new ConcurrentHashMap<>();
+    private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
+    private volatile List<Integer> inherited = List.of();
+    private volatile BiFunction<ClusterWorker, Object, Object> requestHandler;
+    private boolean closing; // guarded by this
+
+    /** An instance index and its restart history; holds the current worker. */
+    private static final class Slot {
+        final int instance;
+        final Supervisor supervisor;
+
+        Slot(int instance, Supervisor supervisor) {
+            this.instance = instance;
+            this.supervisor = supervisor;
+        }
+    }
+
+    public Primary(ClusterSettings settings) throws IOException {
+        this.settings = settings;
+        this.parts = CommandLine.parts(settings);
+        this.archive = new Archive(settings.classDataArchive(), settings.archiveDir(), settings.java(), parts);
+        this.output = new OutputSink(settings.output(), settings.outputBufferLines());
+        this.ipc = new IpcServer(this, timer, settings.maxFrameBytes());
+        this.watchdog = new Watchdog(this, settings, timer);
+    }
+
+    /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
+    public void inherit(List<Integer> fds) {
+        this.inherited = List.copyOf(fds);
+    }
+
+    public List<ClusterWorker> fork(int n) {
+        List<ClusterWorker> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Slot slot;
+            synchronized (this) {
+                if (closing) {
+                    throw new IllegalStateException("cluster is shut down: cannot fork");
+                }
+                int index = 0;
+                while (slots.containsKey(index)) {
+                    index++;
+                }
+                slot = new Slot(index, new Supervisor(settings.restart()));
+                slots.put(index, slot);
+            }
+            try {
+                started.add(spawn(slot));
+            } catch (IOException e) {
+                synchronized (this) {
+                    slots.remove(slot.instance);
+                }
+                throw new ClusterException(Code.SPAWN_FAILED, "cannot spawn a worker with " + settings.java() + ": " + e.getMessage(), e);
+            }
+        }
+        return started;
+    }
+
+    private Child spawn(Slot slot) throws IOException {
+        int id = nextId.getAndIncrement();
+        byte[] secret = new byte[24];
+        random.nextBytes(secret);
+        Child child = new Child(id, slot.instance, HexFormat.of().formatHex(secret), this);
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.putAll(settings.env());
+        env.put(WorkerRuntime.ENV_ID, Integer.toString(id));
+        env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(slot.instance));
+        env.put(WorkerRuntime.ENV_IPC, ipc.path().toString());
+        env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        List<String> archiveFlags = archive.nextFlags();
+        List<String> argv = CommandLine.argv(settings.java().toString(), parts, archiveFlags);
+        Spawner.Spawned sp;
+        try {
+            sp = Spawner.spawn(settings.java().toString(), argv, env, inherited);
+        } catch (IOException e) {
+            if (archive.isTraining(archiveFlags)) {
+                archive.trainerExited();
+            }
+            throw e;
+        }
+        live.put(id, child);
+        OutputPump out = OutputPump.start(sp.stdoutFd(), l -> output.offer(new OutputLine(id, false, l)), "brigade-out-" + id);
+        OutputPump err = OutputPump.start(sp.stderrFd(), l -> output.offer(new OutputLine(id, true, l)), "brigade-err-" + id);
+        var reaped = Reaper.watch(sp.pid(), Integer.toString(id));
+        if (archive.isTraining(archiveFlags)) {
+            reaped.whenComplete((s, e) -> archive.trainerExited());
+        }
+        child.started(sp, out, err, reaped);
+        publish(new ClusterEvent.Fork(child));
+        timer.schedule(() -> {
+            if (child.state() == WorkerState.STARTING) {
+                publish(new ClusterEvent.Error(child, new ClusterException(Code.BOOT_FAILED, child
+                        + " did not come online within " + settings.onlineTimeout().toMillis() + " ms (onlineTimeout); killing it")));
+                child.killTree();
+            }
+        }, settings.onlineTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return child;
+    }
+
+    @Override
+    public void exited(Child child, ExitStatus status) {
+        live.remove(child.id);
+        Supervisor.Decision decision;
+        Slot slot;
+        synchronized (this) {
+            slot = slots.get(child.instance);
+            if (closing || slot == null) {
+                decision = new Supervisor.Decision.Stop();
+            } else {
+                decision = slot.supervisor.decide(new Supervisor.Outcome(status, child.wasOnline, child.stopRequested,
+                        child.replaceRequested, child.startedNanos, System.nanoTime()));
+                if (!(decision instanceof Supervisor.Decision.Restart)) {
+                    slots.remove(child.instance);
+                }
+            }
+        }
+        boolean gaveUp = decision instanceof Supervisor.Decision.GiveUp;
+        child.moveTo(gaveUp ? WorkerState.ERRORED : WorkerState.EXITED);
+        publish(new ClusterEvent.Exit(child, status, child.stopRequested));
+        switch (decision) {
+            case Supervisor.Decision.Stop s -> { }
+            case Supervisor.Decision.GiveUp g -> {
+                List<String> tail = child.lastStderr();
+                String msg = child + " " + g.reason() + "; not restarting it"
+                        + (tail.isEmpty() ? "" : "; last stderr lines:\n  " + String.join("\n  ", tail));
+                LOG.log(Level.ERROR, msg);
+                publish(new ClusterEvent.Error(child, new ClusterException(g.bootFailure() ? Code.BOOT_FAILED : Code.CRASH_LOOP, msg)));
+            }
+            case Supervisor.Decision.Restart r -> {
+                LOG.log(Level.INFO, child + " exited (" + status + "); restarting instance " + slot.instance
+                        + (r.delay().isZero() ? " now" : " in " + r.delay().toMillis() + " ms"));
+                timer.schedule(() -> respawn(slot), r.delay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void respawn(Slot slot) {
+        synchronized (this) {
+            if (closing || slots.get(slot.instance) != slot) {
+                return;
+            }
+        }
+        try {
+            spawn(slot);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                slots.remove(slot.instance);
+            }
+            LOG.log(Level.ERROR, "cannot respawn instance " + slot.instance + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Disconnects every worker, waits up to the kill timeout (then they are SIGKILLed), and frees everything. */
+    public void shutdown() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        List<CompletableFuture<ExitStatus>> exits = new ArrayList<>();
+        for (Child c : live.values()) {
+            exits.add(c.disconnect());
+        }
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
+                    .get(settings.killTimeout().toMillis() + 3000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "workers still running after shutdown: " + live.keySet());
+            live.values().forEach(Child::killTree);
+        }
+        watchdog.close();
+        ipc.close();
+        timer.shutdownNow();
+        try {
+            output.close();
+            events.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    @Override
+    public Child find(int workerId) {
+        return live.get(workerId);
+    }
+
+    public List<ClusterWorker> workers() {
+        return live.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id)).map(c -> (ClusterWorker) c).toList();
+    }
+
+    Iterable<Child> children() {
+        return live.values();
+    }
+
+    public AutoCloseable subscribe(Consumer<ClusterEvent> listener) {
+        return events.subscribe(listener);
+    }
+
+    public void onRequest(BiFunction<ClusterWorker, Object, Object> handler) {
+        this.requestHandler = handler;
+    }
+
+    public String describe() {
+        return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  class-data archive: "
+                + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
+    }
+
+    /** Lines of worker output dropped because the output consumer was too slow. */
+    public long droppedOutputLines() {
+        return output.dropped();
+    }
+
+    @Override
+    public void publish(ClusterEvent event) {
+        events.publish(event);
+    }
+
+    @Override
+    public CompletionStage<byte[]> answer(Child child, byte[] request) {
+        BiFunction<ClusterWorker, Object, Object> h = requestHandler;
+        if (h == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the primary has no request handler (Cluster.onRequest)"));
+        }
+        Object result = h.apply(child, decode(request));
+        return result instanceof CompletionStage<?> s ? s.thenApply(this::encode) : CompletableFuture.completedFuture(encode(result));
+    }
+
+    @Override public Object decode(byte[] payload) { return settings.codec().decode(payload); }
+
+    @Override public byte[] encode(Object message) { return settings.codec().encode(message); }
+
+    @Override public ScheduledExecutorService timer() { return timer; }
+
+    @Override public Duration killTimeout() { return settings.killTimeout(); }
+
+    @Override public int heartbeatMillis() { return (int) settings.heartbeatInterval().toMillis(); }
+
+    @Override public int maxFrameBytes() { return settings.maxFrameBytes(); }
+}

@@ -1,0 +1,95 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterException;
+import dev.brigade.cluster.ClusterException.Code;
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.Signal;
+import dev.brigade.cluster.WorkerState;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches live workers on the primary's timer: a worker whose heartbeats stop for longer than
+ * the heartbeat timeout is hung (SIGQUIT for a thread dump into its captured stdout, then
+ * SIGKILL of its tree; the supervisor replaces it like a crash); a worker whose RSS exceeds the
+ * memory limit is replaced gracefully (disconnect, then a restart without backoff). Every check
+ * catches and logs everything: a watchdog that dies silently is worse than none.
+ */
+final class Watchdog implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    private final Primary primary;
+    private final ClusterSettings settings;
+    private final ScheduledExecutorService timer;
+    private final ScheduledFuture<?> heartbeats;
+    private final ScheduledFuture<?> memory;
+
+    Watchdog(Primary primary, ClusterSettings settings, ScheduledExecutorService timer) {
+        this.primary = primary;
+        this.settings = settings;
+        this.timer = timer;
+        long hbPeriod = Math.max(50, settings.heartbeatTimeout().toMillis() / 5);
+        this.heartbeats = timer.scheduleWithFixedDelay(this::checkHeartbeats, hbPeriod, hbPeriod, TimeUnit.MILLISECONDS);
+        long memPeriod = settings.memoryCheckInterval().toMillis();
+        this.memory = settings.memoryLimitBytes() == 0 ? null
+                : timer.scheduleWithFixedDelay(this::checkMemory, memPeriod, memPeriod, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkHeartbeats() {
+        try {
+            long timeout = settings.heartbeatTimeout().toNanos();
+            long now = System.nanoTime();
+            for (Child c : primary.children()) {
+                WorkerState s = c.state();
+                if (c.hung || !(s == WorkerState.ONLINE || s == WorkerState.LISTENING)) {
+                    continue;
+                }
+                long silent = now - c.lastHeartbeatNanos;
+                if (silent > timeout) {
+                    c.hung = true;
+                    String msg = c + " sent no heartbeat for " + silent / 1_000_000 + " ms (heartbeat timeout "
+                            + settings.heartbeatTimeout().toMillis() + " ms): thread dump requested (SIGQUIT), then SIGKILL";
+                    LOG.log(Level.WARNING, msg);
+                    primary.publish(new ClusterEvent.Error(c, new ClusterException(Code.HUNG, msg)));
+                    c.signal(Signal.SIGQUIT);
+                    long grace = Math.min(1000, settings.killTimeout().toMillis());
+                    timer.schedule(c::killTree, grace, TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "heartbeat check failed", e);
+        }
+    }
+
+    private void checkMemory() {
+        try {
+            long limit = settings.memoryLimitBytes();
+            for (Child c : primary.children()) {
+                if (c.replaceRequested || c.stopRequested || c.state().isTerminal()) {
+                    continue;
+                }
+                long rss = ProcStat.rssBytes(c.pid());
+                if (rss > limit) {
+                    c.replaceRequested = true;
+                    String msg = c + " uses " + rss / (1024 * 1024) + " MiB resident, over memoryLimitBytes ("
+                            + limit / (1024 * 1024) + " MiB): replacing it gracefully";
+                    LOG.log(Level.WARNING, msg);
+                    primary.publish(new ClusterEvent.Error(c, new ClusterException(Code.MEMORY_LIMIT, msg)));
+                    c.disconnect();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "memory check failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        heartbeats.cancel(false);
+        if (memory != null) {
+            memory.cancel(false);
+        }
+    }
+}

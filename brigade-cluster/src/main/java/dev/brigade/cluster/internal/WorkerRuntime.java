@@ -1,0 +1,258 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ExitCodes;
+import dev.brigade.cluster.MessageCodec;
+import dev.brigade.cluster.WorkerProcess;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The worker's end of IPC. A worker process has exactly one connection to its primary, made by
+ * whoever runs first (Brigade's launcher, or the app's {@code Cluster.create()}), so this is the
+ * one process-wide singleton in the module: a second connection with the same token would be
+ * refused by the primary. When the channel closes without a disconnect request, the worker
+ * exits (code {@link ExitCodes#IPC_LOST}): a primary killed with SIGKILL leaves no orphans.
+ */
+public final class WorkerRuntime implements WorkerProcess {
+    public static final String ENV_ID = "BRIGADE_WORKER_ID", ENV_INSTANCE = "BRIGADE_INSTANCE",
+            ENV_IPC = "BRIGADE_IPC_PATH", ENV_TOKEN = "BRIGADE_IPC_TOKEN";
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster.worker");
+    private static WorkerRuntime current; // guarded by WorkerRuntime.class; set once per process
+
+    private final int id;
+    private final int instance;
+    private final IpcChannel channel;
+    private final Correlator correlator;
+    private final MessageCodec codec;
+    private final List<Consumer<Object>> messageHandlers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private volatile Function<Object, Object> requestHandler;
+    // Frames that arrived before the app registered a handler (the launcher connects before main runs);
+    // guarded by this, drained when the first handler of their kind is registered.
+    private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
+    private final List<Frame.Request> earlyRequests = new java.util.ArrayList<>();
+    private boolean mainReturned; // guarded by this
+    private volatile boolean leaving;
+
+    private WorkerRuntime(int id, int instance, IpcChannel channel, MessageCodec codec) {
+        this.id = id;
+        this.instance = instance;
+        this.channel = channel;
+        this.codec = codec;
+        this.correlator = new Correlator("primary", channel::send);
+    }
+
+    /** True if this process was started by a Brigade primary. */
+    public static boolean isWorkerProcess() {
+        return System.getenv(ENV_ID) != null && System.getenv(ENV_IPC) != null;
+    }
+
+    /** This process's connection to its primary, connecting on first use. */
+    public static synchronized WorkerRuntime connect(MessageCodec codec) {
+        if (current == null) {
+            try {
+                current = open(codec);
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "worker cannot reach its primary over IPC: " + e.getMessage());
+                System.err.println("brigade: worker cannot reach its primary over IPC: " + e.getMessage());
+                Runtime.getRuntime().halt(ExitCodes.IPC_LOST);
+            }
+        }
+        return current;
+    }
+
+    private static WorkerRuntime open(MessageCodec codec) throws IOException {
+        int id = Integer.parseInt(System.getenv(ENV_ID));
+        int instance = Integer.parseInt(System.getenv().getOrDefault(ENV_INSTANCE, "0"));
+        SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
+        sc.connect(UnixDomainSocketAddress.of(System.getenv(ENV_IPC)));
+        IpcChannel channel = new IpcChannel(sc, FrameCodec.DEFAULT_MAX_FRAME);
+        channel.send(new Frame.Hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), ProcessHandle.current().pid()));
+        if (!(channel.read() instanceof Frame.Welcome welcome)) {
+            throw new ProtocolException("primary answered hello with something else than welcome");
+        }
+        channel.maxFrame(welcome.maxFrameBytes());
+        WorkerRuntime rt = new WorkerRuntime(id, instance, channel, codec);
+        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt::readLoop);
+        Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
+                .start(() -> rt.heartbeat(welcome.heartbeatMillis()));
+        return rt;
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                Frame frame = channel.read();
+                switch (frame) {
+                    case Frame.Message m -> {
+                        if (messageHandlers.isEmpty() && hold(earlyMessages, m)) {
+                            continue;
+                        }
+                        dispatchMessage(m);
+                    }
+                    case Frame.Request r -> {
+                        if (requestHandler == null && hold(earlyRequests, r)) {
+                            continue;
+                        }
+                        correlator.serve(r, this::answer);
+                    }
+                    case Frame.Reply r -> correlator.complete(r);
+                    case Frame.Disconnect d -> {
+                        leave();
+                        return;
+                    }
+                    case Frame.Hello h -> throw new ProtocolException("unexpected hello from the primary");
+                    case Frame.Welcome w -> throw new ProtocolException("unexpected second welcome");
+                    case Frame.Heartbeat h -> throw new ProtocolException("unexpected heartbeat from the primary");
+                    case Frame.Listening l -> throw new ProtocolException("unexpected listening from the primary");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            correlator.close(e.getMessage());
+            if (!leaving) {
+                String why = e instanceof EOFException ? "the primary closed the IPC channel" : e.toString();
+                System.err.println("brigade: worker " + id + " exits: " + why);
+                exit(ExitCodes.IPC_LOST, Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private synchronized <F> boolean hold(List<F> early, F frame) {
+        boolean holding = (early == earlyMessages ? messageHandlers.isEmpty() : requestHandler == null) && !mainReturned;
+        if (holding) {
+            early.add(frame);
+        }
+        return holding;
+    }
+
+    /** The launcher's main returned: requests held for a handler that never came fail now. */
+    synchronized void mainReturned() {
+        mainReturned = true;
+        if (requestHandler == null) {
+            earlyRequests.forEach(r -> correlator.serve(r, this::answer));
+            earlyRequests.clear();
+        }
+    }
+
+    private void dispatchMessage(Frame.Message m) {
+        Object msg = codec.decode(m.payload());
+        for (Consumer<Object> h : messageHandlers) {
+            try {
+                h.accept(msg);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "worker " + id + ": message handler failed", e);
+            }
+        }
+    }
+
+    private CompletionStage<byte[]> answer(byte[] payload) {
+        Function<Object, Object> h = requestHandler;
+        if (h == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("worker " + id + " has no request handler (WorkerProcess.onRequest)"));
+        }
+        Object result = h.apply(codec.decode(payload));
+        if (result instanceof CompletionStage<?> stage) {
+            return stage.thenApply(codec::encode);
+        }
+        return CompletableFuture.completedFuture(codec.encode(result));
+    }
+
+    private void leave() {
+        leaving = true;
+        Thread.ofPlatform().name("brigade-disconnect").start(() -> {
+            for (Runnable h : disconnectHandlers) {
+                try {
+                    h.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
+                }
+            }
+            channel.close();
+            System.exit(ExitCodes.OK);
+        });
+    }
+
+    private void heartbeat(int millis) {
+        try {
+            while (channel.isOpen()) {
+                channel.send(new Frame.Heartbeat());
+                Thread.sleep(millis); // pacing, not synchronisation
+            }
+        } catch (IOException | InterruptedException e) {
+            // channel gone: the reader handles it
+        }
+    }
+
+    /** Exits through System.exit (hooks run) but halts if that takes longer than {@code grace}. */
+    static void exit(int code, Duration grace) {
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException ignored) {
+                // halt anyway
+            }
+            Runtime.getRuntime().halt(code);
+        });
+        Thread.ofPlatform().start(() -> System.exit(code));
+    }
+
+    IpcChannel channel() {
+        return channel;
+    }
+
+    @Override public int id() { return id; }
+
+    @Override public int instance() { return instance; }
+
+    @Override
+    public void send(Object message) {
+        try {
+            channel.send(new Frame.Message(codec.encode(message)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + id + " cannot send to its primary", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Object> request(Object message, Duration timeout) {
+        return correlator.request(codec.encode(message), timeout).thenApply(codec::decode);
+    }
+
+    @Override
+    public synchronized void onMessage(Consumer<Object> handler) {
+        messageHandlers.add(handler);
+        earlyMessages.forEach(this::dispatchMessage);
+        earlyMessages.clear();
+    }
+
+    @Override
+    public synchronized void onRequest(Function<Object, Object> handler) {
+        requestHandler = handler;
+        earlyRequests.forEach(r -> correlator.serve(r, this::answer));
+        earlyRequests.clear();
+    }
+
+    @Override public void onDisconnect(Runnable handler) { disconnectHandlers.add(handler); }
+
+    @Override
+    public void listening(InetSocketAddress address) {
+        try {
+            channel.send(new Frame.Listening(address.getHostString(), address.getPort()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + id + " cannot report listening", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.Cluster;
+import dev.brigade.cluster.WorkerProcess;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker program of the tests: answers requests ("ping", "pid", "env", "fds", "grandchild",
+ * "ask-primary") and obeys messages ("exit:N", "raw:HEX", "alloc:MB", "flood:N", "listening:PORT",
+ * "echo:X"). Runs as an explicit entry (through the launcher) or as the same program.
+ */
+public final class TestWorker {
+    static final List<byte[]> HOLD = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        Cluster cluster = Cluster.create();
+        WorkerProcess self = cluster.self();
+        if (args.length > 0 && args[0].startsWith("exit-at-start:")) {
+            System.exit(Integer.parseInt(args[0].substring(14)));
+        }
+        self.onRequest(TestWorker::answer);
+        self.onMessage(msg -> obey(self, (String) msg));
+    }
+
+    static Object answer(Object req) {
+        String r = (String) req;
+        try {
+            return switch (r) {
+                case "ping" -> "pong";
+                case "pid" -> ProcessHandle.current().pid();
+                case "env" -> Map.of("id", System.getenv("BRIGADE_WORKER_ID"), "instance", System.getenv("BRIGADE_INSTANCE"));
+                case "fds" -> fds();
+                case "grandchild" -> new ProcessBuilder("sleep", "120").start().pid();
+                case "ask-primary" -> Cluster.create().self().request("from-worker", Duration.ofSeconds(5));
+                case "fail" -> throw new IllegalStateException("failing on purpose");
+                default -> throw new IllegalArgumentException("unknown request " + r);
+            };
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void obey(WorkerProcess self, String msg) {
+        String[] p = msg.split(":", 2);
+        switch (p[0]) {
+            case "exit" -> System.exit(Integer.parseInt(p[1]));
+            case "raw" -> {
+                try {
+                    WorkerRuntime.connect(null).channel().writeRaw(ByteBuffer.wrap(HexFormat.of().parseHex(p[1])));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            case "alloc" -> {
+                for (int i = 0; i < Integer.parseInt(p[1]); i++) {
+                    byte[] mb = new byte[1024 * 1024];
+                    java.util.Arrays.fill(mb, (byte) 1);
+                    HOLD.add(mb);
+                }
+                self.send("allocated");
+            }
+            case "flood" -> {
+                String line = "x".repeat(100);
+                for (int i = 0; i < Integer.parseInt(p[1]); i++) {
+                    System.out.println(line);
+                }
+                self.send("flooded");
+            }
+            case "listening" -> self.listening(new InetSocketAddress("127.0.0.1", Integer.parseInt(p[1])));
+            case "echo" -> self.send(p[1]);
+            default -> System.err.println("unknown message " + msg);
+        }
+    }
+
+    static List<String> fds() throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : s.toList()) {
+                try {
+                    out.add(fd.getFileName() + " " + Files.readSymbolicLink(fd));
+                } catch (java.io.IOException gone) {
+                    // the listing's own descriptor
+                }
+            }
+        }
+        return out;
+    }
+}
