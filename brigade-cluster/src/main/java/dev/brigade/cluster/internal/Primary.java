@@ -281,6 +281,11 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
                 + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
     }
 
+    /** The IPC socket's path. */
+    public java.nio.file.Path ipcPath() {
+        return ipc.path();
+    }
+
     /** Lines of worker output dropped because the output consumer was too slow. */
     public long droppedOutputLines() {
         return output.dropped();
