@@ -54,6 +54,7 @@ async function atomicsRtt() {
   const sab = new SharedArrayBuffer(4);
   const turn = new Int32Array(sab);
   const w = start({ mode: 'atomics', sab, rounds });
+  const exited = exit(w);
   await online(w);
   const samples = [];
   for (let i = 0; i < rounds; i++) {
@@ -63,7 +64,7 @@ async function atomicsRtt() {
     while (Atomics.load(turn, 0) !== 0) Atomics.wait(turn, 0, 1);
     samples.push(Number(nowNs() - t0) / 1000);
   }
-  await exit(w);
+  await exited;
   return median(samples.slice(samples.length / 5));
 }
 
@@ -73,9 +74,10 @@ async function startMs() {
   for (let i = 0; i < n; i++) {
     const t0 = nowNs();
     const w = start({ mode: 'none' });
+    const exited = exit(w); // listen before awaiting: 'exit' can follow 'online' in the same tick
     await online(w);
     samples.push(Number(nowNs() - t0) / 1e6);
-    await exit(w);
+    await exited;
   }
   return median(samples.slice(2));
 }

@@ -18,11 +18,6 @@ import java.util.concurrent.TimeUnit;
 /** The measurements behind {@link WorkersSuite}, each on real worker threads. */
 final class WorkerProbes {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final boolean quick;
-
-    WorkerProbes(boolean quick) {
-        this.quick = quick;
-    }
 
     /** Median µs for worker.postMessage -> worker echoes on parentPort -> main receives. */
     double messageRoundTripMicros(int rounds) throws Exception {
@@ -80,29 +75,40 @@ final class WorkerProbes {
         return Stats.median(Arrays.copyOfRange(samples, n / 5, n)) / 1e6;
     }
 
-    /** RSS growth per idle worker (each keeps a listener on its parentPort). */
+    /**
+     * RSS growth per idle worker (each keeps a listener on its parentPort). A first round of as
+     * many workers, started and stopped, warms up classes and lets the heap grow first; no GC is
+     * forced between the two readings (a GC may shrink the heap and hide the workers' cost), so
+     * garbage made while starting them counts against Brigade: the figure errs on the high side.
+     */
     double idleWorkerBytes(int n) throws Exception {
-        List<Worker> workers = new ArrayList<>(n);
         WorkerOptions daemon = WorkerOptions.builder().name("idle").daemon(true).build();
-        Worker.start(ctx -> { }, daemon).exited().get(30, TimeUnit.SECONDS); // load the classes first
-        System.gc();
+        stopAll(startIdle(n, daemon));
         long before = rssBytes();
+        List<Worker> workers = startIdle(n, daemon);
+        long after = rssBytes();
+        stopAll(workers);
+        return (after - before) / (double) n;
+    }
+
+    private static List<Worker> startIdle(int n, WorkerOptions options) throws Exception {
+        List<Worker> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Worker w = Worker.start(ctx -> ctx.parentPort().onMessage(m -> { }), daemon);
-            workers.add(w);
+            workers.add(Worker.start(ctx -> ctx.parentPort().onMessage(m -> { }), options));
         }
         for (Worker w : workers) {
             w.online().get(30, TimeUnit.SECONDS);
         }
-        System.gc();
-        long after = rssBytes();
+        return workers;
+    }
+
+    private static void stopAll(List<Worker> workers) throws Exception {
         for (Worker w : workers) {
             w.terminate();
         }
         for (Worker w : workers) {
             w.exited().get(30, TimeUnit.SECONDS);
         }
-        return (after - before) / (double) n;
     }
 
     /** Small messages per second, main -> worker, the worker counting them: median of 3 runs. */

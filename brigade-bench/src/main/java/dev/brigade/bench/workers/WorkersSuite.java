@@ -28,7 +28,7 @@ public final class WorkersSuite implements Suite {
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
         boolean quick = options.quick();
-        WorkerProbes probes = new WorkerProbes(quick);
+        WorkerProbes probes = new WorkerProbes();
         Map<String, Double> node = nodePeer(quick);
         int rounds = quick ? 20_000 : 200_000;
         List<Figure> out = new ArrayList<>();
@@ -41,7 +41,7 @@ public final class WorkersSuite implements Suite {
                 "Worker.start -> online event, median of " + starts));
         int idle = quick ? 500 : 2_000;
         out.add(Figure.lower("worker.idle_bytes", probes.idleWorkerBytes(idle), "bytes", peer(node, "worker.idle_bytes"),
-                "process RSS growth per idle worker (listener on parentPort), " + idle + " workers"));
+                "process RSS growth per idle worker (listener on parentPort, no GC between readings), " + idle + " workers"));
         int msgs = quick ? 2_000_000 : 20_000_000;
         out.add(Figure.higher("worker.msgs_per_s", probes.messagesPerSecond(msgs), "msgs/s", peer(node, "worker.msgs_per_s"),
                 "main -> worker, " + msgs + " small messages, median of 3 runs"));
