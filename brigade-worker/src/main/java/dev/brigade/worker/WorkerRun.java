@@ -68,11 +68,11 @@ final class WorkerRun implements Runnable {
         if (options.stderr() != null) {
             err.close();
         }
+        port.close(); // first: from now on the parent's posts fail loudly instead of landing unread
         for (Object m : port.takeUndelivered()) {
             worker.fireMessageError(new MessageError(m, "worker '" + options.name() + "' exited (code " + code
                     + ") before reading it"));
         }
-        port.close();
         loop.closeOwned();
         worker.fireExit(code);
     }
