@@ -12,4 +12,5 @@ module dev.brigade.worker {
     requires static micrometer.core;
 
     exports dev.brigade.worker;
+    exports dev.brigade.worker.pool;
 }

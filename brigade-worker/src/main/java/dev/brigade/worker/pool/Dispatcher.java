@@ -1,0 +1,265 @@
+package dev.brigade.worker.pool;
+
+import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * How a task gets from {@code run} to a worker thread, and why it is fast and never lost.
+ *
+ * <h2>Shape</h2>
+ * Each worker has a bounded <b>inbox</b> (a jctools MPSC array queue: many producers, its own
+ * thread the only consumer) and a <b>load</b> counter: the slots it holds, at most
+ * {@code concurrentTasksPerWorker} (c). Behind the workers sits one shared <b>pending</b> queue
+ * (the pluggable {@link TaskQueue}) with its depth in {@link #queued}. A producer that finds a
+ * worker with room <em>reserves</em> a slot (CAS on load), then offers the task to that worker's
+ * inbox: least-loaded dispatch, no lock, and the first idle worker is preferred so a lone caller
+ * keeps hitting the same warm, spinning thread. Only when every worker is full does the task go
+ * to the pending queue (that is where {@code maxQueue} is enforced, by one atomic increment, in
+ * O(1)). A worker that finishes a task keeps its slot and pulls the next pending task itself,
+ * so under load tasks flow queue → worker with no hand-off and no wake-up at all.
+ *
+ * <h2>Never losing a task: every release is followed by a look at the queue</h2>
+ * A task is always covered either by {@link #queued} or by a held slot. The race to fear is a
+ * producer that sees every worker full and queues its task while the last busy worker releases
+ * its slot and goes idle. Both sides follow the same two-step rule, with a full fence between
+ * the steps (an atomic update, or {@link VarHandle#fullFence()} after a queue offer):
+ * <pre>
+ *   producer: offer to pending ; fence ; look at the loads  → reserve a slot and move the head ({@link #rescue})
+ *   worker:   release its slot ; fence ; look at pending    → reserve a slot and take the head
+ * </pre>
+ * Sequential consistency of the fenced accesses means at least one side sees the other, and the
+ * reservation CAS decides who moves the task. The same rule covers retiring (an idle worker
+ * retires by CAS of its load from 0 to {@link PoolWorker#RETIRED}, so a producer can never
+ * reserve a worker that is leaving: the race Piscina shipped, where a task was handed to a worker
+ * whose idle timeout had just fired) and growth (a producer that finds no room starts a worker
+ * if there are fewer than maxThreads).
+ *
+ * <h2>Claiming</h2>
+ * Who runs, cancels or moves a task is decided by a CAS on the task's state (see {@link Task}).
+ * An assigned task's state names the worker; a retired worker's inbox is emptied by stealing
+ * (CAS back to QUEUED), so a worker that comes back late from a stuck task can never run a task
+ * that was given to someone else. Cancelling a queued task is that CAS plus one decrement: the
+ * entry stays in the queue as a tombstone that whoever polls it drops.
+ *
+ * <h2>Waiting</h2>
+ * An idle worker spins (about 50 µs, {@code brigade.spinMicros}) before it parks, because waking
+ * a parked thread costs ~25 µs on these VMs. At most cores − 1 workers of a pool spin at once:
+ * the caller needs a core too (on 2 vCPUs, one spinner). Wake-ups use the same Dekker pattern:
+ * the worker publishes {@code parked} then re-checks its inbox; a producer offers then reads
+ * {@code parked}.
+ */
+final class Dispatcher {
+    static final int RUNNING = 0;
+    static final int CLOSING = 1;
+    static final int STOPPING = 2;
+
+    final PoolOptions options;
+    final int perWorker;
+    final int maxQueue;
+    final TaskQueue pending;
+    final AtomicInteger queued = new AtomicInteger();
+    final Crew crew;
+    final Shutdown shutdown;
+    final ScheduledThreadPoolExecutor timer;
+    final LongAdder failed = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final Recorder asyncRunTimes = new Recorder(3);
+    final Set<Task> asyncTasks = ConcurrentHashMap.newKeySet();
+    final Drain drain = new Drain(this);
+    final Stats stats = new Stats();
+    final LongAdder asyncDone = new LongAdder();
+    final String name;
+    volatile int state = RUNNING;
+    private final AtomicInteger spinners = new AtomicInteger();
+    private final int maxSpinners = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+    Dispatcher(PoolOptions options, TaskQueue pending, ScheduledThreadPoolExecutor timer) {
+        this.options = options;
+        this.perWorker = options.concurrentTasksPerWorker();
+        this.maxQueue = options.maxQueue();
+        this.pending = pending;
+        this.timer = timer;
+        this.name = options.workerOptions().name();
+        this.crew = new Crew(this);
+        this.shutdown = new Shutdown(this);
+    }
+
+    void submit(Task t) {
+        int s = state;
+        if (s != RUNNING) {
+            t.completeExceptionally(shutdown.rejection());
+            return;
+        }
+        if (queued.get() == 0) {              // nobody waiting: straight to the least-loaded worker
+            PoolWorker w;
+            while ((w = crew.leastLoaded()) != null) {
+                if (w.tryReserve()) {
+                    t.initState(w.assigned);
+                    w.deliver(t);
+                    return;
+                }
+            }
+        }
+        int depth = queued.incrementAndGet();
+        if (depth > maxQueue) {
+            queued.decrementAndGet();
+            rejected.increment();
+            t.completeExceptionally(new PoolException(PoolErrorCode.ERR_QUEUE_FULL, "the task queue is full: maxQueue="
+                    + maxQueue + ", queued=" + (depth - 1) + ", workers=" + crew.live() + " (all busy); wait for drain()"
+                    + " or raise options.maxQueue"));
+            return;
+        }
+        t.initState(Task.QUEUED);
+        enqueue(t);
+        rescue();
+    }
+
+    private void enqueue(Task t) {
+        if (!pending.offer(t)) {
+            if (t.cas(Task.QUEUED, Task.DONE)) {
+                dequeued();
+                rejected.increment();
+                t.completeExceptionally(new PoolException(PoolErrorCode.ERR_QUEUE_FULL, "the task queue refused the task"
+                        + " (queued=" + queued.get() + ", maxQueue=" + maxQueue + ")"));
+            }
+            return;
+        }
+        VarHandle.fullFence();
+        if (state >= STOPPING) {
+            shutdown.sweepPending();
+        }
+    }
+
+    /** Moves pending tasks to workers with room, starting workers if none has room. */
+    void rescue() {
+        while (!pending.isEmpty()) {
+            PoolWorker w = crew.leastLoaded();
+            if (w == null) {
+                if (crew.grow()) {
+                    continue;
+                }
+                return;
+            }
+            if (!w.tryReserve()) {
+                continue;
+            }
+            Task t = pollPending(w.assigned);
+            if (t == null) {
+                w.load.decrementAndGet();
+                continue;
+            }
+            w.deliver(t);
+        }
+    }
+
+    /** Takes the first live pending task, claiming it with state {@code claimAs}; drops tombstones. */
+    Task pollPending(int claimAs) {
+        QueuedTask q;
+        while ((q = pending.poll()) != null) {
+            Task t = (Task) q;
+            if (t.cas(Task.QUEUED, claimAs)) {
+                dequeued();
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private void dequeued() {
+        if (queued.decrementAndGet() == 0) {
+            drain.signal();
+        }
+    }
+
+    /** Puts a task back in the queue (its worker retired or died), beyond maxQueue if need be. */
+    void requeue(Task t, int expect) {
+        queued.incrementAndGet();
+        if (!t.cas(expect, Task.QUEUED)) {
+            dequeued();
+            return;
+        }
+        enqueue(t);
+        rescue();
+    }
+
+    /** The task's future was completed from outside (cancel, timeout, abort): take it back. */
+    void withdraw(Task t, boolean interrupt) {
+        for (;;) {
+            int s = t.phase();
+            if (s == Task.QUEUED) {
+                if (t.cas(s, Task.DONE)) {
+                    dequeued();
+                    return;
+                }
+            } else if (s >= Task.ASSIGNED) {
+                if (t.cas(s, Task.DONE)) {    // its worker skips it and frees the slot
+                    return;
+                }
+            } else {
+                if (s == Task.RUNNING && interrupt) {
+                    crew.interrupt(t);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A task returned a CompletionStage: it keeps its slot on {@code w} until the stage completes. */
+    void runAsync(Task t, CompletionStage<?> stage, PoolWorker w, long start) {
+        asyncTasks.add(t);
+        stage.whenComplete((v, e) -> {
+            asyncRunTimes.recordValue(Math.max(0, System.nanoTime() - start));
+            asyncDone.increment();
+            t.markDone();
+            if (e == null) {
+                t.complete(v);
+            } else {
+                failed.increment();
+                t.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+            asyncTasks.remove(t);
+            w.load.decrementAndGet();
+            w.wake();
+            rescue();
+            shutdown.onIdle();
+        });
+    }
+
+    /** Schedules on the pool's timer; a no-op once the pool has terminated. */
+    void schedule(Runnable r, long nanos) {
+        try {
+            timer.schedule(r, nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // terminated: nothing left to time
+        }
+    }
+
+    boolean trySpin() {
+        for (;;) {
+            int n = spinners.get();
+            if (n >= maxSpinners) {
+                return false;
+            }
+            if (spinners.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void endSpin() {
+        spinners.decrementAndGet();
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}
