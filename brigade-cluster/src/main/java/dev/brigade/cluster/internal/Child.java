@@ -63,7 +63,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private volatile Correlator correlator;
     private volatile ScheduledFuture<?> killTimer;
     volatile long lastHeartbeatNanos;
-    volatile boolean stopRequested, replaceRequested, hung, wasOnline;
+    volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
 
     Child(int id, int instance, String token, Owner owner) {
         this.id = id;

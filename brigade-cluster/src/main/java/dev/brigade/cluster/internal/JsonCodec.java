@@ -8,7 +8,11 @@ import java.io.IOException;
 /** JSON through one shared, thread-safe Jackson mapper. */
 public final class JsonCodec implements MessageCodec {
     public static final JsonCodec INSTANCE = new JsonCodec();
-    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** Created on first use: a worker that exchanges no message does not pay Jackson's start-up. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper();
+    }
 
     private JsonCodec() {
     }
@@ -16,7 +20,7 @@ public final class JsonCodec implements MessageCodec {
     @Override
     public byte[] encode(Object message) {
         try {
-            return mapper.writeValueAsBytes(message);
+            return Mapper.INSTANCE.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("message of type " + message.getClass().getName()
                     + " cannot be written as JSON: " + e.getOriginalMessage(), e);
@@ -26,7 +30,7 @@ public final class JsonCodec implements MessageCodec {
     @Override
     public Object decode(byte[] bytes) {
         try {
-            return mapper.readValue(bytes, Object.class);
+            return Mapper.INSTANCE.readValue(bytes, Object.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("message of " + bytes.length + " bytes is not valid JSON: " + e.getMessage(), e);
         }

@@ -152,9 +152,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         OutputPump out = OutputPump.start(sp.stdoutFd(), l -> output.offer(new OutputLine(id, false, l)), "brigade-out-" + id);
         OutputPump err = OutputPump.start(sp.stderrFd(), l -> output.offer(new OutputLine(id, true, l)), "brigade-err-" + id);
         var reaped = Reaper.watch(sp.pid(), Integer.toString(id));
-        if (archive.isTraining(archiveFlags)) {
-            reaped.whenComplete((s, e) -> archive.trainerExited());
-        }
+        child.trainsArchive = archive.isTraining(archiveFlags);
         child.started(sp, out, err, reaped);
         publish(new ClusterEvent.Fork(child));
         timer.schedule(() -> {
@@ -170,6 +168,9 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     @Override
     public void exited(Child child, ExitStatus status) {
         live.remove(child.id);
+        if (child.trainsArchive) {
+            archive.trainerExited(); // before exit() completes: whoever waits on it sees the archive
+        }
         Supervisor.Decision decision;
         Slot slot;
         synchronized (this) {
