@@ -1,0 +1,254 @@
+package dev.brigade.store;
+
+import dev.brigade.store.internal.Args;
+import dev.brigade.store.internal.Calls;
+import dev.brigade.store.internal.Deliveries;
+import dev.brigade.store.internal.InProcessBackend;
+import dev.brigade.store.internal.RedisBackend;
+import dev.brigade.store.internal.StoreBackend;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * State shared by workers: values, counters, TTLs, prefix scans and pub/sub channels, with one
+ * API whatever holds the data: {@linkplain #inProcess() this process} (worker threads of one
+ * JVM) or {@linkplain #redis(String) Redis} (workers on many machines). Thread-safe; share one
+ * instance per process and {@link #close()} it at shutdown.
+ *
+ * <pre>{@code
+ * try (SharedStore store = SharedStore.open("redis://127.0.0.1:6379")) {
+ *     store.put("session:42", new Session("ada"), Duration.ofMinutes(30)).join();
+ *     long hits = store.blocking().increment("hits:/home");
+ *     store.subscribe("deploys", String.class, System.out::println).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Every call is bounded</b> by {@link StoreOptions#timeout()}: the future completes, at
+ * the latest then, with a {@link StoreException} whose {@link StoreException#code() code} says
+ * what happened and whose message names the call, the key and the backend. Nothing hangs.
+ *
+ * <p><b>Values</b> go through the {@link StoreCodec} ({@link JsonCodec} by default: strings and
+ * byte arrays as they are, the rest as JSON) and may not exceed
+ * {@link StoreOptions#maxValueBytes()} once encoded. Semantics follow Redis on every backend:
+ * {@code put} and {@code compareAndSet} replace a key's TTL with theirs (none unless given);
+ * {@code increment} keeps it; a counter is the decimal text of a 64-bit integer.
+ *
+ * <p>Futures may complete on a backend I/O thread: do not block in their continuations (use the
+ * {@code ...Async} continuations with your executor); {@link #blocking()} is for plain threads.
+ */
+public final class SharedStore implements AutoCloseable {
+    /** Most keys {@link #keys(String)} returns. */
+    public static final int DEFAULT_SCAN_LIMIT = 10_000;
+
+    private final StoreBackend backend;
+    private final StoreOptions options;
+    private final StoreCodec codec;
+    private final Calls calls;
+    private final Deliveries deliveries;
+    private final BlockingStore blocking;
+
+    private SharedStore(StoreBackend backend, StoreOptions options) {
+        this.backend = backend;
+        this.options = options;
+        this.codec = options.codec();
+        this.calls = new Calls(backend.describe(), options.timeout());
+        this.deliveries = new Deliveries(codec);
+        this.blocking = new BlockingStore(this);
+    }
+
+    /** A store held in this process, for worker threads of one JVM, with default options. */
+    public static SharedStore inProcess() {
+        return inProcess(StoreOptions.defaults());
+    }
+
+    /** A store held in this process; expiry follows {@link StoreOptions#clock()}. */
+    public static SharedStore inProcess(StoreOptions options) {
+        return new SharedStore(new InProcessBackend(options.clock()), options);
+    }
+
+    /** A store in Redis, with default options. See {@link #redis(String, StoreOptions)}. */
+    public static SharedStore redis(String url) {
+        return redis(url, StoreOptions.defaults());
+    }
+
+    /**
+     * A store in Redis at {@code url} ({@code redis://[password@]host[:port][/db]},
+     * {@code rediss://} for TLS). Connects before returning; afterwards a lost connection is
+     * re-established in the background with exponential backoff (from
+     * {@link StoreOptions#reconnectMin()} to {@link StoreOptions#reconnectMax()}), and calls made
+     * meanwhile fail at once with {@link StoreException.Code#UNAVAILABLE}.
+     *
+     * @throws StoreException {@code UNAVAILABLE} if Redis cannot be reached within
+     *                        {@link StoreOptions#connectTimeout()}; {@code INVALID_ARGUMENT} for a bad URL
+     */
+    public static SharedStore redis(String url, StoreOptions options) {
+        return new SharedStore(RedisBackend.connect(url, options), options);
+    }
+
+    /**
+     * A store chosen by URL: {@code inprocess:} or {@code redis://...} / {@code rediss://...}.
+     * (The backend held by the cluster's primary will answer to {@code embedded:}.)
+     */
+    public static SharedStore open(String url, StoreOptions options) {
+        if (url == null) {
+            throw new StoreException(StoreException.Code.INVALID_ARGUMENT, "store URL must not be null");
+        }
+        if (url.equals("inprocess:")) {
+            return inProcess(options);
+        }
+        if (url.startsWith("redis://") || url.startsWith("rediss://")) {
+            return redis(url, options);
+        }
+        throw new StoreException(StoreException.Code.INVALID_ARGUMENT, "unknown store URL \"" + url
+                + "\": expected inprocess: or redis://host:port");
+    }
+
+    /** {@link #open(String, StoreOptions)} with default options. */
+    public static SharedStore open(String url) {
+        return open(url, StoreOptions.defaults());
+    }
+
+    /** The value of {@code key} decoded as {@code type}; empty if the key is absent or expired. */
+    public <T> CompletableFuture<Optional<T>> get(String key, Class<T> type) {
+        return calls.run("get", key, () -> backend.get(Args.key(key, "key"))
+                .thenApply(b -> b == null ? Optional.empty() : Optional.of(codec.decode(b, type))));
+    }
+
+    /** Sets {@code key} to {@code value}, without expiry (an existing TTL is removed). */
+    public CompletableFuture<Void> put(String key, Object value) {
+        return calls.run("put", key, () -> backend.put(Args.key(key, "key"), encode(value, "value"), 0));
+    }
+
+    /** Sets {@code key} to {@code value}, expiring after {@code ttl} (at least 1 ms). */
+    public CompletableFuture<Void> put(String key, Object value, Duration ttl) {
+        return calls.run("put", key, () -> backend.put(Args.key(key, "key"), encode(value, "value"), Args.ttlMillis(ttl)));
+    }
+
+    /** Sets {@code key} only if it is absent; {@code true} if it was set. */
+    public CompletableFuture<Boolean> putIfAbsent(String key, Object value) {
+        return calls.run("putIfAbsent", key, () -> backend.putIfAbsent(Args.key(key, "key"), encode(value, "value"), 0));
+    }
+
+    /** Sets {@code key} only if it is absent, expiring after {@code ttl}; {@code true} if it was set. */
+    public CompletableFuture<Boolean> putIfAbsent(String key, Object value, Duration ttl) {
+        return calls.run("putIfAbsent", key,
+                () -> backend.putIfAbsent(Args.key(key, "key"), encode(value, "value"), Args.ttlMillis(ttl)));
+    }
+
+    /**
+     * Atomically sets {@code key} to {@code update} if its current value encodes to the same
+     * bytes as {@code expected}, or if {@code expected} is {@code null} and the key is absent.
+     * The new value has no expiry. {@code true} if it was set.
+     */
+    public CompletableFuture<Boolean> compareAndSet(String key, Object expected, Object update) {
+        return calls.run("compareAndSet", key, () -> backend.compareAndSet(Args.key(key, "key"),
+                expected == null ? null : codec.encode(expected), encode(update, "update"), 0));
+    }
+
+    /** {@link #compareAndSet(String, Object, Object)}, the new value expiring after {@code ttl}. */
+    public CompletableFuture<Boolean> compareAndSet(String key, Object expected, Object update, Duration ttl) {
+        return calls.run("compareAndSet", key, () -> backend.compareAndSet(Args.key(key, "key"),
+                expected == null ? null : codec.encode(expected), encode(update, "update"), Args.ttlMillis(ttl)));
+    }
+
+    /** Removes {@code key}; {@code true} if it existed. */
+    public CompletableFuture<Boolean> delete(String key) {
+        return calls.run("delete", key, () -> backend.delete(Args.key(key, "key")));
+    }
+
+    /** Adds 1 to the counter at {@code key} (absent counts as 0); returns the new value. */
+    public CompletableFuture<Long> increment(String key) {
+        return increment(key, 1);
+    }
+
+    /**
+     * Atomically adds {@code delta} (may be negative) to the counter at {@code key} (absent
+     * counts as 0) and returns the new value; the key's TTL is kept. Fails with
+     * {@link StoreException.Code#NOT_AN_INTEGER} if the value is not a 64-bit integer.
+     */
+    public CompletableFuture<Long> increment(String key, long delta) {
+        return calls.run("increment", key, () -> backend.increment(Args.key(key, "key"), delta));
+    }
+
+    /** Makes an existing key expire after {@code ttl}; {@code false} if the key is absent. */
+    public CompletableFuture<Boolean> expire(String key, Duration ttl) {
+        return calls.run("expire", key, () -> backend.expire(Args.key(key, "key"), Args.ttlMillis(ttl)));
+    }
+
+    /** The time left before {@code key} expires; empty if it is absent or never expires. */
+    public CompletableFuture<Optional<Duration>> ttl(String key) {
+        return calls.run("ttl", key, () -> backend.ttlMillis(Args.key(key, "key"))
+                .thenApply(ms -> ms < 0 ? Optional.<Duration>empty() : Optional.of(Duration.ofMillis(ms))));
+    }
+
+    /** Up to {@value #DEFAULT_SCAN_LIMIT} live keys starting with {@code prefix}, sorted. */
+    public CompletableFuture<List<String>> keys(String prefix) {
+        return keys(prefix, DEFAULT_SCAN_LIMIT);
+    }
+
+    /**
+     * Up to {@code limit} live keys starting with {@code prefix} (taken literally: {@code *},
+     * {@code ?}, {@code [} are not patterns; {@code ""} matches every key), sorted. With Redis
+     * this walks the keyspace with SCAN, so the whole walk must fit in the timeout.
+     */
+    public CompletableFuture<List<String>> keys(String prefix, int limit) {
+        return calls.run("keys", prefix, () -> backend.keys(java.util.Objects.requireNonNull(prefix, "prefix"),
+                Args.limit(limit)).thenApply(l -> l.stream().sorted().toList()));
+    }
+
+    /**
+     * Sends {@code message} to every listener of {@code channel}, in every process that shares
+     * this store. Delivery is at most once: listeners that are disconnected at the time miss it.
+     * Completes with the number of subscribers reached (for Redis: subscribed stores).
+     */
+    public CompletableFuture<Long> publish(String channel, Object message) {
+        return calls.run("publish", channel, () -> backend.publish(Args.key(channel, "channel"), encode(message, "message")));
+    }
+
+    /**
+     * Calls {@code listener} with each message published on {@code channel} from now on,
+     * decoded as {@code type}, on this store's delivery thread (in publish order; a listener
+     * that throws is logged and stays subscribed; a message that cannot be decoded is logged
+     * and dropped). Completes once the subscription is active.
+     */
+    public <T> CompletableFuture<Subscription> subscribe(String channel, Class<T> type, Consumer<? super T> listener) {
+        return calls.run("subscribe", channel, () -> {
+            Deliveries.Listener<T> l = deliveries.listener(Args.key(channel, "channel"),
+                    java.util.Objects.requireNonNull(type, "type"), java.util.Objects.requireNonNull(listener, "listener"));
+            return backend.subscribe(channel, l).thenApply(l::bind);
+        });
+    }
+
+    /** The same store with blocking calls, for threads that may block. */
+    public BlockingStore blocking() {
+        return blocking;
+    }
+
+    /** Where the data lives: {@code in-process} or {@code redis://host:port}. */
+    public String describe() {
+        return backend.describe();
+    }
+
+    /** The options this store was opened with. */
+    public StoreOptions options() {
+        return options;
+    }
+
+    /** Closes the connections and threads; later calls fail with {@link StoreException.Code#CLOSED}. Idempotent. */
+    @Override
+    public void close() {
+        if (calls.isClosed()) {
+            return;
+        }
+        calls.close();
+        deliveries.close();
+        backend.close();
+    }
+
+    private byte[] encode(Object value, String what) {
+        return Args.sized(codec.encode(Args.value(value, what)), options.maxValueBytes(), what);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.brigade.store;
+
+/**
+ * A listener registered on a channel by {@link SharedStore#subscribe}. Closing it stops the
+ * deliveries to that listener (idempotent); other listeners on the channel are unaffected.
+ */
+public interface Subscription extends AutoCloseable {
+    /** The channel this listener receives. */
+    String channel();
+
+    /** Stops the deliveries to this listener. Calling it again does nothing. */
+    @Override
+    void close();
+}
