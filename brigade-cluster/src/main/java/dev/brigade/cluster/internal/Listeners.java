@@ -1,0 +1,116 @@
+package dev.brigade.cluster.internal;
+
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Binds the cluster's declared ports, once, in the primary (DESIGN.md decision 2).
+ *
+ * <p>Why natively and not with a {@code ServerSocketChannel}: the primary must hand the
+ * listening descriptor's number to {@link Spawner}, and the JDK does not expose it. The socket is
+ * created CLOEXEC (nothing else the primary starts inherits it; the spawner dup2s it into each
+ * worker, which clears the flag there), with SO_REUSEADDR so a restarted primary can bind again
+ * while old connections sit in TIME_WAIT, and never accepted on here: only workers accept.
+ * One socket means one accept queue, so a worker that dies or drains loses no queued connection.
+ */
+public final class Listeners {
+    private static final Sockets S = Sockets.INSTANCE;
+    private static final int BACKLOG = 4096; // the kernel caps it at net.core.somaxconn
+
+    /** A bound, listening socket owned by the primary. */
+    public record Listener(int fd, String host, int port) {
+        /** The {@code BRIGADE_LISTEN_FDS} entry for this socket as the worker's descriptor {@code workerFd}. */
+        public String describe(int workerFd) {
+            return workerFd + "=" + host + ":" + port;
+        }
+    }
+
+    private Listeners() {
+    }
+
+    /**
+     * Binds and listens on {@code host:port} (port 0: the kernel picks one; host "*" or "0.0.0.0":
+     * every IPv4 address, "::" every address).
+     *
+     * @throws IOException naming the address and the reason (e.g. "Address already in use")
+     */
+    public static Listener bind(String host, int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IOException("port must be between 0 and 65535, got " + port);
+        }
+        InetAddress address = resolve(host);
+        boolean v6 = address instanceof Inet6Address;
+        int fd = S.socket(v6 ? Sockets.AF_INET6 : Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("cannot create a socket for " + host + ":" + port + ": " + error());
+        }
+        try {
+            S.setsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, new IntByReference(1), 4);
+            byte[] sa = v6 ? sockaddr6((Inet6Address) address, port) : sockaddr4((Inet4Address) address, port);
+            if (S.bind(fd, sa, sa.length) != 0) {
+                throw new IOException("cannot bind " + host + ":" + port + ": " + error());
+            }
+            if (S.listen(fd, BACKLOG) != 0) {
+                throw new IOException("cannot listen on " + host + ":" + port + ": " + error());
+            }
+            return new Listener(fd, host, boundPort(fd, v6));
+        } catch (IOException | RuntimeException e) {
+            S.close(fd);
+            throw e;
+        }
+    }
+
+    /** Closes a listener; idempotence is the caller's business (each listener is closed once). */
+    public static void close(Listener l) {
+        S.close(l.fd());
+    }
+
+    private static InetAddress resolve(String host) throws UnknownHostException {
+        if (host == null || host.isEmpty() || host.equals("*")) {
+            return InetAddress.getByName("0.0.0.0");
+        }
+        return InetAddress.getByName(host);
+    }
+
+    private static int boundPort(int fd, boolean v6) throws IOException {
+        byte[] sa = new byte[v6 ? 28 : 16];
+        IntByReference len = new IntByReference(sa.length);
+        if (S.getsockname(fd, sa, len) != 0) {
+            throw new IOException("getsockname failed: " + error());
+        }
+        return ((sa[2] & 0xff) << 8) | (sa[3] & 0xff);
+    }
+
+    private static byte[] sockaddr4(Inet4Address a, int port) {
+        byte[] sa = new byte[16];
+        sa[0] = (byte) Sockets.AF_INET; // sa_family is host order (little-endian on x86_64/aarch64)
+        sa[2] = (byte) (port >> 8);     // the port is network order
+        sa[3] = (byte) port;
+        System.arraycopy(a.getAddress(), 0, sa, 4, 4);
+        return sa;
+    }
+
+    private static byte[] sockaddr6(Inet6Address a, int port) {
+        byte[] sa = new byte[28];
+        sa[0] = (byte) Sockets.AF_INET6;
+        sa[2] = (byte) (port >> 8);
+        sa[3] = (byte) port;
+        System.arraycopy(a.getAddress(), 0, sa, 8, 16);
+        int scope = a.getScopeId();
+        sa[24] = (byte) scope;
+        sa[25] = (byte) (scope >> 8);
+        sa[26] = (byte) (scope >> 16);
+        sa[27] = (byte) (scope >> 24);
+        return sa;
+    }
+
+    private static String error() {
+        int errno = Native.getLastError();
+        return S.strerror(errno) + " (errno " + errno + ")";
+    }
+}
