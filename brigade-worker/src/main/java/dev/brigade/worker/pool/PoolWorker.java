@@ -188,6 +188,10 @@ final class PoolWorker implements WorkerEntry {
         seq = s;
         current = t;
         t.runner = this;
+        AbortSignal signal = t.signal;
+        if (signal != null && signal.aborted()) {  // aborting a shared signal is not atomic across its tasks
+            t.stop(WorkerPool.aborted(signal), false);
+        }
         if (!t.cas(assigned, Task.RUNNING)) {  // withdrawn or taken back: skip it
             current = null;
             return false;

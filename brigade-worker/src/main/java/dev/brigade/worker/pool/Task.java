@@ -38,7 +38,7 @@ final class Task extends CompletableFuture<Object> implements QueuedTask {
     private volatile int state;
     volatile PoolWorker runner;              // set before RUNNING
     long seq;                                // runner's task sequence number when it started this task
-    Runnable cleanup;                        // deregisters timeout and signal; null for plain tasks
+    AbortSignal signal;                      // checked again before the task starts; null for most tasks
 
     Task(Dispatcher pool, Object input, String function, long createdNanos) {
         this.pool = pool;

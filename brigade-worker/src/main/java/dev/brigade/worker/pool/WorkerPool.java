@@ -98,6 +98,7 @@ public final class WorkerPool implements AutoCloseable {
         Object input = options.transferList().isEmpty() ? task : transfer(task, options.transferList());
         Task t = new Task(pool, input, options.name(), System.nanoTime());
         AbortSignal signal = options.signal();
+        t.signal = signal;
         if (signal != null && signal.aborted()) {
             t.completeExceptionally(aborted(signal));
             return (CompletableFuture<R>) t;
@@ -127,7 +128,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private static PoolException aborted(AbortSignal signal) {
+    static PoolException aborted(AbortSignal signal) {
         return new PoolException(PoolErrorCode.ERR_TASK_ABORTED, "the task's signal was aborted: " + signal.reason());
     }
 
