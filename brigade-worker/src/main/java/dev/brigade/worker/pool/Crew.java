@@ -31,18 +31,18 @@ final class Crew {
         return live.get();
     }
 
-    /** The live worker with the fewest held slots below the limit (the first idle one if any), or null. */
+    /** The live worker with the fewest held slots below the limit (an idle spinning one first), or null. */
     PoolWorker leastLoaded() {
         PoolWorker best = null;
         int bestLoad = pool.perWorker;
         for (PoolWorker w : workers) {
             int l = w.load.get();
             if (l >= 0 && l < bestLoad) {
+                if (l == 0 && w.spinning) {
+                    return w;                 // idle and awake: no wake-up to pay
+                }
                 best = w;
                 bestLoad = l;
-                if (l == 0) {
-                    break;
-                }
             }
         }
         return best;

@@ -50,6 +50,7 @@ final class PoolWorker implements WorkerEntry {
     volatile Worker worker;
     private volatile Thread thread;
     private volatile boolean parked;
+    volatile boolean spinning;                // idle and spinning: the cheapest worker to hand a task to
     private volatile Object current;          // the running Task, or an interrupt marker
     private volatile long seq;                // number of the task started last
     private long idleSince;                   // this thread only; 0 when busy
@@ -239,6 +240,7 @@ final class PoolWorker implements WorkerEntry {
     private boolean idle(Loop loop) {
         pool.shutdown.onIdle();
         if (pool.trySpin()) {
+            spinning = true;
             try {
                 long end = System.nanoTime() + Spin.WINDOW_NANOS;
                 for (int i = 1; !hasWork(loop); i++) {
@@ -248,6 +250,7 @@ final class PoolWorker implements WorkerEntry {
                     Thread.onSpinWait();
                 }
             } finally {
+                spinning = false;
                 pool.endSpin();
             }
         }

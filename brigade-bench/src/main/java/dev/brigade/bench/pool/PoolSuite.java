@@ -1,0 +1,118 @@
+package dev.brigade.bench.pool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.bench.BenchOptions;
+import dev.brigade.bench.Figure;
+import dev.brigade.bench.NodePeer;
+import dev.brigade.bench.Stats;
+import dev.brigade.bench.Suite;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * {@code brigade bench pool}: issue 3's figures for Brigade's WorkerPool, with a bare
+ * ThreadPoolExecutor ({@code tpe}) and Piscina 5 ({@code piscina}, when node and npm are there)
+ * measured in the same run. Two worker threads everywhere; the machine otherwise idle.
+ */
+public final class PoolSuite implements Suite {
+    private static final int WINDOW = 64;
+
+    @Override
+    public String name() {
+        return "pool";
+    }
+
+    @Override
+    public List<Figure> run(BenchOptions options) throws Exception {
+        boolean quick = options.quick();
+        Map<String, Double> piscina = piscina(quick);
+        List<Figure> out = new ArrayList<>();
+        int n = quick ? 300_000 : 2_000_000;
+        int reps = quick ? 1 : 3;
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (var e : contenders().entrySet()) {
+            try (PoolProbes.Runner r = e.getValue().apply(2, Function.identity())) {
+                PoolProbes.tasksPerSecond(r, n / 4, WINDOW);             // warm-up
+                double[] runs = new double[reps];
+                for (int i = 0; i < reps; i++) {
+                    runs[i] = PoolProbes.tasksPerSecond(r, n, WINDOW);
+                }
+                rates.put(e.getKey(), Stats.median(runs));
+            }
+        }
+        out.add(Figure.higher("pool.tasks_per_s", rates.get("brigade"), "tasks/s",
+                peers(rates.get("tpe"), piscina.get("pool.tasks_per_s")),
+                "2 threads, trivial tasks, " + WINDOW + " in flight, " + n + " tasks, median of " + reps + " runs after warm-up"));
+
+        int seq = quick ? 20_000 : 200_000;
+        Map<String, Double> ovh = new LinkedHashMap<>();
+        for (var e : contenders().entrySet()) {
+            try (PoolProbes.Runner r = e.getValue().apply(2, Function.identity())) {
+                ovh.put(e.getKey(), PoolProbes.overheadMicros(r, seq));
+            }
+        }
+        out.add(Figure.lower("pool.overhead_p50_us", ovh.get("brigade"), "us",
+                peers(ovh.get("tpe"), piscina.get("pool.overhead_p50_us")),
+                "one trivial task at a time, submit to result seen by the caller (spinning), median of " + seq
+                        + " (first fifth dropped)"));
+
+        int iterations = PoolProbes.calibrate(5.0);
+        int tasks = quick ? 40 : 200;
+        Map<String, Double> speedup = new LinkedHashMap<>();
+        for (var e : contenders().entrySet()) {
+            double[] wall = new double[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                try (PoolProbes.Runner r = e.getValue().apply(threads, PoolProbes::cpu)) {
+                    PoolProbes.cpuWallNanos(r, threads * 4, iterations);  // warm-up
+                    wall[threads - 1] = PoolProbes.cpuWallNanos(r, tasks, iterations);
+                }
+            }
+            speedup.put(e.getKey(), wall[0] / wall[1]);
+        }
+        out.add(Figure.higher("pool.cpu_speedup", speedup.get("brigade"), "x",
+                peers(speedup.get("tpe"), piscina.get("pool.cpu_speedup")),
+                tasks + " CPU tasks of ~5 ms (xorshift loop): wall time on 1 thread / on 2 threads"));
+        return out;
+    }
+
+    private static Map<String, BiFunction<Integer, Function<Object, Object>, PoolProbes.Runner>> contenders() {
+        Map<String, BiFunction<Integer, Function<Object, Object>, PoolProbes.Runner>> m = new LinkedHashMap<>();
+        m.put("brigade", PoolProbes::brigade);
+        m.put("tpe", PoolProbes::tpe);
+        return m;
+    }
+
+    private static Map<String, Double> peers(Double tpe, Double piscina) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (piscina != null) {
+            m.put("piscina", piscina);
+        }
+        if (tpe != null) {
+            m.put("tpe", tpe);
+        }
+        return m;
+    }
+
+    private static Map<String, Double> piscina(boolean quick) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (!NodePeer.available()) {
+            System.err.println("pool: node is not on PATH; the Piscina peer is left out");
+            return m;
+        }
+        if (!NodePeer.ensurePackages("piscina@5")) {
+            return m;
+        }
+        try {
+            JsonNode json = NodePeer.run("pool.js", Duration.ofMinutes(2), quick ? "quick" : "full");
+            json.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+        } catch (Exception e) {
+            System.err.println("pool: the Piscina peer failed and is left out: " + e.getMessage());
+        }
+        return m;
+    }
+}
