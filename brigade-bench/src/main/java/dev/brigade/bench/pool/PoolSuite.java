@@ -68,7 +68,7 @@ public final class PoolSuite implements Suite {
             double[] wall = new double[2];
             for (int threads = 1; threads <= 2; threads++) {
                 try (PoolProbes.Runner r = e.getValue().apply(threads, PoolProbes::cpu)) {
-                    PoolProbes.cpuWallNanos(r, threads * 4, iterations);  // warm-up
+                    PoolProbes.cpuWallNanos(r, 10, iterations);            // warm-up (JIT)
                     wall[threads - 1] = PoolProbes.cpuWallNanos(r, tasks, iterations);
                 }
             }
