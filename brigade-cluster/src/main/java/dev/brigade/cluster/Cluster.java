@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -138,6 +139,52 @@ public final class Cluster implements AutoCloseable {
             throw new IllegalStateException("self() is only available in a worker; this process is the primary");
         }
         return self;
+    }
+
+    /**
+     * The ports the workers serve, as the primary bound them (a declared port 0 shows the port the
+     * kernel picked), in declaration order; empty when none is declared.
+     */
+    public List<Integer> ports() {
+        return primary().ports();
+    }
+
+    /**
+     * Zero-downtime rolling reload, one worker at a time: see {@link #reload(int)}.
+     *
+     * @return a future of the number of workers replaced; it fails with
+     *         {@link ClusterException.Code#RELOAD_ABORTED} if a new worker does not start (the old ones keep serving)
+     */
+    public CompletableFuture<Integer> reload() {
+        return reload(1);
+    }
+
+    /**
+     * Replaces every worker, {@code batch} at a time: a new worker is started, and only once it
+     * listens on the declared ports (or is online, when none is declared) is the old one
+     * disconnected: it stops accepting at once (the shared socket keeps every queued connection
+     * for the others), finishes its requests and exits, or is killed after the kill timeout. A
+     * new app version (a new jar at the same path) is picked up the same way.
+     */
+    public CompletableFuture<Integer> reload(int batch) {
+        Primary p = primary();
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("brigade-reload").start(() -> {
+            try {
+                done.complete(p.reload(batch));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Grows or shrinks to {@code n} workers; shrinking drains the workers of the highest instance
+     * slots like a reload drains old workers. Returns once the leaving workers have exited.
+     */
+    public void scale(int n) {
+        primary().scale(n);
     }
 
     /** The full worker command line (profile flags included) and the class-data archive's state. */

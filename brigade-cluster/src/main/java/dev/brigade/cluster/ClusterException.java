@@ -24,7 +24,11 @@ public class ClusterException extends RuntimeException {
         /** The other side's request handler failed; the message holds its error. */
         REQUEST_FAILED,
         /** The IPC channel is closed: the peer exited or disconnected. */
-        CHANNEL_CLOSED
+        CHANNEL_CLOSED,
+        /** A declared port could not be bound by the primary (in use, not permitted, unknown host). */
+        LISTEN_FAILED,
+        /** A rolling reload stopped because a new worker did not start or listen in time; the old ones keep serving. */
+        RELOAD_ABORTED
     }
 
     private final Code code;

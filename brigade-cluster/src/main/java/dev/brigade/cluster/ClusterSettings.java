@@ -21,7 +21,7 @@ public record ClusterSettings(
         Duration heartbeatInterval, Duration heartbeatTimeout, long memoryLimitBytes, Duration memoryCheckInterval,
         Duration killTimeout, Duration onlineTimeout, MessageCodec codec, int maxFrameBytes,
         boolean classDataArchive, Path archiveDir, Path java, Consumer<OutputLine> output, int outputBufferLines,
-        boolean shutdownHook) {
+        boolean shutdownHook, List<ListenAddress> listen, Duration listenTimeout, Path agentJar) {
 
     /** Settings with every default: the same program, one worker per core. */
     public static ClusterSettings defaults() {
@@ -42,6 +42,7 @@ public record ClusterSettings(
         b.onlineTimeout = onlineTimeout; b.codec = codec; b.maxFrameBytes = maxFrameBytes;
         b.classDataArchive = classDataArchive; b.archiveDir = archiveDir; b.java = java; b.output = output;
         b.outputBufferLines = outputBufferLines; b.shutdownHook = shutdownHook;
+        b.listen = new ArrayList<>(listen); b.listenTimeout = listenTimeout; b.agentJar = agentJar;
         return b;
     }
 
@@ -70,6 +71,9 @@ public record ClusterSettings(
         private Consumer<OutputLine> output = line -> (line.stderr() ? System.err : System.out).println(line);
         private int outputBufferLines = 10_000;
         private boolean shutdownHook = true;
+        private List<ListenAddress> listen = new ArrayList<>();
+        private Duration listenTimeout = Duration.ofSeconds(30);
+        private Path agentJar = AgentJar.locate();
 
         private Builder() {
         }
@@ -117,6 +121,20 @@ public record ClusterSettings(
         /** Drain workers when the primary gets SIGTERM/SIGINT; default true. */
         public Builder shutdownHook(boolean on) { this.shutdownHook = on; return this; }
 
+        /** Serves {@code port} on every IPv4 address (repeatable): see {@link ListenAddress}. */
+        public Builder listen(int port) { return listen("*", port); }
+        /** Serves {@code host:port} (repeatable): the primary binds it once, every worker inherits it. */
+        public Builder listen(String host, int port) { this.listen.add(new ListenAddress(host, port)); return this; }
+        /** How long a new worker may take to listen on the declared ports during a reload; default 30 s. */
+        public Builder listenTimeout(Duration d) { this.listenTimeout = d; return this; }
+        /**
+         * The brigade-agent jar attached to workers when ports are declared (it makes an unmodified
+         * server adopt the inherited socket); default: found on the class path, next to the cluster's
+         * jar, or in the {@code brigade.agent.jar} system property. {@code null}: no agent (the app
+         * adopts the socket itself, e.g. with the Netty helper).
+         */
+        public Builder agentJar(Path jar) { this.agentJar = jar; return this; }
+
         /** Validates and builds; {@link IllegalArgumentException} names the first wrong option. */
         public ClusterSettings build() {
             if (instances < 0 || instances > 1024) {
@@ -151,10 +169,14 @@ public record ClusterSettings(
                     throw new IllegalArgumentException("env: \"" + name + "\" is not a valid variable name");
                 }
             }
+            RestartPolicy.positive("listenTimeout", listenTimeout);
+            if (agentJar != null && !Files.isRegularFile(agentJar)) {
+                throw new IllegalArgumentException("agentJar: " + agentJar + " is not a file (valid: the brigade-agent jar, or null)");
+            }
             return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), profile, exitOnOutOfMemory,
                     instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
                     memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,
-                    java, output, outputBufferLines, shutdownHook);
+                    java, output, outputBufferLines, shutdownHook, List.copyOf(listen), listenTimeout, agentJar);
         }
     }
 }

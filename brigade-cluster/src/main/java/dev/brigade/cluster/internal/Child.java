@@ -55,6 +55,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.STARTING);
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final CompletableFuture<ClusterWorker> online = new CompletableFuture<>();
+    private final CompletableFuture<ClusterWorker> listening = new CompletableFuture<>();
     private final List<Frame> backlog = new java.util.ArrayList<>(); // guarded by this; sent before online
     final long startedNanos = System.nanoTime();
     private volatile int pid;
@@ -98,6 +99,9 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 owner.exited(this, st);
             } finally {
                 exit.complete(st);
+                String why = "worker " + id + " exited (" + st + ") before it was ready";
+                online.completeExceptionally(new IllegalStateException(why));
+                listening.completeExceptionally(new IllegalStateException(why));
             }
         });
     }
@@ -153,10 +157,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 Frame frame = ch.read();
                 switch (frame) {
                     case Frame.Heartbeat h -> lastHeartbeatNanos = System.nanoTime();
-                    case Frame.Listening l -> {
-                        moveTo(WorkerState.LISTENING);
-                        owner.publish(new ClusterEvent.Listening(this, l.host(), l.port()));
-                    }
+                    case Frame.Listening l -> markListening(l.host(), l.port());
                     case Frame.Message m -> message(m);
                     case Frame.Request r -> correlator.serve(r, p -> owner.answer(this, p));
                     case Frame.Reply r -> correlator.complete(r);
@@ -183,6 +184,19 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 armKill(); // a worker exits when its channel closes; one that does not is killed
             }
         }
+    }
+
+    /** The worker accepts on {@code host:port} (said over IPC, or noticed by the agent). */
+    void markListening(String host, int port) {
+        if (moveTo(WorkerState.LISTENING) || state.get() == WorkerState.LISTENING) {
+            owner.publish(new ClusterEvent.Listening(this, host, port));
+        }
+        listening.complete(this);
+    }
+
+    /** Completes once the worker listens; fails if it exits first. */
+    CompletableFuture<ClusterWorker> listening() {
+        return listening;
     }
 
     private void message(Frame.Message m) {

@@ -71,6 +71,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final Map<Integer, Child> live = new ConcurrentHashMap<>();
     private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
     private volatile List<Integer> inherited = List.of();
+    private final List<Listeners.Listener> listeners;
     private volatile BiFunction<ClusterWorker, Object, Object> requestHandler;
     private boolean closing; // guarded by this
 
@@ -78,6 +79,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private static final class Slot {
         final int instance;
         final Supervisor supervisor;
+        Child current; // guarded by Primary.this: the worker this slot restarts; a reload swaps it
 
         Slot(int instance, Supervisor supervisor) {
             this.instance = instance;
@@ -86,6 +88,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     public Primary(ClusterSettings settings) throws IOException {
+        this.listeners = Ports.bindAll(settings.listen()); // first: a port in use fails before anything starts
+        this.inherited = listeners.stream().map(Listeners.Listener::fd).toList();
         this.settings = settings;
         this.parts = CommandLine.parts(settings);
         this.archive = new Archive(settings.classDataArchive(), settings.archiveDir(), settings.java(), parts);
@@ -115,7 +119,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
                 slots.put(index, slot);
             }
             try {
-                started.add(spawn(slot));
+                started.add(spawn(slot, true));
             } catch (IOException e) {
                 synchronized (this) {
                     slots.remove(slot.instance);
@@ -126,7 +130,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         return started;
     }
 
-    private Child spawn(Slot slot) throws IOException {
+    /** @param takeSlot whether the new worker becomes the slot's current one now (a reload waits until it is ready) */
+    private Child spawn(Slot slot, boolean takeSlot) throws IOException {
         int id = nextId.getAndIncrement();
         byte[] secret = new byte[24];
         random.nextBytes(secret);
@@ -137,8 +142,12 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(slot.instance));
         env.put(WorkerRuntime.ENV_IPC, ipc.path().toString());
         env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        env.putAll(Ports.env(listeners));
         List<String> archiveFlags = archive.nextFlags();
-        List<String> argv = CommandLine.argv(settings.java().toString(), parts, archiveFlags);
+        List<String> argv = new ArrayList<>(CommandLine.argv(settings.java().toString(), parts, archiveFlags));
+        if (!listeners.isEmpty() && settings.agentJar() != null) {
+            argv.add(1, "-javaagent:" + settings.agentJar());
+        }
         Spawner.Spawned sp;
         try {
             sp = Spawner.spawn(settings.java().toString(), argv, env, inherited);
@@ -149,6 +158,11 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             throw e;
         }
         live.put(id, child);
+        if (takeSlot) {
+            synchronized (this) {
+                slot.current = child;
+            }
+        }
         OutputPump out = OutputPump.start(sp.stdoutFd(), l -> output.offer(new OutputLine(id, false, l)), "brigade-out-" + id);
         OutputPump err = OutputPump.start(sp.stderrFd(), l -> output.offer(new OutputLine(id, true, l)), "brigade-err-" + id);
         var reaped = Reaper.watch(sp.pid(), Integer.toString(id));
@@ -175,6 +189,12 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         Slot slot;
         synchronized (this) {
             slot = slots.get(child.instance);
+            if (slot != null && slot.current != child) {
+                // replaced by a reload or scaled away while it drained: nothing to decide for the slot
+                child.moveTo(WorkerState.EXITED);
+                publish(new ClusterEvent.Exit(child, status, child.stopRequested));
+                return;
+            }
             if (closing || slot == null) {
                 decision = new Supervisor.Decision.Stop();
             } else {
@@ -212,12 +232,131 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             }
         }
         try {
-            spawn(slot);
+            spawn(slot, true);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 slots.remove(slot.instance);
             }
             LOG.log(Level.ERROR, "cannot respawn instance " + slot.instance + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The ports the workers serve, as bound (a declared port 0 resolved), in declaration order. */
+    public List<Integer> ports() {
+        return Ports.ports(listeners);
+    }
+
+    /**
+     * Replaces every worker, {@code batch} at a time: start the new one, wait until it is ready
+     * (listening on the declared ports, or online when none is declared) within the listen timeout,
+     * only then disconnect the old one, and wait for it to exit before the next batch. If a new
+     * worker fails, it is killed, the reload stops, and the old workers keep serving.
+     *
+     * @return the number of workers replaced
+     * @throws ClusterException {@code RELOAD_ABORTED} naming the worker, the reason and the progress
+     */
+    public int reload(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("reload batch must be >= 1, got " + batch);
+        }
+        List<Slot> targets;
+        synchronized (this) {
+            if (closing) {
+                throw new IllegalStateException("cluster is shut down: cannot reload");
+            }
+            targets = slots.values().stream().sorted((a, b) -> Integer.compare(a.instance, b.instance)).toList();
+        }
+        int done = 0;
+        for (int from = 0; from < targets.size(); from += batch) {
+            List<Slot> group = targets.subList(from, Math.min(targets.size(), from + batch));
+            List<Child> fresh = new ArrayList<>();
+            try {
+                for (Slot slot : group) {
+                    fresh.add(spawn(slot, false));
+                }
+                for (Child c : fresh) {
+                    awaitReady(c);
+                }
+            } catch (IOException | RuntimeException e) {
+                fresh.forEach(Child::killTree);
+                throw new ClusterException(Code.RELOAD_ABORTED, "reload stopped after replacing " + done + " of "
+                        + targets.size() + " workers: " + e.getMessage() + "; the old workers keep serving", e);
+            }
+            List<CompletableFuture<ExitStatus>> old = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                Child previous;
+                synchronized (this) {
+                    previous = group.get(i).current;
+                    group.get(i).current = fresh.get(i);
+                }
+                if (previous != null) {
+                    old.add(previous.disconnect());
+                }
+            }
+            awaitAll(old, settings.killTimeout().plusSeconds(5));
+            done += group.size();
+        }
+        return done;
+    }
+
+    private void awaitReady(Child c) {
+        CompletableFuture<?> ready = listeners.isEmpty() ? c.online() : c.listening();
+        long ms = (listeners.isEmpty() ? settings.onlineTimeout() : settings.listenTimeout()).toMillis();
+        try {
+            ready.get(ms, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ClusterException(Code.RELOAD_ABORTED, c + " did not " + (listeners.isEmpty() ? "come online" : "listen on "
+                    + ports()) + " within " + ms + " ms (" + (listeners.isEmpty() ? "onlineTimeout" : "listenTimeout") + ")" + tail(c));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ClusterException(Code.RELOAD_ABORTED, c + " failed to start: " + e.getCause().getMessage() + tail(c));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException(Code.RELOAD_ABORTED, "interrupted while waiting for " + c);
+        }
+    }
+
+    private static String tail(Child c) {
+        List<String> t = c.lastStderr();
+        return t.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", t);
+    }
+
+    /**
+     * Grows or shrinks the cluster to {@code n} workers. Growing forks into the lowest free slots;
+     * shrinking disconnects the workers of the highest slots (they drain like a reload's old
+     * workers) and waits for them to exit.
+     */
+    public void scale(int n) {
+        if (n < 0 || n > 1024) {
+            throw new IllegalArgumentException("scale: instances must be in 0..1024, got " + n);
+        }
+        List<Child> leaving = new ArrayList<>();
+        int grow;
+        synchronized (this) {
+            if (closing) {
+                throw new IllegalStateException("cluster is shut down: cannot scale");
+            }
+            grow = n - slots.size();
+            if (grow < 0) {
+                List<Integer> highest = slots.keySet().stream().sorted((a, b) -> Integer.compare(b, a)).limit(-grow).toList();
+                for (int index : highest) {
+                    Slot slot = slots.remove(index);
+                    if (slot.current != null) {
+                        leaving.add(slot.current);
+                    }
+                }
+            }
+        }
+        if (grow > 0) {
+            fork(grow);
+        }
+        awaitAll(leaving.stream().map(Child::disconnect).toList(), settings.killTimeout().plusSeconds(5));
+    }
+
+    private static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "workers still draining after " + limit.toMillis() + " ms: " + e);
         }
     }
 
@@ -242,6 +381,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         }
         watchdog.close();
         ipc.close();
+        listeners.forEach(Listeners::close);
         timer.shutdownNow();
         try {
             output.close();

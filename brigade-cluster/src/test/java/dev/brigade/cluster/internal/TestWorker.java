@@ -21,6 +21,10 @@ public final class TestWorker {
     static final List<byte[]> HOLD = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].startsWith("boot-fail-if:") && java.nio.file.Files.exists(java.nio.file.Path.of(args[0].substring(13)))) {
+            System.err.println("broken on purpose: " + args[0]);
+            System.exit(78); // a new app version that cannot start
+        }
         Cluster cluster = Cluster.create();
         WorkerProcess self = cluster.self();
         if (args.length > 0 && args[0].startsWith("exit-at-start:")) {
@@ -37,6 +41,7 @@ public final class TestWorker {
                 case "ping" -> "pong";
                 case "pid" -> ProcessHandle.current().pid();
                 case "env" -> Map.of("id", System.getenv("BRIGADE_WORKER_ID"), "instance", System.getenv("BRIGADE_INSTANCE"));
+                case "ports" -> Map.of("fds", String.valueOf(System.getenv("BRIGADE_LISTEN_FDS")), "port", String.valueOf(System.getenv("PORT")));
                 case "fds" -> fds();
                 case "grandchild" -> new ProcessBuilder("sleep", "120").start().pid();
                 case "ask-primary" -> Cluster.create().self().request("from-worker", Duration.ofSeconds(5));

@@ -1,0 +1,60 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ClusterException;
+import dev.brigade.cluster.ListenAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The primary's side of port sharing: bind every declared address once, and tell each worker
+ * where its inherited sockets are. The contract with brigade-agent (and with apps that adopt
+ * the socket themselves) is the environment:
+ * <ul>
+ *   <li>{@code BRIGADE_LISTEN_FDS=3=host:port,4=host:port}: the worker's descriptor for each
+ *       declared address (descriptors start at 3, in declaration order);</li>
+ *   <li>{@code PORT}: the first declared port, for apps that read it (12-factor style).</li>
+ * </ul>
+ */
+final class Ports {
+    static final String ENV_LISTEN_FDS = "BRIGADE_LISTEN_FDS";
+    static final String ENV_PORT = "PORT";
+
+    private Ports() {
+    }
+
+    /** Binds every address, or none: on the first failure the ones already bound are closed. */
+    static List<Listeners.Listener> bindAll(List<ListenAddress> addresses) {
+        List<Listeners.Listener> bound = new ArrayList<>();
+        for (ListenAddress a : addresses) {
+            try {
+                bound.add(Listeners.bind(a.host(), a.port()));
+            } catch (IOException e) {
+                bound.forEach(Listeners::close);
+                throw new ClusterException(ClusterException.Code.LISTEN_FAILED, "cannot listen on " + a + " (listen): "
+                        + e.getMessage().replaceFirst("^cannot (bind|listen on) [^:]+:\\d+: ", ""), e);
+            }
+        }
+        return List.copyOf(bound);
+    }
+
+    /** The variables a worker needs to find its inherited sockets; empty when no port is declared. */
+    static Map<String, String> env(List<Listeners.Listener> listeners) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (listeners.isEmpty()) {
+            return env;
+        }
+        int[] fd = {3};
+        env.put(ENV_LISTEN_FDS, listeners.stream().map(l -> l.describe(fd[0]++)).collect(Collectors.joining(",")));
+        env.put(ENV_PORT, Integer.toString(listeners.get(0).port()));
+        return env;
+    }
+
+    /** The ports actually bound (port 0 resolved), in declaration order. */
+    static List<Integer> ports(List<Listeners.Listener> listeners) {
+        return listeners.stream().map(Listeners.Listener::port).toList();
+    }
+}
