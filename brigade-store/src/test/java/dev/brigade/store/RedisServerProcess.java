@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real redis-server on a free loopback port, for tests: the system's {@code redis-server} if
  * it is on PATH, else the binary that {@code com.github.codemonstur:embedded-redis} ships (a
- * test dependency). No persistence. Start-up waits for "Ready to accept connections" on the
+ * test dependency; {@code BRIGADE_TEST_REDIS=bundled} forces it). No persistence. Start-up waits for "Ready to accept connections" on the
  * server's output, never on time; {@link #kill()} is SIGKILL, {@link #restart()} uses the same
  * port. If no server can start, {@link #start()} fails with the reason: tests never skip silently.
  *
@@ -128,9 +128,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** The system's redis-server, else the one bundled in embedded-redis, extracted once per JVM. */
     static synchronized Path binary() {
+        boolean bundledOnly = "bundled".equals(System.getenv("BRIGADE_TEST_REDIS")); // to test the fallback
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "redis-server");
-            if (!dir.isEmpty() && Files.isExecutable(p)) {
+            if (!bundledOnly && !dir.isEmpty() && Files.isExecutable(p)) {
                 return p;
             }
         }
