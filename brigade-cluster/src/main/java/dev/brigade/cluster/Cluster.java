@@ -4,6 +4,7 @@ import dev.brigade.cluster.internal.Primary;
 import dev.brigade.cluster.internal.WorkerRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,29 @@ public final class Cluster implements AutoCloseable {
     /** Answers workers' {@link WorkerProcess#request}s: return the reply or a {@code CompletableFuture} of it. */
     public void onRequest(BiFunction<ClusterWorker, Object, Object> handler) {
         primary().onRequest(handler);
+    }
+
+    /**
+     * Offers a named service to the workers, beside {@link #onRequest}: a worker calls it with
+     * {@link #callService}. Brigade's own features use it (the embedded SharedStore lives in the
+     * primary this way), so several can share one cluster without taking the app's request handler.
+     */
+    public void service(String name, BiFunction<ClusterWorker, Object, Object> handler) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("service name must be a non-blank string, got " + name);
+        }
+        primary().service(name, handler);
+    }
+
+    /**
+     * Worker: calls the primary's service {@code name} with {@code body} (encoded with the
+     * cluster's codec) and completes with its answer, or fails after {@code timeout}.
+     */
+    public CompletableFuture<Object> callService(String name, Object body, Duration timeout) {
+        java.util.Map<String, Object> envelope = new java.util.HashMap<>();
+        envelope.put(Primary.SERVICE_KEY, name);
+        envelope.put(Primary.SERVICE_BODY, body);
+        return self().request(envelope, timeout);
     }
 
     /** This worker's side of the cluster. */

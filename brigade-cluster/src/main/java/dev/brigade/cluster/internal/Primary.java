@@ -73,6 +73,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private volatile List<Integer> inherited = List.of();
     private final List<Listeners.Listener> listeners;
     private volatile BiFunction<ClusterWorker, Object, Object> requestHandler;
+    private final Map<String, BiFunction<ClusterWorker, Object, Object>> services = new ConcurrentHashMap<>();
     private boolean closing; // guarded by this
 
     /** An instance index and its restart history; holds the current worker. */
@@ -417,6 +418,15 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         this.requestHandler = handler;
     }
 
+    /** The key that marks a request as addressed to a named service, and the key of its body. */
+    public static final String SERVICE_KEY = "$brigade.service";
+    public static final String SERVICE_BODY = "body";
+
+    /** Answers requests addressed to service {@code name} (see {@code Cluster.service}). */
+    public void service(String name, BiFunction<ClusterWorker, Object, Object> handler) {
+        services.put(name, handler);
+    }
+
     public String describe() {
         return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  class-data archive: "
                 + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
@@ -439,11 +449,19 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     @Override
     public CompletionStage<byte[]> answer(Child child, byte[] request) {
+        Object decoded = decode(request);
         BiFunction<ClusterWorker, Object, Object> h = requestHandler;
-        if (h == null) {
+        if (decoded instanceof Map<?, ?> m && m.get(SERVICE_KEY) instanceof String name) {
+            h = services.get(name);
+            if (h == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the primary offers no service '" + name
+                        + "' (services: " + services.keySet() + ")"));
+            }
+            decoded = m.get(SERVICE_BODY);
+        } else if (h == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the primary has no request handler (Cluster.onRequest)"));
         }
-        Object result = h.apply(child, decode(request));
+        Object result = h.apply(child, decoded);
         return result instanceof CompletionStage<?> s ? s.thenApply(this::encode) : CompletableFuture.completedFuture(encode(result));
     }
 

@@ -44,6 +44,8 @@ public final class TestWorker {
                 case "ports" -> Map.of("fds", String.valueOf(System.getenv("BRIGADE_LISTEN_FDS")), "port", String.valueOf(System.getenv("PORT")));
                 case "fds" -> fds();
                 case "grandchild" -> new ProcessBuilder("sleep", "120").start().pid();
+                case "call-service" -> Cluster.create().callService("upper", "abc", Duration.ofSeconds(5)); // a future: never block the IPC reader
+                case "call-missing-service" -> Cluster.create().callService("nope", "abc", Duration.ofSeconds(5));
                 case "ask-primary" -> Cluster.create().self().request("from-worker", Duration.ofSeconds(5));
                 case "fail" -> throw new IllegalStateException("failing on purpose");
                 default -> throw new IllegalArgumentException("unknown request " + r);
