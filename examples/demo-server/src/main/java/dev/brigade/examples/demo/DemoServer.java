@@ -1,0 +1,95 @@
+package dev.brigade.examples.demo;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The bundled demo: a small, fast HTTP server (Netty, NIO transport) that knows nothing of
+ * Brigade. Brigade runs it unchanged: in cluster mode its bind on the declared port adopts the
+ * socket the primary inherited to it.
+ *
+ * <p>Endpoints: {@code /} hello with the pid, {@code /hash?pw=...} ~5 ms of PBKDF2 (CPU work),
+ * {@code /pid}. Port: first argument, else {@code $PORT}, else 8080; {@code --threads N} event
+ * loops (default 1: one per process, the cluster supplies the parallelism).
+ *
+ * <p><b>Graceful shutdown</b> (SIGTERM, or Brigade's disconnect): it stops accepting first, then
+ * answers every request still arriving on open keep-alive connections with
+ * {@code Connection: close} and closes each connection after its response, and exits once no
+ * request is in flight and none arrived for a moment (at most {@link #DRAIN_LIMIT}). That is what
+ * lets a rolling reload lose no request, even for keep-alive clients: closing idle keep-alive
+ * connections instead (Node's {@code server.close()} since v19) races with requests already sent.
+ */
+public final class DemoServer implements AutoCloseable {
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    static final Duration QUIET = Duration.ofSeconds(2);
+
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup loops;
+    private final Channel listener;
+    private final Drain drain = new Drain();
+
+    public DemoServer(String host, int port, int threads) throws InterruptedException {
+        loops = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        HashWork hash = HashWork.calibrated(5.0);
+        ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new DemoHandler(drain, hash));
+                    }
+                });
+        listener = b.bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops accepting, drains keep-alive connections with {@code Connection: close}, then stops. */
+    @Override
+    public void close() throws InterruptedException {
+        listener.close().sync();
+        drain.begin();
+        drain.awaitQuiet(QUIET, DRAIN_LIMIT);
+        loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = 8080;
+        int threads = 1;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--threads") && i + 1 < args.length) {
+                threads = Integer.parseInt(args[++i]);
+            } else {
+                port = Integer.parseInt(args[i]);
+            }
+        }
+        if (args.length == 0 && System.getenv("PORT") != null) {
+            port = Integer.parseInt(System.getenv("PORT"));
+        }
+        DemoServer server = new DemoServer("0.0.0.0", port, threads);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-server-drain"));
+        System.out.println("demo-server " + ProcessHandle.current().pid() + " listening on " + server.port());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.brigade.examples.demo;
+
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/** The demo's CPU-heavy work: PBKDF2-HMAC-SHA256, calibrated to take about 5 ms on this machine. */
+public final class HashWork {
+    private final int iterations;
+
+    private HashWork(int iterations) {
+        this.iterations = iterations;
+    }
+
+    /** Calibrates the iteration count so that one hash takes about {@code targetMillis}. */
+    public static HashWork calibrated(double targetMillis) {
+        HashWork probe = new HashWork(2_000);
+        for (int i = 0; i < 20; i++) {
+            probe.hash("warm-up");
+        }
+        long t0 = System.nanoTime();
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            probe.hash("calibrate");
+        }
+        double perIterationMs = (System.nanoTime() - t0) / 1e6 / n / probe.iterations;
+        return new HashWork((int) Math.max(1_000, targetMillis / perIterationMs));
+    }
+
+    public int iterations() {
+        return iterations;
+    }
+
+    public String hash(String password) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), "brigade-salt".getBytes(), iterations, 256);
+            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return HexFormat.of().formatHex(key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JDK", e);
+        }
+    }
+}

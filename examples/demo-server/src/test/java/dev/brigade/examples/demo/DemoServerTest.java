@@ -1,0 +1,86 @@
+package dev.brigade.examples.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class DemoServerTest {
+    /** One HTTP/1.1 exchange on an open connection: returns the status line, headers and body. */
+    private static List<String> get(Socket s, String path) throws Exception {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>();
+        int length = 0;
+        String line;
+        while (!(line = in.readLine()).isEmpty()) {
+            lines.add(line);
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        char[] body = new char[length];
+        int n = 0;
+        while (n < length) {
+            n += in.read(body, n, length - n);
+        }
+        lines.add(new String(body));
+        return lines;
+    }
+
+    @Test
+    void servesHelloAndHash_onAKeepAliveConnection() throws Exception {
+        try (DemoServer server = new DemoServer("127.0.0.1", 0, 1);
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            List<String> hello = get(s, "/");
+            assertThat(hello.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(hello.get(hello.size() - 1)).isEqualTo("hello from " + ProcessHandle.current().pid() + "\n");
+            List<String> hash = get(s, "/hash?pw=secret");
+            assertThat(hash.get(hash.size() - 1)).matches("[0-9a-f]{64}");
+            assertThat(get(s, "/nope").get(0)).isEqualTo("HTTP/1.1 404 Not Found");
+        }
+    }
+
+    @Test
+    void whileDraining_itRefusesNewConnections_butAnswersKeepAliveRequestsWithConnectionClose() throws Exception {
+        DemoServer server = new DemoServer("127.0.0.1", 0, 1);
+        int port = server.port();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            assertThat(get(s, "/").get(0)).isEqualTo("HTTP/1.1 200 OK");
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+                try {
+                    server.close();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the listener closes first: wait until a new connection is refused
+            boolean refused = false;
+            while (!refused) {
+                try (Socket probe = new Socket()) {
+                    probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                } catch (ConnectException e) {
+                    refused = true;
+                }
+            }
+            List<String> last = get(s, "/");
+            assertThat(last.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(last).anySatisfy(h -> assertThat(h.toLowerCase()).isEqualTo("connection: close"));
+            assertThat(s.getInputStream().read()).as("the server closed the connection after that response").isEqualTo(-1);
+            closing.get();
+        }
+    }
+}
