@@ -1,0 +1,71 @@
+package dev.brigade.agent;
+
+import dev.brigade.agent.internal.BindRewriter;
+import dev.brigade.agent.internal.Binder;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The java agent of Brigade's worker JVMs ({@code -javaagent:brigade-agent.jar}): an unmodified
+ * server that binds a port the primary declared adopts the listening socket the worker
+ * inherited, so every worker accepts from one queue ({@link ListenContract} is the contract).
+ *
+ * <p>Without {@value ListenContract#ENV_LISTEN_FDS} in the environment it does nothing, not even
+ * load ASM. With it, it rewrites three JDK methods as their classes load
+ * ({@link BindRewriter} explains which and how) and opens the two JDK packages the adoption
+ * touches to itself, so the worker needs no {@code --add-opens}.
+ */
+public final class BrigadeAgent {
+    private BrigadeAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(inst);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(inst);
+    }
+
+    private static void start(Instrumentation inst) {
+        String declared = System.getenv(ListenContract.ENV_LISTEN_FDS);
+        if (declared == null) {
+            return;
+        }
+        List<ListenContract.Entry> entries;
+        try {
+            entries = ListenContract.parse(declared);
+        } catch (IllegalArgumentException e) {
+            System.err.println("brigade-agent: ERROR " + e.getMessage() + ": inherited sockets will not be adopted");
+            return;
+        }
+        Module self = BrigadeAgent.class.getModule();
+        inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
+        Binder.install(entries, declared, System.getenv(ListenContract.ENV_NOTIFY_FD));
+        BindRewriter rewriter = new BindRewriter();
+        inst.addTransformer(rewriter, true);
+        retransformLoaded(inst, rewriter);
+    }
+
+    /** Classes loaded before the agent started (dynamic attach) are rewritten now. */
+    private static void retransformLoaded(Instrumentation inst, BindRewriter rewriter) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && BindRewriter.TARGETS.contains(c.getName()) && !rewriter.rewrote(c.getName())) {
+                loaded.add(c);
+            }
+        }
+        if (!loaded.isEmpty()) {
+            try {
+                inst.retransformClasses(loaded.toArray(Class<?>[]::new));
+            } catch (UnmodifiableClassException | RuntimeException e) {
+                System.err.println("brigade-agent: WARNING cannot rewrite " + loaded + ": " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.brigade.agent.internal;
+
+import dev.brigade.agent.ListenContract;
+import dev.brigade.agent.ListenContract.Entry;
+import java.net.InetSocketAddress;
+import java.net.SocketImpl;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * Decides, for each bind the rewritten JDK methods report, whether to adopt an inherited socket
+ * ({@link ListenContract}), to fall back to SO_REUSEPORT with a warning, or to leave the bind
+ * alone. One per JVM (the agent installs it in {@link Hooks#HOOK}); never throws: a failure is
+ * returned for the JDK method to throw, as the original bind would have.
+ */
+public final class Binder implements BiFunction<Object, Object, Object> {
+    private static volatile Binder installed;
+
+    private final List<Entry> entries;
+    private final String declared;
+    private final Set<Integer> claimed = new HashSet<>();      // fds adopted or handed out; guarded by this
+    private final Set<Integer> warnedPorts = new HashSet<>();  // guarded by this
+    private final Map<Object, Boolean> adoptedImpls = Collections.synchronizedMap(new WeakHashMap<>());
+    private final String notifyFd;
+    private JdkAccess jdk;      // created at the first adoption; guarded by this
+    private Notifier notifier;  // idem
+
+    Binder(List<Entry> entries, String declared, String notifyFd) {
+        this.entries = List.copyOf(entries);
+        this.declared = declared;
+        this.notifyFd = notifyFd;
+    }
+
+    /** Installs the binder for this JVM (the agent does, once). */
+    public static void install(List<Entry> entries, String declared, String notifyFd) {
+        Binder b = new Binder(entries, declared, notifyFd);
+        installed = b;
+        Hooks.HOOK = b;
+    }
+
+    /** The installed binder, or null when no agent runs in this JVM. */
+    public static Binder installed() {
+        return installed;
+    }
+
+    @Override
+    public Object apply(Object socket, Object arg) {
+        try {
+            if (arg == Hooks.LISTEN) {
+                return adoptedImpls.containsKey(socket) ? Boolean.TRUE : null;
+            }
+            if (!(arg instanceof InetSocketAddress requested) || requested.getPort() == 0 || requested.isUnresolved()) {
+                return null;
+            }
+            boolean impl = socket instanceof SocketImpl;
+            if (!(impl || socket instanceof ServerSocketChannel || socket instanceof AsynchronousServerSocketChannel)
+                    || impl && !access().isServerImpl(socket)) {
+                return null;
+            }
+            Entry entry = claim(requested);
+            if (entry == null) {
+                reusePortIfUndeclared(socket, requested);
+                return null;
+            }
+            try {
+                if (impl) {
+                    access().adoptImpl(socket, entry.fd(), requested.getAddress());
+                    adoptedImpls.put(socket, Boolean.TRUE);
+                } else {
+                    access().adoptChannel(socket, entry.fd());
+                }
+            } catch (Throwable t) {
+                release(entry.fd());
+                return t;
+            }
+            notifier().listening(entry.port());
+            return Boolean.TRUE;
+        } catch (Throwable t) {
+            Notifier.warn("cannot adopt an inherited socket for " + arg + " on JDK " + Runtime.version() + ": " + t
+                    + "; binding normally");
+            return null;
+        }
+    }
+
+    /**
+     * Hands the socket declared for {@code port} to the app (Netty's native transports), marks it
+     * taken, sets it non-blocking and sends the listening notice; -1 if none is left.
+     */
+    public int handOut(int port) {
+        Entry entry;
+        synchronized (this) {
+            entry = entries.stream().filter(e -> e.port() == port && !claimed.contains(e.fd())).findFirst().orElse(null);
+            if (entry == null) {
+                return -1;
+            }
+            claimed.add(entry.fd());
+        }
+        try {
+            access().nonBlocking(entry.fd());
+            notifier().listening(port);
+        } catch (Throwable t) {
+            Notifier.warn("cannot make inherited descriptor " + entry.fd() + " non-blocking: " + t);
+        }
+        return entry.fd();
+    }
+
+    private synchronized Entry claim(InetSocketAddress requested) {
+        for (Entry e : entries) {
+            if (!claimed.contains(e.fd()) && e.matches(requested)) {
+                claimed.add(e.fd());
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private synchronized void release(int fd) {
+        claimed.remove(fd);
+    }
+
+    /**
+     * An address no entry declares gets SO_REUSEPORT and one warning per port. An address some
+     * entry declares but that was adopted already (a second bind in this JVM) is left alone: it
+     * fails with "Address already in use", as it would without the agent.
+     */
+    private void reusePortIfUndeclared(Object socket, InetSocketAddress requested) throws Exception {
+        boolean warn;
+        synchronized (this) {
+            if (entries.stream().anyMatch(e -> e.matches(requested))) {
+                return;
+            }
+            warn = warnedPorts.add(requested.getPort());
+        }
+        access().reusePort(socket);
+        if (warn) {
+            Notifier.warn(ListenContract.reusePortWarning(requested, declared));
+        }
+    }
+
+    private synchronized JdkAccess access() throws ReflectiveOperationException {
+        if (jdk == null) {
+            jdk = new JdkAccess();
+        }
+        return jdk;
+    }
+
+    private synchronized Notifier notifier() throws ReflectiveOperationException {
+        if (notifier == null) {
+            notifier = Notifier.open(notifyFd, access());
+        }
+        return notifier;
+    }
+}

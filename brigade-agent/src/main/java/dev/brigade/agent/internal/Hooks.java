@@ -1,0 +1,24 @@
+package dev.brigade.agent.internal;
+
+import java.util.function.BiFunction;
+
+/**
+ * The one place the rewritten JDK methods reach (by reflection through the system class loader,
+ * see {@link BindRewriter}: code in java.base cannot link to a class on the class path). Public
+ * only for that reason; not API.
+ */
+public final class Hooks {
+    /** The argument the rewritten {@code NioSocketImpl.listen} passes instead of an address. */
+    public static final String LISTEN = "listen";
+
+    /**
+     * Called as {@code HOOK.apply(channelOrImpl, addressOrLISTEN)}. Returns {@code Boolean.TRUE}
+     * when the JDK method must return at once (the socket was adopted), a {@code Throwable} the
+     * JDK method throws, or anything else to run the JDK method unchanged. Set once by the agent
+     * before any class is rewritten; while null, the rewritten methods behave as the originals.
+     */
+    public static volatile BiFunction<Object, Object, Object> HOOK;
+
+    private Hooks() {
+    }
+}
