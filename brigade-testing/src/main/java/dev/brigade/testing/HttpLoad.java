@@ -1,0 +1,200 @@
+package dev.brigade.testing;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop HTTP/1.1 load client for loopback tests and benchmarks, in the spirit of wrk:
+ * {@code connections} clients each send a GET, read the whole response, and send the next, for
+ * a fixed time. Unlike a general-purpose client it never retries and never hides a failure:
+ * a refused or reset connection, a response cut short, or a non-2xx status each count as one
+ * failed request, with the reason.
+ *
+ * <p>Two modes: {@code keepAlive} reuses a connection until the server answers
+ * {@code Connection: close} (then reconnects, which is not a failure); otherwise every request
+ * opens a new connection. Response bodies are tallied by their first line, so a server that
+ * answers with its pid shows how requests spread over workers.
+ */
+public final class HttpLoad {
+    /** What a run measured. */
+    public record Result(long ok, long failed, Map<String, Long> failures, Map<String, Long> bodies,
+                         double p50Micros, double p99Micros, double seconds) {
+        public double requestsPerSecond() {
+            return ok / seconds;
+        }
+
+        /** The largest share of successful requests answered with one body (e.g. one worker's pid), in percent. */
+        public double maxSharePercent() {
+            long max = bodies.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            return ok == 0 ? 0 : 100.0 * max / ok;
+        }
+    }
+
+    private final String host;
+    private final int port;
+    private final String path;
+    private final int connections;
+    private final boolean keepAlive;
+    private final LongAdder ok = new LongAdder();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> bodies = new ConcurrentHashMap<>();
+    private final Recorder latency = new Recorder(3);
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    public HttpLoad(String host, int port, String path, int connections, boolean keepAlive) {
+        if (connections < 1 || connections > 4096) {
+            throw new IllegalArgumentException("connections must be in 1..4096, got " + connections);
+        }
+        this.host = host;
+        this.port = port;
+        this.path = path;
+        this.connections = connections;
+        this.keepAlive = keepAlive;
+    }
+
+    /** Runs for {@code duration} (or until {@link #stop()}), then returns the tally. */
+    public Result run(Duration duration) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            clients.add(Thread.ofPlatform().daemon().name("http-load-" + i).start(() -> client(end)));
+        }
+        for (Thread t : clients) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var h = latency.getIntervalHistogram();
+        return new Result(ok.sum(), failures.values().stream().mapToLong(LongAdder::sum).sum(), tally(failures),
+                tally(bodies), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, seconds);
+    }
+
+    /** Ends a run early (from another thread). */
+    public void stop() {
+        stop.set(true);
+    }
+
+    private void client(long end) {
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        Socket socket = null;
+        InputStream in = null;
+        while (!stop.get() && System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            try {
+                if (socket == null) {
+                    socket = new Socket();
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout(10_000);
+                    socket.connect(new InetSocketAddress(host, port), 5_000);
+                    in = new BufferedInputStream(socket.getInputStream(), 8192);
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(request);
+                out.flush();
+                Response r = Response.read(in);
+                latency.recordValue(System.nanoTime() - t0);
+                if (r.status() / 100 == 2) {
+                    ok.increment();
+                    bodies.computeIfAbsent(r.firstBodyLine(), k -> new LongAdder()).increment();
+                } else {
+                    fail("HTTP " + r.status());
+                }
+                if (!keepAlive || r.close()) {
+                    socket.close();
+                    socket = null;
+                }
+            } catch (IOException e) {
+                fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+                closeQuietly(socket);
+                socket = null;
+            }
+        }
+        closeQuietly(socket);
+    }
+
+    private void fail(String why) {
+        failures.computeIfAbsent(why, k -> new LongAdder()).increment();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException ignored) {
+            // closing a broken socket: nothing left to do
+        }
+    }
+
+    private static Map<String, Long> tally(Map<String, LongAdder> m) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** A parsed response: status, whether the server closes, first body line. */
+    record Response(int status, boolean close, String firstBodyLine) {
+        static Response read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            if (statusLine == null) {
+                throw new IOException("connection closed before a response");
+            }
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP response: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            int length = -1;
+            boolean close = parts[0].equals("HTTP/1.0");
+            String h;
+            while ((h = line(in)) != null && !h.isEmpty()) {
+                String lower = h.toLowerCase();
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).trim());
+                } else if (lower.startsWith("connection:")) {
+                    close = lower.contains("close");
+                }
+            }
+            if (h == null) {
+                throw new IOException("response cut short in its headers");
+            }
+            if (length < 0) {
+                throw new IOException("response without Content-Length (not supported by this client)");
+            }
+            byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new IOException("response body cut short: " + body.length + " of " + length + " bytes");
+            }
+            String text = new String(body, StandardCharsets.UTF_8);
+            int nl = text.indexOf('\n');
+            return new Response(status, close, nl < 0 ? text : text.substring(0, nl));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') {
+                    int n = sb.length();
+                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+                }
+                sb.append((char) c);
+            }
+            return sb.length() == 0 ? null : sb.toString();
+        }
+    }
+}
