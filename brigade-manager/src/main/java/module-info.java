@@ -1,9 +1,12 @@
 /**
- * The {@code brigade} command: its CLI (picocli) and the demo. Later also the daemon,
- * its control protocol and the dashboard. Nothing here is API: no package is exported.
+ * The {@code brigade} command: its CLI (picocli) and the demo. The daemon, its control
+ * protocol, logs and brigade.yaml. Nothing here is API: no package is exported.
  */
 module dev.brigade.manager {
     requires dev.brigade.worker;
+    requires dev.brigade.cluster;
+    requires com.fasterxml.jackson.databind;
+    requires org.snakeyaml.engine.v2;
     requires info.picocli;
     requires jdk.httpserver;
     requires java.net.http;
@@ -11,4 +14,6 @@ module dev.brigade.manager {
 
     // picocli fills the command objects by reflection
     opens dev.brigade.manager.cli to info.picocli;
+    // Jackson reads and writes the control protocol's records by reflection
+    opens dev.brigade.manager.daemon to com.fasterxml.jackson.databind;
 }

@@ -21,12 +21,17 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Node's worker_threads and cluster model, and the PM2 experience, for the JVM.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StartCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
+            AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class, DescribeCommand.class,
+            LogsCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
+            DaemonCommands.Kill.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  ok",
-            "  1  a check failed (a demo or bench step did not pass, or the command failed)",
+            "  1  the command failed (unknown app, missing jar, invalid brigade.yaml, daemon unreachable,",
+            "     or a demo or bench check did not pass)",
             "  2  usage error (unknown command, option or suite)",
             "",
             "Run 'brigade help COMMAND' for a command's options."})
@@ -55,6 +60,7 @@ public final class Main implements Callable<Integer> {
         main.out = out;
         main.err = err;
         CommandLine cl = new CommandLine(main);
+        cl.getSubcommands().get("start").setStopAtPositional(true); // `start cmd -x` passes -x to cmd
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -35,7 +35,7 @@ class MainTest {
         Outcome o = brigade("--help");
         assertThat(o.code()).isZero();
         assertThat(o.out()).contains("Usage: brigade", "demo", "bench", "Exit codes:",
-                "0  ok", "1  a check failed", "2  usage error");
+                "0  ok", "1  the command failed", "2  usage error");
     }
 
     @Test

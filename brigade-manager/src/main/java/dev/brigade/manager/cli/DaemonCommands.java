@@ -1,0 +1,82 @@
+package dev.brigade.manager.cli;
+
+import dev.brigade.manager.daemon.Daemon;
+import dev.brigade.manager.daemon.DaemonClient;
+import dev.brigade.manager.daemon.Request;
+import dev.brigade.manager.daemon.Response;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The commands about the daemon itself: kill, save, resurrect, and the daemon process. */
+final class DaemonCommands {
+    private DaemonCommands() {
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Stops every app, then the daemon.")
+    static final class Kill extends ManagerCommand {
+        @Override
+        int run() throws Failed {
+            try (DaemonClient c = DaemonClient.tryConnect(home())) {
+                if (c == null) {
+                    out().println("no daemon runs for " + home().dir());
+                    return Main.OK;
+                }
+                Response ping = c.send(new Request.Ping());
+                long pid = ping instanceof Response.Ok ok ? Long.parseLong(ok.message().split(" ")[1]) : -1;
+                Response r = c.send(new Request.Kill());
+                if (r instanceof Response.Failure f) {
+                    throw new Failed(f.message());
+                }
+                // returns once the daemon is gone, so that a following command starts a new one
+                ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join());
+                out().println(((Response.Ok) r).message());
+                return Main.OK;
+            } catch (IOException e) {
+                throw new Failed("the daemon did not answer: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "save", mixinStandardHelpOptions = true, description = "Saves the running apps (resurrect starts them again).")
+    static final class Save extends ManagerCommand {
+        @Override
+        int run() throws Failed {
+            out().println(((Response.Ok) request(new Request.Save())).message());
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "resurrect", mixinStandardHelpOptions = true, description = "Starts the saved apps that do not run.")
+    static final class Resurrect extends ManagerCommand {
+        @Override
+        int run() throws Failed {
+            Response.Ok ok = (Response.Ok) request(new Request.Resurrect());
+            out().println(ok.message());
+            if (!ok.apps().isEmpty()) {
+                Formats.table(out(), ok.apps());
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "daemon", hidden = true, mixinStandardHelpOptions = true,
+            description = "Runs the daemon in the foreground (the other commands start it on demand).")
+    static final class Run extends ManagerCommand {
+        @Option(names = "--log-max-bytes", description = "rotate an instance's log past this size (default 10 MiB)")
+        long logMaxBytes = 10L << 20;
+
+        @Option(names = "--log-retain", description = "rotated files kept per instance (default 5)")
+        int logRetain = 5;
+
+        @Override
+        int run() throws Failed {
+            try {
+                return Daemon.run(home(), logMaxBytes, logRetain);
+            } catch (IOException e) {
+                throw new Failed("daemon: " + e.getMessage());
+            }
+        }
+    }
+}

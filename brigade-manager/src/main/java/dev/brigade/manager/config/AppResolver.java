@@ -1,0 +1,106 @@
+package dev.brigade.manager.config;
+
+import dev.brigade.manager.daemon.AppSpec;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Turns {@link AppOptions} into the {@link AppSpec} the daemon runs: paths made absolute
+ * against the working directory, a command found on PATH, a jar or main class turned into a
+ * {@code java} command line (this JVM's {@code java}). Every problem names where it is, through
+ * {@code where} ({@code "instances"} becomes {@code --instances} or {@code apps[1].instances}).
+ */
+public final class AppResolver {
+    private AppResolver() {
+    }
+
+    public static AppSpec resolve(AppOptions o, Path cwd, UnaryOperator<String> where) throws ConfigException {
+        if (o.script() == null || o.script().isBlank()) {
+            throw new ConfigException(where.apply("script"), "missing: a jar, a main class (with a class path) or a command");
+        }
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>();
+        String kind;
+        String defaultName;
+        if (o.classpath() != null) {
+            kind = "main";
+            if (!o.script().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                throw new ConfigException(where.apply("script"), "expected a main class name, got \"" + o.script() + "\"");
+            }
+            List<String> cp = new ArrayList<>();
+            for (String entry : o.classpath().split(File.pathSeparator)) {
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                Path p = cwd.resolve(entry).normalize();
+                if (!Files.exists(p)) {
+                    throw new ConfigException(where.apply("classpath"), p + " does not exist");
+                }
+                cp.add(p.toString());
+            }
+            cmd.add(java);
+            cmd.addAll(o.jvmArgs());
+            cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp), o.script()));
+            defaultName = o.script().substring(o.script().lastIndexOf('.') + 1);
+        } else if (o.script().endsWith(".jar")) {
+            kind = "jar";
+            Path jar = cwd.resolve(o.script()).normalize();
+            if (!Files.isRegularFile(jar)) {
+                throw new ConfigException(where.apply("script"), "jar not found: " + jar);
+            }
+            cmd.add(java);
+            cmd.addAll(o.jvmArgs());
+            cmd.addAll(List.of("-jar", jar.toString()));
+            defaultName = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+        } else {
+            kind = "command";
+            if (!o.jvmArgs().isEmpty()) {
+                throw new ConfigException(where.apply("jvmArgs"), "only apply to a jar or a main class, not to the command \"" + o.script() + "\"");
+            }
+            Path exe = findExecutable(o.script(), cwd);
+            if (exe == null) {
+                throw new ConfigException(where.apply("script"), "command not found: \"" + o.script() + "\""
+                        + (o.script().contains("/") ? " (no executable file at " + cwd.resolve(o.script()).normalize() + ")"
+                        : " (not an executable on PATH)"));
+            }
+            cmd.add(exe.toString());
+            defaultName = exe.getFileName().toString();
+        }
+        cmd.addAll(o.args());
+        String name = o.name() != null ? o.name() : defaultName.replaceAll("[^A-Za-z0-9._-]", "_");
+        AppSpec spec = new AppSpec(name, kind, cmd, cwd.toString(), Values.instances(where.apply("instances"), o.instances()),
+                o.env(), Values.port(where.apply("port"), o.port()), Values.bytes(where.apply("maxMemory"), o.maxMemory()),
+                Values.millis(where.apply("killTimeout"), o.killTimeout(), AppSpec.DEFAULT_KILL_TIMEOUT_MS),
+                Values.millis(where.apply("listenTimeout"), o.listenTimeout(), AppSpec.DEFAULT_LISTEN_TIMEOUT_MS),
+                Values.count(where.apply("maxRestarts"), o.maxRestarts(), AppSpec.DEFAULT_MAX_RESTARTS),
+                Values.millis(where.apply("restartDelay"), o.restartDelay(), AppSpec.DEFAULT_RESTART_DELAY_MS));
+        String problem = spec.problem();
+        if (problem != null) {
+            throw new ConfigException(where.apply("name"), problem);
+        }
+        return spec;
+    }
+
+    /** {@code script} itself if it holds a '/', else the first match on PATH; null if none is executable. */
+    static Path findExecutable(String script, Path cwd) {
+        if (script.contains("/")) {
+            Path p = cwd.resolve(script).normalize();
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, script);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        return null;
+    }
+}

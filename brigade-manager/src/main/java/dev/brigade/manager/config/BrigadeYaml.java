@@ -1,0 +1,152 @@
+package dev.brigade.manager.config;
+
+import dev.brigade.manager.daemon.AppSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads a brigade.yaml: a list of apps with the options of {@code brigade start}, and
+ * per-environment variables ({@code env_production:} applies with {@code --environment production}).
+ *
+ * <pre>
+ * apps:
+ *   - name: api
+ *     script: build/api.jar        # a jar, a main class (with classpath:) or a command
+ *     instances: max
+ *     port: 8080
+ *     env: {LOG_LEVEL: info}
+ *     env_production: {LOG_LEVEL: warn}
+ *     jvmArgs: [-Xmx256m]
+ *     maxMemory: 512M
+ *     killTimeout: 5s
+ * </pre>
+ *
+ * Relative paths (script, classpath, cwd) are relative to the file's directory. Every error
+ * names the entry, as in {@code apps[1].instances: expected a positive integer or "max", got "lots"}.
+ */
+public final class BrigadeYaml {
+    static final Set<String> KEYS = Set.of("name", "script", "args", "classpath", "cwd", "instances", "port", "env",
+            "jvmArgs", "maxMemory", "killTimeout", "listenTimeout", "maxRestarts", "restartDelay");
+
+    private BrigadeYaml() {
+    }
+
+    /** True if {@code target} names a brigade.yaml ({@code *.yaml} or {@code *.yml}). */
+    public static boolean isConfigFile(String target) {
+        return target.endsWith(".yaml") || target.endsWith(".yml");
+    }
+
+    /** The apps of {@code file}, resolved; {@code environment} may be null. */
+    public static List<AppSpec> load(Path file, String environment) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
+        }
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> top) || !(top.get("apps") instanceof List<?> apps) || apps.isEmpty()) {
+            throw new ConfigException("apps", "expected a non-empty list of apps at the top of " + file);
+        }
+        for (Object k : top.keySet()) {
+            if (!"apps".equals(k)) {
+                throw new ConfigException(String.valueOf(k), "unknown top-level key (valid: apps)");
+            }
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        List<AppSpec> specs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < apps.size(); i++) {
+            String at = "apps[" + i + "]";
+            if (!(apps.get(i) instanceof Map<?, ?> app)) {
+                throw new ConfigException(at, "expected a map of options, got " + describe(apps.get(i)));
+            }
+            AppSpec spec = app(app, at, dir, environment);
+            if (!names.add(spec.name())) {
+                throw new ConfigException(at + ".name", "\"" + spec.name() + "\" is used by an earlier app (names must be unique)");
+            }
+            specs.add(spec);
+        }
+        return specs;
+    }
+
+    private static AppSpec app(Map<?, ?> m, String at, Path dir, String environment) throws ConfigException {
+        for (Object k : m.keySet()) {
+            String key = String.valueOf(k);
+            if (!KEYS.contains(key) && !key.startsWith("env_")) {
+                throw new ConfigException(at + "." + key, "unknown option (valid: " + String.join(", ", KEYS.stream().sorted().toList())
+                        + ", env_ENVIRONMENT)");
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>(strings(m.get("env"), at + ".env"));
+        if (environment != null) {
+            env.putAll(strings(m.get("env_" + environment), at + ".env_" + environment));
+        }
+        Path cwd = m.get("cwd") == null ? dir : dir.resolve(scalar(m.get("cwd"), at + ".cwd"));
+        if (!Files.isDirectory(cwd)) {
+            throw new ConfigException(at + ".cwd", cwd + " is not a directory");
+        }
+        AppOptions o = new AppOptions(
+                m.get("name") == null ? null : scalar(m.get("name"), at + ".name"),
+                m.get("script") == null ? null : scalar(m.get("script"), at + ".script"),
+                list(m.get("args"), at + ".args"),
+                m.get("classpath") == null ? null : scalar(m.get("classpath"), at + ".classpath"),
+                m.get("instances"), m.get("port"), env, list(m.get("jvmArgs"), at + ".jvmArgs"), m.get("maxMemory"),
+                m.get("killTimeout"), m.get("listenTimeout"), m.get("maxRestarts"), m.get("restartDelay"));
+        return AppResolver.resolve(o, cwd, key -> at + "." + key);
+    }
+
+    private static String scalar(Object v, String at) throws ConfigException {
+        if (v instanceof Map || v instanceof List) {
+            throw new ConfigException(at, "expected a single value, got " + describe(v));
+        }
+        return String.valueOf(v);
+    }
+
+    private static List<String> list(Object v, String at) throws ConfigException {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new ConfigException(at, "expected a list, got " + describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(scalar(l.get(i), at + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    private static Map<String, String> strings(Object v, String at) throws ConfigException {
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new ConfigException(at, "expected a map of NAME: value, got " + describe(v));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            out.put(String.valueOf(e.getKey()), scalar(e.getValue(), at + "." + e.getKey()));
+        }
+        return out;
+    }
+
+    private static String describe(Object v) {
+        return v instanceof Map ? "a map" : v instanceof List ? "a list" : v == null ? "nothing" : "\"" + v + "\"";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.brigade.manager.daemon;
+
+import java.util.List;
+
+/**
+ * An app as the daemon sees it now: what {@code ls}, {@code describe} and {@code --json} show.
+ *
+ * @param logError why the app's output cannot be written to its log files, or null
+ */
+public record AppInfo(int id, String name, String mode, AppSpec spec, List<InstanceInfo> instances,
+                      String logDir, String logError) {
+
+    /**
+     * One process of an app.
+     *
+     * @param status    {@code online}, {@code waiting-restart}, {@code stopping}, {@code stopped} or {@code errored}
+     * @param pid       0 when no process runs
+     * @param uptimeMs  since the current process started; 0 when none runs
+     * @param cpuPercent over the last sampling second (100 = one core)
+     * @param lastExit  how the last process ended ("exit code 1", "signal SIGKILL"), or null
+     * @param lastLines its last lines of output (describe, and errored instances)
+     */
+    public record InstanceInfo(int instance, long pid, String status, long uptimeMs, int restarts,
+                               double cpuPercent, long memoryBytes, String lastExit, String logFile,
+                               List<String> lastLines) {
+    }
+}

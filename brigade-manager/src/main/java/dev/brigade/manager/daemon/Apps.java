@@ -1,0 +1,175 @@
+package dev.brigade.manager.daemon;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The daemon's apps and the one dispatcher of the control protocol: an exhaustive switch over
+ * {@link Request}. Registry changes are guarded by {@code this}; stopping and starting (which can
+ * take a kill timeout) run outside the lock, so a slow {@code stop} never delays an {@code ls}.
+ */
+final class Apps {
+    private final Home home;
+    private final ScheduledExecutorService timer;
+    private final App.LogSettings logs;
+    private final Map<String, App> apps = new LinkedHashMap<>(); // guarded by this
+    private int nextId;                                          // guarded by this
+    private long lastSample = System.nanoTime();                 // only touched by the timer thread
+
+    Apps(Home home, ScheduledExecutorService timer, App.LogSettings logs) {
+        this.home = home;
+        this.timer = timer;
+        this.logs = logs;
+    }
+
+    Response handle(Request request) {
+        try {
+            return switch (request) {
+                case Request.Ping p -> new Response.Ok("daemon " + ProcessHandle.current().pid() + " rss "
+                        + ProcStats.selfRss(), List.of());
+                case Request.Start s -> start(s.specs());
+                case Request.Stop s -> each(s.target(), "stopped", a -> a.stop().join());
+                case Request.Restart r -> each(r.target(), "restarted", a -> a.restart().join());
+                case Request.Reload r -> each(r.target(), "reloaded", App::reload);
+                case Request.Delete d -> delete(d.target());
+                case Request.Scale s -> s.instances() < 1 || s.instances() > 1024
+                        ? new Response.Failure("INVALID", "instances must be in 1..1024, got " + s.instances())
+                        : each(s.target(), "scaled to " + s.instances(), a -> a.scale(s.instances()));
+                case Request.ListApps l -> new Response.Apps(snapshot().stream().map(App::info).toList());
+                case Request.Describe d -> new Response.Apps(select(d.target()).stream().map(App::info).toList());
+                case Request.Logs l -> new Response.Failure("PROTOCOL", "logs is streamed by the connection, not here");
+                case Request.Flush f -> each(f.target(), "flushed", App::flush);
+                case Request.Save s -> save();
+                case Request.Resurrect r -> resurrect();
+                case Request.Kill k -> kill();
+            };
+        } catch (UnknownApp e) {
+            return new Response.Failure("UNKNOWN_APP", e.getMessage());
+        } catch (RuntimeException e) {
+            return new Response.Failure("FAILED", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The apps {@code target} names: a name, an id, or {@code all}. */
+    List<App> select(String target) {
+        List<App> all = snapshot();
+        if ("all".equals(target)) {
+            return all;
+        }
+        List<App> hit = all.stream().filter(a -> a.spec().name().equals(target) || String.valueOf(a.id).equals(target)).toList();
+        if (hit.isEmpty()) {
+            throw new UnknownApp("no app named or numbered \"" + target + "\" (apps: "
+                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(a -> a.spec().name()).toList())) + ")");
+        }
+        return hit;
+    }
+
+    synchronized List<App> snapshot() {
+        return new ArrayList<>(apps.values());
+    }
+
+    /** Timer task, every second: CPU and memory of every instance, memory limits. Never throws. */
+    void sample() {
+        long now = System.nanoTime();
+        double seconds = Math.max(0.001, (now - lastSample) / 1e9);
+        lastSample = now;
+        for (App a : snapshot()) {
+            for (Instance i : a.instances()) {
+                try {
+                    i.sample(seconds);
+                    i.checkMemory(a.spec().maxMemoryBytes());
+                } catch (RuntimeException e) {
+                    System.err.println("brigade daemon: sampling " + a.spec().name() + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    private Response start(List<AppSpec> specs) {
+        List<App> started = new ArrayList<>();
+        synchronized (this) {
+            for (AppSpec s : specs) {
+                String problem = s.problem();
+                if (problem != null) {
+                    return new Response.Failure("INVALID", "app " + s.name() + ": " + problem);
+                }
+                if (apps.containsKey(s.name())) {
+                    return new Response.Failure("NAME_TAKEN", "an app named \"" + s.name()
+                            + "\" exists already (use 'brigade restart " + s.name() + "', or another --name)");
+                }
+            }
+            for (AppSpec s : specs) {
+                App a = new App(++nextId, s, timer, logs);
+                apps.put(s.name(), a);
+                started.add(a);
+            }
+        }
+        started.forEach(App::start);
+        return new Response.Ok("started " + started.size() + " app(s)", started.stream().map(App::info).toList());
+    }
+
+    private Response each(String target, String done, java.util.function.Consumer<App> action) {
+        List<App> chosen = select(target);
+        chosen.forEach(action);
+        return new Response.Ok(done + ": " + String.join(", ", chosen.stream().map(a -> a.spec().name()).toList()),
+                chosen.stream().map(App::info).toList());
+    }
+
+    private Response delete(String target) {
+        List<App> chosen = select(target);
+        CompletableFuture.allOf(chosen.stream().map(App::stop).toArray(CompletableFuture[]::new)).join();
+        synchronized (this) {
+            chosen.forEach(a -> apps.remove(a.spec().name(), a));
+        }
+        chosen.forEach(App::closeLogs);
+        return new Response.Ok("deleted: " + String.join(", ", chosen.stream().map(a -> a.spec().name()).toList()), List.of());
+    }
+
+    private Response save() {
+        List<AppSpec> specs = snapshot().stream().map(App::spec).toList();
+        try {
+            var tmp = home.dump().resolveSibling("dump.json.tmp");
+            Protocol.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), specs);
+            Files.move(tmp, home.dump(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            return new Response.Failure("FAILED", "cannot write " + home.dump() + ": " + e.getMessage());
+        }
+        return new Response.Ok("saved " + specs.size() + " app(s) to " + home.dump(), List.of());
+    }
+
+    private Response resurrect() {
+        if (!Files.exists(home.dump())) {
+            return new Response.Failure("FAILED", "nothing to resurrect: " + home.dump() + " does not exist (run 'brigade save' first)");
+        }
+        List<AppSpec> specs;
+        try {
+            specs = Protocol.JSON.readValue(home.dump().toFile(), new TypeReference<List<AppSpec>>() { });
+        } catch (IOException e) {
+            return new Response.Failure("FAILED", "cannot read " + home.dump() + ": " + e.getMessage());
+        }
+        List<String> running = snapshot().stream().map(a -> a.spec().name()).toList();
+        List<AppSpec> missing = specs.stream().filter(s -> !running.contains(s.name())).toList();
+        return missing.isEmpty() ? new Response.Ok("every saved app runs already", List.of()) : start(missing);
+    }
+
+    private Response kill() {
+        List<App> all = snapshot();
+        CompletableFuture.allOf(all.stream().map(App::stop).toArray(CompletableFuture[]::new)).join();
+        all.forEach(App::closeLogs);
+        return new Response.Ok("stopped " + all.size() + " app(s) and the daemon", List.of());
+    }
+
+    static final class UnknownApp extends RuntimeException {
+        UnknownApp(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.brigade.manager.cli;
+
+/** A tiny app for main-class tests: says which instance it is, then waits to be stopped. */
+public final class TestApp {
+    private TestApp() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        System.out.println("test app instance " + System.getenv("BRIGADE_INSTANCE") + " port " + System.getenv("PORT")
+                + " args " + String.join(",", args));
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
