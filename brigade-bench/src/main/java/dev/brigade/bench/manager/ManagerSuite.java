@@ -1,0 +1,173 @@
+package dev.brigade.bench.manager;
+
+import dev.brigade.bench.BenchOptions;
+import dev.brigade.bench.Figure;
+import dev.brigade.bench.NodePeer;
+import dev.brigade.bench.Suite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code brigade bench manager}: the manager's figures against a real daemon in a temporary
+ * BRIGADE_HOME, with PM2 (installed with npm into the Node peers' cache) in the same run.
+ *
+ * <ul>
+ *   <li>{@code manager.ls_ms}: wall time of a whole {@code brigade ls} command (a JVM started the way
+ *       the launcher starts it) with the daemon running; peer {@code pm2}: {@code pm2 ls}.</li>
+ *   <li>{@code manager.ls_roundtrip_us}: one {@code list} request on an open control connection.</li>
+ *   <li>{@code manager.daemon_rss_growth_mb}: the daemon's RSS after 10,000 control requests and
+ *       1,000 restarts, minus its RSS after a warm-up.</li>
+ * </ul>
+ * The suite drives the {@code brigade} CLI and the control socket from outside (raw frames), as
+ * any client would; brigade-bench does not link the manager.
+ */
+public final class ManagerSuite implements Suite {
+    private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "--enable-native-access=ALL-UNNAMED");
+
+    @Override
+    public String name() {
+        return "manager";
+    }
+
+    @Override
+    public List<Figure> run(BenchOptions options) throws Exception {
+        boolean quick = options.quick();
+        int lsRuns = quick ? 5 : 15;
+        int requests = quick ? 1_000 : 10_000;
+        int restarts = quick ? 100 : 1_000;
+        Path home = Files.createTempDirectory("brigade-bench-home-");
+        List<Figure> out = new ArrayList<>();
+        try {
+            cli(home, "start", "--name", "napper", "--kill-timeout", "1s", "sleep", "100000");
+            cli(home, "ls"); // warm-up
+            double[] ls = new double[lsRuns];
+            for (int i = 0; i < lsRuns; i++) {
+                long t0 = System.nanoTime();
+                cli(home, "ls");
+                ls[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Map<String, Double> peers = new LinkedHashMap<>();
+            Double pm2 = pm2Ls(lsRuns);
+            if (pm2 != null) {
+                peers.put("pm2", pm2);
+            }
+            out.add(Figure.lower("manager.ls_ms", median(ls), "ms", peers,
+                    "median of " + lsRuns + " whole `brigade ls` commands (new JVM each, launcher flags), after 1 warm-up"));
+
+            try (ControlSocket c = new ControlSocket(home.resolve("daemon.sock"))) {
+                long daemonPid = c.daemonPid();
+                for (int i = 0; i < 500; i++) {
+                    c.request("{\"type\":\"list\"}");
+                }
+                for (int i = 0; i < 10; i++) {
+                    c.request("{\"type\":\"restart\",\"target\":\"napper\"}");
+                }
+                long before = rss(daemonPid);
+                double[] rtt = new double[requests];
+                for (int i = 0; i < requests; i++) {
+                    long t0 = System.nanoTime();
+                    c.request("{\"type\":\"list\"}");
+                    rtt[i] = (System.nanoTime() - t0) / 1e3;
+                }
+                out.add(Figure.lower("manager.ls_roundtrip_us", median(rtt), "us", Map.of(),
+                        "median of " + requests + " list requests on one open control connection"));
+                for (int i = 0; i < restarts; i++) {
+                    String r = c.request("{\"type\":\"restart\",\"target\":\"napper\"}");
+                    if (!r.contains("\"ok\"")) {
+                        throw new IOException("restart " + i + " failed: " + r);
+                    }
+                }
+                long after = rss(daemonPid);
+                out.add(Figure.lower("manager.daemon_rss_growth_mb", (after - before) / 1048576.0, "MB", Map.of(),
+                        "daemon RSS after " + requests + " requests and " + restarts + " restarts minus after a warm-up ("
+                                + (before >> 20) + " MB -> " + (after >> 20) + " MB)"));
+            }
+        } finally {
+            cli(home, "kill");
+        }
+        return out;
+    }
+
+    /** Runs {@code brigade COMMAND --home HOME ARGS} in a new JVM; fails unless it exits 0. */
+    static void cli(Path home, String command, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(CLI_FLAGS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.brigade.manager.cli.Main", command,
+                "--home", home.toString()));
+        cmd.addAll(Arrays.asList(args));
+        exec(cmd, null);
+    }
+
+    private static void exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " exited with " + p.exitValue());
+        }
+    }
+
+    /** Median wall time of {@code pm2 ls} with its daemon running (a private PM2_HOME), or null without PM2. */
+    private static Double pm2Ls(int runs) throws InterruptedException {
+        if (!NodePeer.available() || !NodePeer.ensurePackages("pm2@5")) {
+            return null;
+        }
+        Path bin = NodePeer.cacheDir().resolve("node_modules").resolve("pm2").resolve("bin").resolve("pm2");
+        Path pm2Home = null;
+        try {
+            pm2Home = Files.createTempDirectory("brigade-bench-pm2-");
+            Map<String, String> env = Map.of("PM2_HOME", pm2Home.toString());
+            List<String> pm2 = List.of("node", bin.toString());
+            exec(concat(pm2, "start", "sleep", "--name", "napper", "--", "100000"), env);
+            exec(concat(pm2, "ls"), env);
+            double[] t = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                exec(concat(pm2, "ls"), env);
+                t[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            exec(concat(pm2, "kill"), env);
+            return median(t);
+        } catch (IOException e) {
+            System.err.println("bench: pm2 peer left out: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> l = new ArrayList<>(head);
+        l.addAll(Arrays.asList(tail));
+        return l;
+    }
+
+    static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+}
