@@ -59,12 +59,6 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        drain.connectionOpened();
-        super.channelActive(ctx);
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         drain.connectionClosed();
         super.channelInactive(ctx);

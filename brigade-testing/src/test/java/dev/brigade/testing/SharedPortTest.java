@@ -1,0 +1,106 @@
+package dev.brigade.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.brigade.cluster.Cluster;
+import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.ClusterWorker;
+import dev.brigade.cluster.Signal;
+import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.examples.demo.DemoServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * End to end, issue 5's promise: N JVMs of an unmodified server (the demo server, which knows
+ * nothing of Brigade) share one port through the agent, and rolling reloads under continuous
+ * load fail no request, with a new connection per request and with keep-alive clients.
+ */
+@Timeout(180)
+class SharedPortTest {
+    private static final String CP = System.getProperty("java.class.path");
+
+    private static ClusterSettings settings(int workers) {
+        return ClusterSettings.builder()
+                .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
+                .instances(workers)
+                .listen("127.0.0.1", 0)
+                .classDataArchive(false)
+                .shutdownHook(false)
+                .killTimeout(Duration.ofSeconds(10))
+                .output(line -> { })
+                .build();
+    }
+
+    /** Forks and waits until every worker has adopted the shared socket. */
+    private static void startListening(Cluster c, int workers) throws Exception {
+        List<ClusterEvent.Listening> listening = new CopyOnWriteArrayList<>();
+        c.on(ClusterEvent.Listening.class, listening::add);
+        c.fork();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> listening.size() >= workers);
+    }
+
+    private static HttpLoad.Result reloadsUnderLoad(boolean keepAlive) throws Exception {
+        try (Cluster c = Cluster.create(settings(2))) {
+            startListening(c, 2);
+            HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", 8, keepAlive);
+            CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(Duration.ofMinutes(2));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.reload().get(90, TimeUnit.SECONDS)).isEqualTo(2);
+            }
+            load.stop();
+            return running.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void threeRollingReloadsUnderLoad_failNoRequest_newConnectionPerRequest() throws Exception {
+        HttpLoad.Result r = reloadsUnderLoad(false);
+        assertThat(r.failures()).as("failed requests during 3 reloads").isEmpty();
+        assertThat(r.ok()).isPositive();
+        assertThat(r.bodies().keySet()).as("requests were served by old and new workers").hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void threeRollingReloadsUnderLoad_failNoRequest_keepAliveClients() throws Exception {
+        HttpLoad.Result r = reloadsUnderLoad(true);
+        assertThat(r.failures()).as("failed requests during 3 reloads, keep-alive").isEmpty();
+        assertThat(r.ok()).isPositive();
+        assertThat(r.bodies().keySet()).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void sigkillOfAWorkerUnderLoad_losesOnlyItsInFlightRequests_andRefusesNoConnection() throws Exception {
+        int connections = 8;
+        try (Cluster c = Cluster.create(settings(2))) {
+            startListening(c, 2);
+            HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", connections, false);
+            CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(Duration.ofSeconds(4));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            ClusterWorker victim = c.workers().get(0);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running.isDone());
+            victim.signal(Signal.SIGKILL);
+            HttpLoad.Result r = running.get(60, TimeUnit.SECONDS);
+            assertThat(r.failed()).as("at most the killed worker's in-flight requests").isLessThanOrEqualTo(connections);
+            assertThat(r.failures().keySet()).noneMatch(k -> k.startsWith("ConnectException"));
+            assertThat(r.ok()).isPositive();
+        }
+    }
+}
