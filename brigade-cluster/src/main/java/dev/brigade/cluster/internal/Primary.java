@@ -56,6 +56,8 @@ import java.util.function.Consumer;
  */
 public final class Primary implements IpcServer.Registry, Child.Owner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    /** brigade-agent's ListenContract.ENV_NOTIFY_FD: the descriptor it writes listening notices to. */
+    static final String NOTIFY_FD_ENV = "BRIGADE_NOTIFY_FD";
 
     private final ClusterSettings settings;
     private final CommandLine.Parts parts;
@@ -149,14 +151,32 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         if (!listeners.isEmpty() && settings.agentJar() != null) {
             argv.add(1, "-javaagent:" + settings.agentJar());
         }
+        // With declared ports the agent tells us on this pipe when the worker has adopted a socket.
+        int[] notify = listeners.isEmpty() ? null : Spawner.pipe();
+        List<Integer> fds = inherited;
+        if (notify != null) {
+            fds = new ArrayList<>(inherited);
+            fds.add(notify[1]);
+            env.put(NOTIFY_FD_ENV, Integer.toString(3 + inherited.size()));
+        }
         Spawner.Spawned sp;
         try {
-            sp = Spawner.spawn(settings.java().toString(), argv, env, inherited);
+            sp = Spawner.spawn(settings.java().toString(), argv, env, fds);
         } catch (IOException e) {
+            if (notify != null) {
+                Spawner.closeAll(notify[0], notify[1]);
+            }
             if (archive.isTraining(archiveFlags)) {
                 archive.trainerExited();
             }
             throw e;
+        } finally {
+            if (notify != null) {
+                Spawner.closeAll(notify[1]); // the worker holds the write end now
+            }
+        }
+        if (notify != null) {
+            OutputPump.start(notify[0], line -> listeningNotice(child, line), "brigade-notify-" + id);
         }
         live.put(id, child);
         if (takeSlot) {
@@ -240,6 +260,22 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             }
             LOG.log(Level.ERROR, "cannot respawn instance " + slot.instance + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The agent's notices: {@code BRIGADE_LISTENING <port>} once a worker adopted a declared socket. */
+    private void listeningNotice(Child child, String line) {
+        String[] p = line.trim().split(" ");
+        if (p.length == 2 && p[0].equals("BRIGADE_LISTENING")) {
+            try {
+                int port = Integer.parseInt(p[1]);
+                String host = listeners.stream().filter(l -> l.port() == port).map(Listeners.Listener::host).findFirst().orElse("*");
+                child.markListening(host, port);
+                return;
+            } catch (NumberFormatException e) {
+                // fall through: reported below
+            }
+        }
+        LOG.log(Level.WARNING, child + " wrote an unknown notice on its listening pipe: " + line);
     }
 
     /** The ports the workers serve, as bound (a declared port 0 resolved), in declaration order. */

@@ -110,7 +110,7 @@ public final class Spawner {
         return C.kill(group ? -pid : pid, signal) == 0;
     }
 
-    private static int[] pipe() throws IOException {
+    static int[] pipe() throws IOException {
         int[] fds = new int[2];
         if (C.pipe2(fds, Libc.O_CLOEXEC) != 0) {
             throw new IOException("pipe2 failed: " + errno());
@@ -129,7 +129,7 @@ public final class Spawner {
         return C.strerror(e) + " (errno " + e + ")";
     }
 
-    private static void closeAll(int... fds) {
+    static void closeAll(int... fds) {
         for (int fd : fds) {
             C.close(fd);
         }
