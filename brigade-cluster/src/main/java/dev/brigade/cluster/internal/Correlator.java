@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -26,29 +25,41 @@ public final class Correlator {
     private final String peer;
     private final Sender sender;
     private final AtomicLong ids = new AtomicLong();
-    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile ClusterException closed;
+    volatile boolean swept; // registered with the Sweeper while requests are pending
+
+    /** An outstanding request: its future and when it times out. */
+    private record Pending(SpinFuture<byte[]> reply, long deadlineNanos, long timeoutMillis) {
+    }
 
     public Correlator(String peer, Sender sender) {
         this.peer = peer;
         this.sender = sender;
     }
 
-    /** Sends a request; the future completes with the reply's payload or fails with a {@link ClusterException}. */
+    /**
+     * Sends a request; the future completes with the reply's payload or fails with a {@link ClusterException}.
+     * The future is completed on the reading thread, and waiting on it spins briefly before it parks
+     * ({@link SpinFuture}). Timeouts are checked every {@link Sweeper#TICK_MILLIS} ms, not by a timer
+     * task per request: a round trip costs no timer-thread wake-up.
+     */
     public CompletableFuture<byte[]> request(byte[] payload, Duration timeout) {
-        CompletableFuture<byte[]> reply = new CompletableFuture<>();
         if (closed != null) {
             return CompletableFuture.failedFuture(closed);
         }
+        SpinFuture<byte[]> reply = new SpinFuture<>();
         long id = ids.incrementAndGet();
-        pending.put(id, reply);
         long millis = timeout.toMillis();
-        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
-            if (reply.completeExceptionally(new ClusterException(Code.REQUEST_TIMEOUT,
-                    "request " + id + " to " + peer + " got no reply within " + millis + " ms"))) {
-                pending.remove(id);
-            }
-        });
+        pending.put(id, new Pending(reply, System.nanoTime() + timeout.toNanos(), millis));
+        if (!swept) {
+            Sweeper.watch(this);
+        }
+        if (closed != null) { // closed meanwhile: close() may have missed this one
+            pending.remove(id);
+            reply.completeExceptionally(closed);
+            return reply;
+        }
         try {
             sender.send(new Frame.Request(id, payload));
         } catch (Exception e) {
@@ -59,12 +70,27 @@ public final class Correlator {
         return reply;
     }
 
+    /** Fails the requests whose time is up; true if requests are still pending. Sweeper thread. */
+    boolean expire(long now) {
+        for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Pending p = e.getValue();
+            if (now - p.deadlineNanos() >= 0) {
+                it.remove();
+                p.reply().completeExceptionally(new ClusterException(Code.REQUEST_TIMEOUT,
+                        "request " + e.getKey() + " to " + peer + " got no reply within " + p.timeoutMillis() + " ms"));
+            }
+        }
+        return !pending.isEmpty();
+    }
+
     /** Completes the request this reply answers; a late reply (after its timeout) is dropped. */
     public void complete(Frame.Reply reply) {
-        CompletableFuture<byte[]> f = pending.remove(reply.id());
-        if (f == null) {
+        Pending p = pending.remove(reply.id());
+        if (p == null) {
             return;
         }
+        CompletableFuture<byte[]> f = p.reply();
         if (reply.ok()) {
             f.complete(reply.payload());
         } else {
@@ -95,8 +121,11 @@ public final class Correlator {
     /** Fails every pending request and any later one: the channel is gone. */
     public void close(String why) {
         closed = new ClusterException(Code.CHANNEL_CLOSED, "IPC channel to " + peer + " closed: " + why);
-        pending.values().forEach(f -> f.completeExceptionally(closed));
-        pending.clear();
+        for (var it = pending.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            it.remove();
+            p.reply().completeExceptionally(closed);
+        }
     }
 
     private static String describe(Throwable error) {

@@ -25,36 +25,48 @@ public final class FrameCodec {
 
     /** The frame with its length header, ready to write. */
     public static ByteBuffer encode(Frame frame) {
-        byte[] a = null;
-        int size = 1;
+        byte[] text = text(frame);
+        ByteBuffer buf = ByteBuffer.allocate(4 + bodySize(frame, text));
+        write(frame, text, buf);
+        return buf.flip();
+    }
+
+    /** The UTF-8 string field of a frame that has one (hello, listening), else null. */
+    static byte[] text(Frame frame) {
+        return switch (frame) {
+            case Frame.Hello h -> utf8(h.token());
+            case Frame.Listening l -> utf8(l.host());
+            default -> null;
+        };
+    }
+
+    /** Bytes after the length header: the tag and the fields. {@code text} is {@link #text(Frame)}. */
+    static int bodySize(Frame frame, byte[] text) {
+        return 1 + switch (frame) {
+            case Frame.Hello h -> 4 + 2 + text.length + 8;
+            case Frame.Welcome w -> 8;
+            case Frame.Heartbeat h -> 0;
+            case Frame.Listening l -> 2 + text.length + 4;
+            case Frame.Message m -> m.payload().length;
+            case Frame.Request r -> 8 + r.payload().length;
+            case Frame.Reply r -> 9 + r.payload().length;
+            case Frame.Disconnect d -> 0;
+        };
+    }
+
+    /** Puts the length header and the frame into {@code buf}, which must have room for {@code 4 + bodySize}. */
+    static void write(Frame frame, byte[] text, ByteBuffer buf) {
+        buf.putInt(bodySize(frame, text));
         switch (frame) {
-            case Frame.Hello h -> {
-                a = utf8(h.token());
-                size += 4 + 2 + a.length + 8;
-            }
-            case Frame.Welcome w -> size += 8;
-            case Frame.Heartbeat h -> { }
-            case Frame.Listening l -> {
-                a = utf8(l.host());
-                size += 2 + a.length + 4;
-            }
-            case Frame.Message m -> size += m.payload().length;
-            case Frame.Request r -> size += 8 + r.payload().length;
-            case Frame.Reply r -> size += 9 + r.payload().length;
-            case Frame.Disconnect d -> { }
-        }
-        ByteBuffer buf = ByteBuffer.allocate(4 + size).putInt(size);
-        switch (frame) {
-            case Frame.Hello h -> buf.put(HELLO).putInt(h.workerId()).putShort((short) a.length).put(a).putLong(h.pid());
+            case Frame.Hello h -> buf.put(HELLO).putInt(h.workerId()).putShort((short) text.length).put(text).putLong(h.pid());
             case Frame.Welcome w -> buf.put(WELCOME).putInt(w.heartbeatMillis()).putInt(w.maxFrameBytes());
             case Frame.Heartbeat h -> buf.put(HEARTBEAT);
-            case Frame.Listening l -> buf.put(LISTENING).putShort((short) a.length).put(a).putInt(l.port());
+            case Frame.Listening l -> buf.put(LISTENING).putShort((short) text.length).put(text).putInt(l.port());
             case Frame.Message m -> buf.put(MESSAGE).put(m.payload());
             case Frame.Request r -> buf.put(REQUEST).putLong(r.id()).put(r.payload());
             case Frame.Reply r -> buf.put(REPLY).putLong(r.id()).put((byte) (r.ok() ? 1 : 0)).put(r.payload());
             case Frame.Disconnect d -> buf.put(DISCONNECT);
         }
-        return buf.flip();
     }
 
     /** Checks a length header before its body is read. */

@@ -3,71 +3,300 @@ package dev.brigade.cluster.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 
 /**
- * One framed IPC connection (either side). Reads are done by a single reader thread; writes
- * may come from any thread and are serialized. Frames above the limit are refused in both
- * directions: an over-long outgoing message is the caller's error, an over-long incoming
- * header a {@link ProtocolException}.
+ * One framed IPC connection (either side), on a non-blocking socket.
+ *
+ * <h2>Reading</h2>
+ * One reader thread calls {@link #read}. Bytes are read in bulk into a reused direct buffer and
+ * frames are decoded from it in place, so a burst of small frames costs one system call, and
+ * the only allocations per frame are the frame record and its payload. When the buffer holds no
+ * whole frame, the reader first polls the socket for up to {@link Spin#NANOS} (if it gets one of
+ * the process's spin permits), then blocks in its selector: a reply that comes back within the
+ * spin window is seen without waking a halted vCPU (DESIGN.md decision 6).
+ *
+ * <h2>Writing</h2>
+ * Any thread may {@link #send}; frames are encoded into a reused direct buffer under the write
+ * lock and written at once. What the socket does not take depends on the side:
+ * <ul>
+ * <li>a <em>blocking</em> channel (the worker's) waits until the socket drains: a primary that
+ * reads slowly slows its worker down, which is the back-pressure a worker should feel;
+ * <li>a <em>queueing</em> channel (the primary's, {@code queueLimit > 0}) never blocks the
+ * sender: the rest is queued and the reader thread flushes it when the socket is writable. A
+ * worker that stops reading must not stall the primary, so when the queue would exceed its
+ * limit the channel fails with {@link QueueFullException}, naming the peer and the limit: the
+ * reader throws it and the connection is dropped (the worker, having lost its primary, exits).
+ * </ul>
+ * Frames above the limit are refused in both directions: an over-long outgoing message is the
+ * caller's error, an over-long incoming header a {@link ProtocolException}.
  */
 public final class IpcChannel implements AutoCloseable {
+    /** Read buffer size: large enough for the usual burst of small frames; larger frames grow it once. */
+    private static final int IN_SIZE = 16 * 1024;
+
+    /** The outgoing queue of a worker's channel would exceed its limit: the worker is not reading. */
+    public static final class QueueFullException extends IOException {
+        QueueFullException(String message) {
+            super(message);
+        }
+    }
+
     private final SocketChannel channel;
-    private final ByteBuffer header = ByteBuffer.allocate(4); // reader thread only
-    private final Object writeLock = new Object();
+    private volatile String peer;
+    private final long queueLimit; // 0: blocking writes
     private volatile int maxFrame;
 
-    public IpcChannel(SocketChannel channel, int maxFrame) {
+    // reader thread only
+    private final Selector readSelector;
+    private final SelectionKey readKey;
+    private ByteBuffer in = ByteBuffer.allocateDirect(IN_SIZE).flip(); // read mode: position..limit is unread
+    private int spinScore = 1; // > 0: recent spins saw data in time, so spin again
+    private int reads;
+
+    private final Object writeLock = new Object();
+    private ByteBuffer out = ByteBuffer.allocateDirect(4096); // guarded by writeLock
+    private volatile Selector writeSelector; // set under writeLock; blocking channels, created when a write first stalls
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(); // guarded by writeLock
+    private long queued; // guarded by writeLock: bytes in queue
+    private volatile QueueFullException full;
+
+    /** A blocking channel (the worker's side). */
+    public IpcChannel(SocketChannel channel, int maxFrame) throws IOException {
+        this(channel, maxFrame, "primary", 0);
+    }
+
+    /**
+     * @param peer       who is at the other end, for messages ("worker 3")
+     * @param queueLimit 0 for blocking writes, else the most bytes queued for a peer that does not read
+     */
+    public IpcChannel(SocketChannel channel, int maxFrame, String peer, long queueLimit) throws IOException {
         this.channel = channel;
         this.maxFrame = maxFrame;
+        this.peer = peer;
+        this.queueLimit = queueLimit;
+        channel.configureBlocking(false);
+        this.readSelector = Selector.open();
+        this.readKey = channel.register(readSelector, SelectionKey.OP_READ);
     }
 
     public void maxFrame(int bytes) {
         this.maxFrame = bytes;
     }
 
-    /** Writes one frame; {@link IllegalArgumentException} if it exceeds the frame limit. */
+    /** Names the peer once it is known (after its hello). */
+    public void peer(String name) {
+        this.peer = name;
+    }
+
+    /**
+     * Writes one frame (or queues it, on a queueing channel); {@link IllegalArgumentException} if it
+     * exceeds the frame limit, {@link QueueFullException} if the peer stopped reading.
+     */
     public void send(Frame frame) throws IOException {
-        ByteBuffer buf = FrameCodec.encode(frame);
-        if (buf.remaining() - 4 > maxFrame) {
-            throw new IllegalArgumentException("frame of " + (buf.remaining() - 4) + " bytes exceeds maxFrameBytes ("
+        byte[] text = FrameCodec.text(frame);
+        int body = FrameCodec.bodySize(frame, text);
+        if (body > maxFrame) {
+            throw new IllegalArgumentException("frame of " + body + " bytes exceeds maxFrameBytes ("
                     + maxFrame + "); send smaller messages or raise ClusterSettings.maxFrameBytes");
         }
-        writeRaw(buf);
+        synchronized (writeLock) {
+            if (out.capacity() < 4 + body) {
+                out = ByteBuffer.allocateDirect(Math.max(4 + body, out.capacity() * 2));
+            }
+            out.clear();
+            FrameCodec.write(frame, text, out);
+            writeLocked(out.flip());
+            if (out.capacity() > 1 << 20) {
+                out = ByteBuffer.allocateDirect(4096); // do not keep a huge buffer for one huge frame
+            }
+        }
     }
 
     /** Writes bytes as they are (tests use it to play a misbehaving peer). */
     void writeRaw(ByteBuffer buf) throws IOException {
         synchronized (writeLock) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
+            writeLocked(buf);
         }
     }
 
-    /** Blocks for the next frame; {@link EOFException} when the peer closed the connection cleanly. */
-    public Frame read() throws IOException {
-        header.clear();
-        if (!fill(header, true)) {
-            throw new EOFException("IPC channel closed by peer");
+    private void writeLocked(ByteBuffer buf) throws IOException {
+        if (full != null) {
+            throw full;
         }
-        int length = FrameCodec.checkLength(header.flip().getInt(), maxFrame);
-        ByteBuffer body = ByteBuffer.allocate(length);
-        fill(body, false);
-        return FrameCodec.decode(body.flip());
+        if (queue.isEmpty()) {
+            channel.write(buf);
+        }
+        if (!buf.hasRemaining()) {
+            return;
+        }
+        if (queueLimit <= 0) {
+            awaitWritten(buf);
+            return;
+        }
+        int n = buf.remaining();
+        if (queued + n > queueLimit) {
+            full = new QueueFullException(peer + " stopped reading its IPC channel: " + (queued + n)
+                    + " bytes would be queued for it, over the limit of " + queueLimit + " bytes (-Dbrigade.ipc.maxQueuedBytes)");
+            readSelector.wakeup(); // the reader throws it and the connection is dropped
+            throw full;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(n).put(buf).flip();
+        boolean wasEmpty = queue.isEmpty();
+        queue.add(copy);
+        queued += n;
+        if (wasEmpty) {
+            readKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            readSelector.wakeup();
+        }
     }
 
-    private boolean fill(ByteBuffer buf, boolean eofAllowedAtStart) throws IOException {
+    private void awaitWritten(ByteBuffer buf) throws IOException {
+        Selector ws = writeSelector;
+        if (ws == null) {
+            writeSelector = ws = Selector.open();
+            channel.register(ws, SelectionKey.OP_WRITE);
+        }
         while (buf.hasRemaining()) {
-            if (channel.read(buf) < 0) {
-                if (eofAllowedAtStart && buf.position() == 0) {
+            if (!channel.isOpen()) {
+                throw new AsynchronousCloseException();
+            }
+            try {
+                ws.select(1000);
+                ws.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                throw new AsynchronousCloseException();
+            }
+            channel.write(buf);
+        }
+    }
+
+    /** Writes what the queue holds while the socket takes it; true if all of it went. Reader thread. */
+    private boolean flush() throws IOException {
+        synchronized (writeLock) {
+            while (!queue.isEmpty()) {
+                ByteBuffer b = queue.peek();
+                int n = channel.write(b);
+                queued -= n;
+                if (b.hasRemaining()) {
                     return false;
                 }
-                throw new ProtocolException("IPC channel closed in the middle of a frame (" + buf.position() + " of "
-                        + buf.limit() + " bytes read)");
+                queue.poll();
             }
+            readKey.interestOps(SelectionKey.OP_READ);
+            return true;
         }
-        return true;
+    }
+
+    /** Bytes waiting in the outgoing queue (a queueing channel whose peer reads slowly). */
+    public long queuedBytes() {
+        synchronized (writeLock) {
+            return queued;
+        }
+    }
+
+    /**
+     * Returns the next frame, spinning briefly then blocking until one arrives; {@link EOFException}
+     * when the peer closed the connection cleanly, {@link AsynchronousCloseException} when this
+     * side closed it.
+     */
+    public Frame read() throws IOException {
+        while (true) {
+            if (in.remaining() >= 4) {
+                int length = FrameCodec.checkLength(in.getInt(in.position()), maxFrame);
+                if (in.remaining() >= 4 + length) {
+                    int start = in.position() + 4;
+                    int limit = in.limit();
+                    in.position(start).limit(start + length);
+                    try {
+                        return FrameCodec.decode(in);
+                    } finally {
+                        in.limit(limit).position(start + length);
+                    }
+                }
+                if (4 + length > in.capacity()) {
+                    in = ByteBuffer.allocateDirect(4 + length).put(in).flip();
+                }
+            }
+            fill();
+        }
+    }
+
+    /** Reads more bytes after the unread ones: spin, then block. */
+    private void fill() throws IOException {
+        if (in.position() > 0 && in.remaining() < 4 && in.capacity() > IN_SIZE) {
+            in = ByteBuffer.allocateDirect(IN_SIZE).put(in).flip(); // a big frame is done: shrink back
+        }
+        if (queueLimit > 0 && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        in.compact();
+        try {
+            int n = channel.read(in);
+            if (n == 0 && spinWorthIt() && Spin.tryAcquire()) {
+                try {
+                    long deadline = System.nanoTime() + Spin.NANOS;
+                    do {
+                        Thread.onSpinWait();
+                        n = channel.read(in);
+                    } while (n == 0 && full == null && System.nanoTime() - deadline < 0);
+                } finally {
+                    Spin.release();
+                }
+                spinScore = n != 0 ? Math.min(spinScore + 1, 8) : spinScore - 2;
+            }
+            while (n == 0) {
+                if (full != null) {
+                    throw full;
+                }
+                if (queueLimit > 0 && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                    flush();
+                }
+                try {
+                    readSelector.select();
+                    readSelector.selectedKeys().clear();
+                } catch (ClosedSelectorException e) {
+                    throw new AsynchronousCloseException();
+                }
+                if (!channel.isOpen()) {
+                    throw new AsynchronousCloseException();
+                }
+                n = channel.read(in);
+            }
+            if (n < 0) {
+                if (in.position() == 0) {
+                    throw new EOFException("IPC channel closed by peer");
+                }
+                throw new ProtocolException("IPC channel closed in the middle of a frame (" + in.position()
+                        + " bytes of an incomplete frame read)");
+            }
+        } catch (ClosedChannelException e) {
+            throw e instanceof AsynchronousCloseException ? e : new AsynchronousCloseException();
+        } finally {
+            in.flip();
+        }
+    }
+
+    /**
+     * Spinning pays only when the peer answers within the window; on a loaded machine it does not,
+     * and the spinner then steals the core the peer needs. So spins that come back empty turn
+     * spinning off for this channel, and one read in 64 tries again.
+     */
+    private boolean spinWorthIt() {
+        if (spinScore > 0) {
+            return true;
+        }
+        if ((++reads & 63) == 0) {
+            spinScore = 1;
+            return true;
+        }
+        return false;
     }
 
     public boolean isOpen() {
@@ -80,6 +309,20 @@ public final class IpcChannel implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // closing a socket we no longer use: nothing to do
+        }
+        readSelector.wakeup();
+        try {
+            readSelector.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+        Selector ws = writeSelector; // not under the write lock: a sender may hold it, waiting in this selector
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
         }
     }
 }

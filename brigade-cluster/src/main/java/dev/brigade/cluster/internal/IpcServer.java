@@ -74,8 +74,24 @@ public final class IpcServer implements AutoCloseable {
         }
     }
 
+    /** The most bytes queued for a worker that does not read its channel, before it is disconnected. */
+    static long queueLimit(int maxFrame) {
+        return Long.getLong("brigade.ipc.maxQueuedBytes", Math.max(16L << 20, 4L * maxFrame));
+    }
+
     private void handshake(SocketChannel sc) {
-        IpcChannel channel = new IpcChannel(sc, Math.min(maxFrame, 4096));
+        IpcChannel channel;
+        try {
+            channel = new IpcChannel(sc, Math.min(maxFrame, 4096), "an IPC client that has not said hello", queueLimit(maxFrame));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "IPC connection dropped: " + e.getMessage());
+            try {
+                sc.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+            return;
+        }
         var deadline = timer.schedule(channel::close, 10, TimeUnit.SECONDS);
         Frame.Hello hello = null;
         try {
@@ -93,6 +109,7 @@ public final class IpcServer implements AutoCloseable {
                 throw new ProtocolException("wrong token for worker " + h.workerId());
             }
             channel.maxFrame(maxFrame);
+            channel.peer("worker " + h.workerId());
             worker.attach(channel, h);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
