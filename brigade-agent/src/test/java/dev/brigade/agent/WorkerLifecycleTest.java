@@ -1,0 +1,48 @@
+package dev.brigade.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.brigade.agent.support.Jdks;
+import dev.brigade.agent.support.Shared;
+import dev.brigade.agent.support.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What a rolling reload and native transports rely on. */
+class WorkerLifecycleTest {
+    static List<Jdks.Jdk> jdks() {
+        return Jdks.installed();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    @Timeout(60)
+    void workerClosesItsServer_othersKeepServing(Jdks.Jdk jdk) throws Exception {
+        try (Shared shared = new Shared();
+             Worker serving = SharedPortTest.start(jdk, "HttpServerApp", shared).awaitReady();
+             Worker draining = SharedPortTest.start(jdk, "CloseApp", shared)) {
+            draining.out.await("CLOSED"::equals, Duration.ofSeconds(30));
+            assertThat(draining.notices.await(l -> true, Duration.ofSeconds(5))).isEqualTo("BRIGADE_LISTENING " + shared.port);
+            Map<Integer, Integer> perPid = SharedPortTest.requests(shared.port, 50, 2);
+            assertThat(perPid).containsExactly(Map.entry(serving.pid, 50));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    @Timeout(60)
+    void fdFor_handsTheSocketToTheApp_once(Jdks.Jdk jdk) throws Exception {
+        try (Shared shared = new Shared();
+             Worker w = Worker.start(new Worker.Spec(jdk.java(), "FdForApp", List.of(Integer.toString(shared.port)),
+                     shared.listenFds(), List.of(shared.fd), true))) {
+            w.out.await("DONE"::equals, Duration.ofSeconds(30));
+            assertThat(w.out.snapshot()).contains("again=-1", "bind=BindException")
+                    .anyMatch(l -> l.matches("fd=3 socket:\\[\\d+]"));
+            assertThat(w.notices.await(l -> true, Duration.ofSeconds(5))).isEqualTo("BRIGADE_LISTENING " + shared.port);
+        }
+    }
+}
