@@ -140,6 +140,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         random.nextBytes(secret);
         Child child = new Child(id, slot.instance, HexFormat.of().formatHex(secret), this);
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.putAll(settings.profile().env());
         env.putAll(settings.env());
         env.put(WorkerRuntime.ENV_ID, Integer.toString(id));
         env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(slot.instance));
