@@ -3,6 +3,7 @@ package dev.brigade.worker.internal;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
@@ -139,6 +140,52 @@ public final class Loop implements Executor {
                 return;
             }
             idle(untilIdle);
+        }
+    }
+
+    /**
+     * Runs, on the loop's thread, the tasks that were waiting when called (not those they post),
+     * and returns at once: for a thread that runs other work between its events (a pool worker
+     * between tasks). Stops early if the loop is stopping.
+     *
+     * @return how many tasks ran
+     */
+    public int runReady() {
+        if (tasks.isEmpty()) {
+            return 0;
+        }
+        int n = tasks.size();
+        int ran = 0;
+        Runnable task;
+        while (ran < n && !stopping && (task = tasks.poll()) != null) {
+            runTask(task);
+            ran++;
+        }
+        return ran;
+    }
+
+    /** True if tasks are waiting to run. */
+    public boolean hasReady() {
+        return !tasks.isEmpty();
+    }
+
+    /**
+     * Parks the loop's thread for at most {@code nanos} unless a task is waiting, the loop is
+     * stopping, or {@code ready} answers true. A task posted meanwhile wakes it (same protocol as
+     * {@link #run}); whoever makes {@code ready} true must unpark the thread itself. Does not run
+     * anything and does not spin; a stray interrupt is cleared.
+     */
+    public void awaitWork(long nanos, BooleanSupplier ready) {
+        parked = true;
+        try {
+            if (tasks.isEmpty() && !stopping && !ready.getAsBoolean()) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            parked = false;
+        }
+        if (!stopping) {
+            Thread.interrupted();
         }
     }
 

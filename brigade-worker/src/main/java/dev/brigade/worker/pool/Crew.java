@@ -38,7 +38,7 @@ final class Crew {
         for (PoolWorker w : workers) {
             int l = w.load.get();
             if (l >= 0 && l < bestLoad) {
-                if (l == 0 && w.spinning) {
+                if (l == 0 && w.spinning()) {
                     return w;                 // idle and awake: no wake-up to pay
                 }
                 best = w;

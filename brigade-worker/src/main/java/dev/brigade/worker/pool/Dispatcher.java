@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
@@ -65,7 +64,7 @@ final class Dispatcher {
     final int perWorker;
     final int maxQueue;
     final TaskQueue pending;
-    final AtomicInteger queued = new AtomicInteger();
+    final HotLine queued = new HotLine();          // alone on its line: written on every queued task
     final Crew crew;
     final Shutdown shutdown;
     final ScheduledThreadPoolExecutor timer;
@@ -78,7 +77,7 @@ final class Dispatcher {
     final LongAdder asyncDone = new LongAdder();
     final String name;
     volatile int state = RUNNING;
-    private final AtomicInteger spinners = new AtomicInteger();
+    private final HotLine spinners = new HotLine();
     private final int maxSpinners = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     Dispatcher(PoolOptions options, TaskQueue pending, ScheduledThreadPoolExecutor timer) {
@@ -140,12 +139,15 @@ final class Dispatcher {
 
     /** Moves pending tasks to workers with room, starting workers if none has room. */
     void rescue() {
-        while (!pending.isEmpty()) {
-            PoolWorker w = crew.leastLoaded();
+        for (;;) {
+            PoolWorker w = crew.leastLoaded();   // first: under load every worker is full, and their lines are not written
             if (w == null) {
-                if (crew.grow()) {
+                if (!pending.isEmpty() && crew.grow()) {
                     continue;
                 }
+                return;
+            }
+            if (pending.isEmpty()) {
                 return;
             }
             if (!w.tryReserve()) {
@@ -173,7 +175,7 @@ final class Dispatcher {
         return null;
     }
 
-    private void dequeued() {
+    void dequeued() {
         if (queued.decrementAndGet() == 0) {
             drain.signal();
         }

@@ -10,9 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
@@ -25,35 +23,49 @@ final class PoolWorker implements WorkerEntry {
     private static final Object INTERRUPTING = new Object();
     private static final Object INTERRUPTED = new Object();
     private static final ThreadLocal<PoolWorker> ON_THREAD = new ThreadLocal<>();
-    private static final VarHandle CURRENT;
-
-    static {
-        try {
-            CURRENT = MethodHandles.lookup().findVarHandle(PoolWorker.class, "current", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     final Dispatcher pool;
     final int id;
     final int assigned;                       // Task state meaning "in my inbox"
     final MpscAtomicArrayQueue<Task> inbox;   // producers: anyone holding a reserved slot; consumer: this thread
-    /** Slots held: tasks in the inbox, running, or pending asynchronously; + RETIRED once retired. */
-    final AtomicInteger load = new AtomicInteger();
+    /**
+     * Slots held: tasks in the inbox, running, or pending asynchronously; + RETIRED once retired.
+     * Its line also holds the {@code spinning} and {@code parked} flags, so a producer's hand-off
+     * touches one cache line of this worker besides its inbox.
+     */
+    final HotLine load = new HotLine();
     final AtomicBoolean counted = new AtomicBoolean(true);   // still counted in the pool's live workers
     final AtomicBoolean removed = new AtomicBoolean();
-    final SingleWriterRecorder runTimes = new SingleWriterRecorder(3);
-    final SingleWriterRecorder waitTimes = new SingleWriterRecorder(3);
-    volatile long completed;                  // written by this thread only
-    volatile long runNanos;                   // written by this thread only
+    final TaskTimes times = new TaskTimes();
     volatile Worker worker;
     private volatile Thread thread;
-    private volatile boolean parked;
-    volatile boolean spinning;                // idle and spinning: the cheapest worker to hand a task to
-    private volatile Object current;          // the running Task, or an interrupt marker
-    private volatile long seq;                // number of the task started last
+    /** What this thread writes on every task, allocated on this thread: off the lines producers read. */
+    private volatile Own own;
     private long idleSince;                   // this thread only; 0 when busy
+
+    /** Per-task state, written by the worker thread only (plain or release writes, read by others with acquire). */
+    static final class Own {
+        private static final VarHandle COMPLETED;
+        private static final VarHandle RUN_NANOS;
+        private static final VarHandle SEQ;
+        private static final VarHandle CURRENT;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                COMPLETED = l.findVarHandle(Own.class, "completed", long.class);
+                RUN_NANOS = l.findVarHandle(Own.class, "runNanos", long.class);
+                SEQ = l.findVarHandle(Own.class, "seq", long.class);
+                CURRENT = l.findVarHandle(Own.class, "current", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private long completed;
+        private long runNanos;
+        private long seq;                     // number of the task started last
+        private volatile Object current;      // the running Task, or an interrupt marker
+    }
 
     PoolWorker(Dispatcher pool, int id) {
         this.pool = pool;
@@ -87,12 +99,17 @@ final class PoolWorker implements WorkerEntry {
             pool.requeue(t, assigned);
             return;
         }
-        if (parked) {
+        if (load.flagB()) {                   // parked
             LockSupport.unpark(thread);
         }
         if (load.get() < 0) {                 // retired meanwhile: take it back unless the worker got it
             pool.requeue(t, assigned);
         }
+    }
+
+    /** True while the worker is idle and spinning: the cheapest worker to hand a task to. */
+    boolean spinning() {
+        return load.flagA();
     }
 
     void wake() {
@@ -104,24 +121,38 @@ final class PoolWorker implements WorkerEntry {
 
     /** Interrupts the thread if it is still running {@code t}; never hits the next task. */
     boolean interrupt(Task t) {
-        if (!CURRENT.compareAndSet(this, t, INTERRUPTING)) {
+        Own o = own;
+        if (o == null || !Own.CURRENT.compareAndSet(o, t, INTERRUPTING)) {
             return false;
         }
         try {
             thread.interrupt();
         } finally {
-            current = INTERRUPTED;
+            o.current = INTERRUPTED;
         }
         return true;
     }
 
     /** True if the task numbered {@code s} was interrupted and has still not returned. */
     boolean stuckOn(long s) {
-        return seq == s && current == INTERRUPTED;
+        Own o = own;
+        return o != null && (long) Own.SEQ.getAcquire(o) == s && o.current == INTERRUPTED;
     }
 
     Object current() {
-        return current;
+        Own o = own;
+        return o == null ? null : o.current;
+    }
+
+    /** Tasks this worker completed (synchronous ones; asynchronous ones are counted by the pool). */
+    long completed() {
+        Own o = own;
+        return o == null ? 0 : (long) Own.COMPLETED.getAcquire(o);
+    }
+
+    long runNanos() {
+        Own o = own;
+        return o == null ? 0 : (long) Own.RUN_NANOS.getAcquire(o);
     }
 
     Thread thread() {
@@ -130,6 +161,7 @@ final class PoolWorker implements WorkerEntry {
 
     @Override
     public void run(WorkerContext ctx) {
+        own = new Own();                      // allocated here, in this thread's memory
         thread = Thread.currentThread();
         ON_THREAD.set(this);
         Loop loop = Loop.current();
@@ -145,21 +177,28 @@ final class PoolWorker implements WorkerEntry {
     }
 
     private void work(Loop loop, Handler h) {
+        Own o = own;
         for (;;) {
-            if (loop != null && loop.isStopping()) {
-                return;
+            if (loop != null) {
+                if (loop.isStopping()) {
+                    return;
+                }
+                loop.runReady();              // events a task set up (port listeners, callbacks): between tasks too
             }
             Task t = inbox.poll();
-            if (t == null && !pool.pending.isEmpty() && tryReserve()) {
-                t = pool.pollPending(assigned);
+            if (t != null) {
+                idleSince = 0;
+                runHeld(t, assigned, o, loop, h);
+                continue;
+            }
+            if (!pool.pending.isEmpty() && tryReserve()) {
+                t = pool.pending.poll() instanceof Task q ? q : null;
                 if (t == null) {
                     load.decrementAndGet();
                     continue;
                 }
-            }
-            if (t != null) {
                 idleSince = 0;
-                runHeld(t, loop, h);
+                runHeld(t, Task.QUEUED, o, loop, h);
                 continue;
             }
             if (pool.state >= Dispatcher.STOPPING || load.get() < 0 || !idle(loop)) {
@@ -168,34 +207,59 @@ final class PoolWorker implements WorkerEntry {
         }
     }
 
-    /** Runs {@code t} with the slot it holds, then keeps the slot for queued tasks while there are any. */
-    private void runHeld(Task t, Loop loop, Handler h) {
-        while (t != null) {
-            if (execute(t, loop, h)) {
+    /**
+     * Runs {@code t} (in state {@code expect}: in this inbox, or just taken from the queue) with
+     * the slot it holds, then keeps the slot for queued tasks while there are any.
+     */
+    private void runHeld(Task t, int expect, Own o, Loop loop, Handler h) {
+        for (;;) {
+            if (t != null && execute(t, expect, o, loop, h)) {
                 return;                       // async: the slot is released when the stage completes
             }
             if (load.get() < 0 || pool.state >= Dispatcher.STOPPING) {
                 break;
             }
-            t = pool.pollPending(assigned);
+            if (loop != null) {
+                if (loop.isStopping()) {
+                    break;
+                }
+                loop.runReady();
+            }
+            QueuedTask q = pool.pending.poll();
+            if (q == null) {
+                break;
+            }
+            t = (Task) q;
+            expect = Task.QUEUED;
         }
         load.decrementAndGet();               // then the loop looks at the queue again (see Dispatcher)
     }
 
-    /** @return true if the task went asynchronous and keeps its slot */
-    private boolean execute(Task t, Loop loop, Handler h) {
-        long s = seq + 1;
+    /**
+     * Claims {@code t} (state {@code expect} → RUNNING; a task withdrawn meanwhile is skipped)
+     * and runs it.
+     *
+     * @return true if the task went asynchronous and keeps its slot
+     */
+    private boolean execute(Task t, int expect, Own o, Loop loop, Handler h) {
+        if (t.phase() != expect) {            // a cancelled queue entry, or taken back
+            return false;
+        }
+        long s = o.seq + 1;
         t.seq = s;
-        seq = s;
-        current = t;
         t.runner = this;
+        Own.SEQ.setRelease(o, s);
+        Own.CURRENT.setRelease(o, t);         // all published by the claiming CAS below
         AbortSignal signal = t.signal;
         if (signal != null && signal.aborted()) {  // aborting a shared signal is not atomic across its tasks
             t.stop(WorkerPool.aborted(signal), false);
         }
-        if (!t.cas(assigned, Task.RUNNING)) {  // withdrawn or taken back: skip it
-            current = null;
+        if (!t.cas(expect, Task.RUNNING)) {   // withdrawn or taken back: skip it
+            Own.CURRENT.setRelease(o, null);
             return false;
+        }
+        if (expect == Task.QUEUED) {
+            pool.dequeued();
         }
         long start = System.nanoTime();
         Object result = null;
@@ -205,22 +269,22 @@ final class PoolWorker implements WorkerEntry {
         } catch (Throwable e) {
             error = e;
         }
-        if (!CURRENT.compareAndSet(this, t, null)) {
-            while (current != INTERRUPTED) {  // a canceller is inside interrupt(): let it finish
+        if (!Own.CURRENT.compareAndSet(o, t, null)) {
+            while (o.current != INTERRUPTED) {  // a canceller is inside interrupt(): let it finish
                 Thread.onSpinWait();
             }
-            current = null;
+            o.current = null;
         }
         Thread.interrupted();                 // an interrupt meant for this task must not hit the next
         long end = System.nanoTime();
-        waitTimes.recordValue(Math.max(0, start - t.createdNanos));
         if (error == null && result instanceof CompletionStage<?> stage) {
+            times.record(-1, start - t.createdNanos);   // wait only
             pool.runAsync(t, stage, this, start);
             return true;
         }
-        runTimes.recordValue(end - start);
-        runNanos = runNanos + (end - start);
-        completed = completed + 1;
+        times.record(end - start, start - t.createdNanos);
+        Own.RUN_NANOS.setRelease(o, o.runNanos + (end - start));
+        Own.COMPLETED.setRelease(o, o.completed + 1);
         t.markDone();
         if (error == null) {
             t.complete(result);
@@ -240,7 +304,7 @@ final class PoolWorker implements WorkerEntry {
     private boolean idle(Loop loop) {
         pool.shutdown.onIdle();
         if (pool.trySpin()) {
-            spinning = true;
+            load.flagA(true);                 // spinning
             try {
                 long end = System.nanoTime() + Spin.WINDOW_NANOS;
                 for (int i = 1; !hasWork(loop); i++) {
@@ -250,7 +314,7 @@ final class PoolWorker implements WorkerEntry {
                     Thread.onSpinWait();
                 }
             } finally {
-                spinning = false;
+                load.flagA(false);
                 pool.endSpin();
             }
         }
@@ -270,13 +334,15 @@ final class PoolWorker implements WorkerEntry {
             idleSince = now;
             left = timeout > 0 ? timeout : Long.MAX_VALUE;
         }
-        parked = true;
+        load.flagB(true);                     // parked: producers that hand us a task unpark us
         try {
-            if (!hasWork(loop)) {
+            if (loop != null) {
+                loop.awaitWork(left, () -> hasWork(loop));  // an event posted to the loop wakes us too
+            } else if (!hasWork(null)) {
                 LockSupport.parkNanos(this, left);
             }
         } finally {
-            parked = false;
+            load.flagB(false);
         }
         Thread.interrupted();                 // a stray interrupt must not turn parking into spinning
         return true;
@@ -284,7 +350,7 @@ final class PoolWorker implements WorkerEntry {
 
     private boolean hasWork(Loop loop) {
         return !inbox.isEmpty() || (load.get() < pool.perWorker && !pool.pending.isEmpty())
-                || pool.state >= Dispatcher.STOPPING || (loop != null && loop.isStopping());
+                || pool.state >= Dispatcher.STOPPING || (loop != null && (loop.isStopping() || loop.hasReady()));
     }
 
     @Override

@@ -17,10 +17,9 @@ final class Stats {
     private long foldedRunNanos;                       // guarded by this
 
     synchronized void fold(PoolWorker w) {
-        run.add(w.runTimes.getIntervalHistogram());
-        wait.add(w.waitTimes.getIntervalHistogram());
-        foldedCompleted += w.completed;
-        foldedRunNanos += w.runNanos;
+        w.times.drainInto(run, wait);
+        foldedCompleted += w.completed();
+        foldedRunNanos += w.runNanos();
     }
 
     synchronized PoolStats snapshot(Dispatcher pool) {
@@ -29,11 +28,10 @@ final class Stats {
         int held = 0;
         List<PoolStats.WorkerStats> per = new ArrayList<>();
         for (PoolWorker w : pool.crew.workers()) {
-            run.add(w.runTimes.getIntervalHistogram());
-            wait.add(w.waitTimes.getIntervalHistogram());
-            long c = w.completed;
+            w.times.drainInto(run, wait);
+            long c = w.completed();
             completed += c;
-            runNanos += w.runNanos;
+            runNanos += w.runNanos();
             int l = w.load.get();
             int h = l >= 0 ? l : l - PoolWorker.RETIRED;
             held += h;

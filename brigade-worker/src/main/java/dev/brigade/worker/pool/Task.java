@@ -36,7 +36,7 @@ final class Task extends CompletableFuture<Object> implements QueuedTask {
     final String function;
     final long createdNanos;
     private volatile int state;
-    volatile PoolWorker runner;              // set before RUNNING
+    PoolWorker runner;                       // set before the CAS to RUNNING, which publishes it
     long seq;                                // runner's task sequence number when it started this task
     AbortSignal signal;                      // checked again before the task starts; null for most tasks
 
