@@ -31,41 +31,63 @@ public final class FrameCodec {
         return buf.flip();
     }
 
+    // Why instanceof chains and not pattern switches here (and in WorkerRuntime's reader): these run
+    // while a worker starts, and on JDK 21-25 the first pattern switch over types costs 12-35 ms
+    // (SwitchBootstraps.typeSwitch spins a class at run time), a third of a worker's fork -> online.
+    // Exhaustiveness is checked by FrameCodecTest, which round-trips every permitted Frame subclass.
+
     /** The UTF-8 string field of a frame that has one (hello, listening), else null. */
     static byte[] text(Frame frame) {
-        return switch (frame) {
-            case Frame.Hello h -> utf8(h.token());
-            case Frame.Listening l -> utf8(l.host());
-            default -> null;
-        };
+        if (frame instanceof Frame.Hello h) {
+            return utf8(h.token());
+        }
+        if (frame instanceof Frame.Listening l) {
+            return utf8(l.host());
+        }
+        return null;
     }
 
     /** Bytes after the length header: the tag and the fields. {@code text} is {@link #text(Frame)}. */
     static int bodySize(Frame frame, byte[] text) {
-        return 1 + switch (frame) {
-            case Frame.Hello h -> 4 + 2 + text.length + 8;
-            case Frame.Welcome w -> 8;
-            case Frame.Heartbeat h -> 0;
-            case Frame.Listening l -> 2 + text.length + 4;
-            case Frame.Message m -> m.payload().length;
-            case Frame.Request r -> 8 + r.payload().length;
-            case Frame.Reply r -> 9 + r.payload().length;
-            case Frame.Disconnect d -> 0;
-        };
+        if (frame instanceof Frame.Message m) {
+            return 1 + m.payload().length;
+        } else if (frame instanceof Frame.Request r) {
+            return 1 + 8 + r.payload().length;
+        } else if (frame instanceof Frame.Reply r) {
+            return 1 + 9 + r.payload().length;
+        } else if (frame instanceof Frame.Heartbeat || frame instanceof Frame.Disconnect) {
+            return 1;
+        } else if (frame instanceof Frame.Hello) {
+            return 1 + 4 + 2 + text.length + 8;
+        } else if (frame instanceof Frame.Welcome) {
+            return 1 + 8;
+        } else if (frame instanceof Frame.Listening) {
+            return 1 + 2 + text.length + 4;
+        }
+        throw new AssertionError("frame type without a size: " + frame.getClass());
     }
 
     /** Puts the length header and the frame into {@code buf}, which must have room for {@code 4 + bodySize}. */
     static void write(Frame frame, byte[] text, ByteBuffer buf) {
         buf.putInt(bodySize(frame, text));
-        switch (frame) {
-            case Frame.Hello h -> buf.put(HELLO).putInt(h.workerId()).putShort((short) text.length).put(text).putLong(h.pid());
-            case Frame.Welcome w -> buf.put(WELCOME).putInt(w.heartbeatMillis()).putInt(w.maxFrameBytes());
-            case Frame.Heartbeat h -> buf.put(HEARTBEAT);
-            case Frame.Listening l -> buf.put(LISTENING).putShort((short) text.length).put(text).putInt(l.port());
-            case Frame.Message m -> buf.put(MESSAGE).put(m.payload());
-            case Frame.Request r -> buf.put(REQUEST).putLong(r.id()).put(r.payload());
-            case Frame.Reply r -> buf.put(REPLY).putLong(r.id()).put((byte) (r.ok() ? 1 : 0)).put(r.payload());
-            case Frame.Disconnect d -> buf.put(DISCONNECT);
+        if (frame instanceof Frame.Message m) {
+            buf.put(MESSAGE).put(m.payload());
+        } else if (frame instanceof Frame.Request r) {
+            buf.put(REQUEST).putLong(r.id()).put(r.payload());
+        } else if (frame instanceof Frame.Reply r) {
+            buf.put(REPLY).putLong(r.id()).put((byte) (r.ok() ? 1 : 0)).put(r.payload());
+        } else if (frame instanceof Frame.Heartbeat) {
+            buf.put(HEARTBEAT);
+        } else if (frame instanceof Frame.Disconnect) {
+            buf.put(DISCONNECT);
+        } else if (frame instanceof Frame.Hello h) {
+            buf.put(HELLO).putInt(h.workerId()).putShort((short) text.length).put(text).putLong(h.pid());
+        } else if (frame instanceof Frame.Welcome w) {
+            buf.put(WELCOME).putInt(w.heartbeatMillis()).putInt(w.maxFrameBytes());
+        } else if (frame instanceof Frame.Listening l) {
+            buf.put(LISTENING).putShort((short) text.length).put(text).putInt(l.port());
+        } else {
+            throw new AssertionError("frame type without an encoding: " + frame.getClass());
         }
     }
 

@@ -93,61 +93,59 @@ final class PlainCodec {
 
         /** False if the value (or a part of it) is not plain. */
         boolean value(Object v, int depth) {
-            switch (v) {
-                case null -> put(NULL);
-                case String s -> {
-                    put(STRING);
-                    string(s);
+            // an instanceof chain, not a pattern switch: see FrameCodec (a first pattern switch costs milliseconds)
+            if (v == null) {
+                put(NULL);
+            } else if (v instanceof String s) {
+                put(STRING);
+                string(s);
+            } else if (v instanceof Boolean b) {
+                put(b ? TRUE : FALSE);
+            } else if (v instanceof Integer i) {
+                integer(i);
+            } else if (v instanceof Long l) {
+                if (l == l.intValue()) {
+                    integer(l.intValue());
+                } else {
+                    put(LONG);
+                    fixed(l, 8);
                 }
-                case Boolean b -> put(b ? TRUE : FALSE);
-                case Integer i -> integer(i);
-                case Short s -> integer(s);
-                case Byte b -> integer(b);
-                case Long l -> {
-                    if (l == l.intValue()) {
-                        integer(l.intValue());
-                    } else {
-                        put(LONG);
-                        fixed(l, 8);
-                    }
-                }
-                case Double d -> {
-                    return real(d);
-                }
-                case Float f -> {
-                    return real(Double.parseDouble(f.toString())); // as Jackson writes it: 0.1f -> 0.1
-                }
-                case List<?> list -> {
-                    if (depth >= MAX_DEPTH) {
-                        return false;
-                    }
-                    put(LIST);
-                    varint(list.size());
-                    for (Object e : list) {
-                        if (!value(e, depth + 1)) {
-                            return false;
-                        }
-                    }
-                }
-                case Map<?, ?> map -> {
-                    if (depth >= MAX_DEPTH) {
-                        return false;
-                    }
-                    put(MAP);
-                    varint(map.size());
-                    for (Map.Entry<?, ?> e : map.entrySet()) {
-                        if (!(e.getKey() instanceof String k)) {
-                            return false;
-                        }
-                        string(k);
-                        if (!value(e.getValue(), depth + 1)) {
-                            return false;
-                        }
-                    }
-                }
-                default -> {
+            } else if (v instanceof Double d) {
+                return real(d);
+            } else if (v instanceof Map<?, ?> map) {
+                if (depth >= MAX_DEPTH) {
                     return false;
                 }
+                put(MAP);
+                varint(map.size());
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    if (!(e.getKey() instanceof String k)) {
+                        return false;
+                    }
+                    string(k);
+                    if (!value(e.getValue(), depth + 1)) {
+                        return false;
+                    }
+                }
+            } else if (v instanceof List<?> list) {
+                if (depth >= MAX_DEPTH) {
+                    return false;
+                }
+                put(LIST);
+                varint(list.size());
+                for (Object e : list) {
+                    if (!value(e, depth + 1)) {
+                        return false;
+                    }
+                }
+            } else if (v instanceof Short s) {
+                integer(s);
+            } else if (v instanceof Byte b) {
+                integer(b);
+            } else if (v instanceof Float f) {
+                return real(Double.parseDouble(f.toString())); // as Jackson writes it: 0.1f -> 0.1
+            } else {
+                return false;
             }
             return true;
         }

@@ -40,6 +40,7 @@ public final class WorkerRuntime implements WorkerProcess {
     private final List<Consumer<Object>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile Function<Object, Object> requestHandler;
+    private final Function<byte[], CompletionStage<byte[]>> answer = this::answer; // one instance, not one per request
     // Frames that arrived before the app registered a handler (the launcher connects before main runs);
     // guarded by this, drained when the first handler of their kind is registered.
     private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
@@ -96,28 +97,24 @@ public final class WorkerRuntime implements WorkerProcess {
         try {
             while (true) {
                 Frame frame = channel.read();
-                switch (frame) {
-                    case Frame.Message m -> {
-                        if (messageHandlers.isEmpty() && hold(earlyMessages, m)) {
-                            continue;
-                        }
-                        dispatchMessage(m);
+                // an instanceof chain, not a pattern switch: this runs as the worker starts (see FrameCodec)
+                if (frame instanceof Frame.Request r) {
+                    if (requestHandler == null && hold(earlyRequests, r)) {
+                        continue;
                     }
-                    case Frame.Request r -> {
-                        if (requestHandler == null && hold(earlyRequests, r)) {
-                            continue;
-                        }
-                        correlator.serve(r, this::answer);
+                    correlator.serve(r, answer);
+                } else if (frame instanceof Frame.Message m) {
+                    if (messageHandlers.isEmpty() && hold(earlyMessages, m)) {
+                        continue;
                     }
-                    case Frame.Reply r -> correlator.complete(r);
-                    case Frame.Disconnect d -> {
-                        leave();
-                        return;
-                    }
-                    case Frame.Hello h -> throw new ProtocolException("unexpected hello from the primary");
-                    case Frame.Welcome w -> throw new ProtocolException("unexpected second welcome");
-                    case Frame.Heartbeat h -> throw new ProtocolException("unexpected heartbeat from the primary");
-                    case Frame.Listening l -> throw new ProtocolException("unexpected listening from the primary");
+                    dispatchMessage(m);
+                } else if (frame instanceof Frame.Reply r) {
+                    correlator.complete(r);
+                } else if (frame instanceof Frame.Disconnect) {
+                    leave();
+                    return;
+                } else {
+                    throw new ProtocolException("unexpected " + frame.getClass().getSimpleName() + " frame from the primary");
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -142,7 +139,7 @@ public final class WorkerRuntime implements WorkerProcess {
     synchronized void mainReturned() {
         mainReturned = true;
         if (requestHandler == null) {
-            earlyRequests.forEach(r -> correlator.serve(r, this::answer));
+            earlyRequests.forEach(r -> correlator.serve(r, answer));
             earlyRequests.clear();
         }
     }
@@ -241,7 +238,7 @@ public final class WorkerRuntime implements WorkerProcess {
     @Override
     public synchronized void onRequest(Function<Object, Object> handler) {
         requestHandler = handler;
-        earlyRequests.forEach(r -> correlator.serve(r, this::answer));
+        earlyRequests.forEach(r -> correlator.serve(r, answer));
         earlyRequests.clear();
     }
 

@@ -83,6 +83,13 @@ public final class TestWorker {
             }
             case "listening" -> self.listening(new InetSocketAddress("127.0.0.1", Integer.parseInt(p[1])));
             case "echo" -> self.send(p[1]);
+            case "block" -> { // handlers run on the IPC reader: blocking here stops the worker reading its channel
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             default -> System.err.println("unknown message " + msg);
         }
     }
