@@ -3,6 +3,9 @@ package dev.brigade.store;
 import dev.brigade.store.internal.Args;
 import dev.brigade.store.internal.Calls;
 import dev.brigade.store.internal.Deliveries;
+import dev.brigade.store.internal.EmbeddedClient;
+import dev.brigade.store.internal.EmbeddedHost;
+import dev.brigade.store.internal.EmbeddedLocal;
 import dev.brigade.store.internal.InProcessBackend;
 import dev.brigade.store.internal.RedisBackend;
 import dev.brigade.store.internal.StoreBackend;
@@ -11,11 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import dev.brigade.cluster.Cluster;
 
 /**
  * State shared by workers: values, counters, TTLs, prefix scans and pub/sub channels, with one
  * API whatever holds the data: {@linkplain #inProcess() this process} (worker threads of one
- * JVM) or {@linkplain #redis(String) Redis} (workers on many machines). Thread-safe; share one
+ * JVM), {@linkplain #embedded(Cluster) the cluster's primary} (worker JVMs of one machine,
+ * nothing to install) or {@linkplain #redis(String) Redis} (workers on many machines). Thread-safe; share one
  * instance per process and {@link #close()} it at shutdown.
  *
  * <pre>{@code
@@ -59,6 +64,11 @@ public final class SharedStore implements AutoCloseable {
         this.blocking = new BlockingStore(this);
     }
 
+    /** A store over any backend (tests of backends that need a hand-made transport). */
+    static SharedStore over(StoreBackend backend, StoreOptions options) {
+        return new SharedStore(backend, options);
+    }
+
     /** A store held in this process, for worker threads of one JVM, with default options. */
     public static SharedStore inProcess() {
         return inProcess(StoreOptions.defaults());
@@ -67,6 +77,46 @@ public final class SharedStore implements AutoCloseable {
     /** A store held in this process; expiry follows {@link StoreOptions#clock()}. */
     public static SharedStore inProcess(StoreOptions options) {
         return new SharedStore(new InProcessBackend(options.clock()), options);
+    }
+
+    /** The store embedded in the cluster's primary, with default options: see {@link #embedded(Cluster, StoreOptions)}. */
+    public static SharedStore embedded(Cluster cluster) {
+        return embedded(cluster, StoreOptions.defaults());
+    }
+
+    /**
+     * The store embedded in the cluster's primary: the primary holds the data (an in-process
+     * engine), the workers reach it over the cluster's IPC, as the cluster service
+     * {@code brigade.store}. Call it in the primary <b>before</b> forking workers (that registers
+     * the service) and in each worker; the primary's own store calls the engine directly.
+     *
+     * <p>The data survives the restart of any worker, and lives as long as the primary process:
+     * a restarted primary starts empty (use Redis for state that must outlive it). Every store of
+     * one primary shares the same data; closing a store releases its subscriptions only. In a
+     * worker each call is one IPC round trip (a {@link #batch()} is one for all its calls),
+     * bounded by {@link StoreOptions#timeout()}; pub/sub messages come through a long poll. The
+     * expiry clock is that of the primary's first {@code embedded} call's options.
+     *
+     * @throws StoreException {@code INVALID_ARGUMENT} if {@link StoreOptions#maxValueBytes()}
+     *                        does not fit the cluster's IPC frames (at most a quarter of
+     *                        {@code ClusterSettings.maxFrameBytes})
+     */
+    public static SharedStore embedded(Cluster cluster, StoreOptions options) {
+        java.util.Objects.requireNonNull(cluster, "cluster");
+        java.util.Objects.requireNonNull(options, "options");
+        int frame = cluster.settings().maxFrameBytes();
+        if ((long) options.maxValueBytes() * 4 > frame) { // Latin-1 on the wire: up to twice the bytes, plus the request
+            throw new StoreException(StoreException.Code.INVALID_ARGUMENT, "StoreOptions.maxValueBytes ("
+                    + options.maxValueBytes() + ") must be at most a quarter of the cluster's maxFrameBytes (" + frame
+                    + ") for the embedded store");
+        }
+        if (cluster.isPrimary()) {
+            return new SharedStore(new EmbeddedLocal(EmbeddedHost.of(cluster, options.clock())), options);
+        }
+        Duration pollWait = options.timeout().multipliedBy(10).compareTo(Duration.ofSeconds(20)) > 0
+                ? Duration.ofSeconds(20) : options.timeout().multipliedBy(10);
+        return new SharedStore(new EmbeddedClient(EmbeddedClient.service(cluster), "embedded (primary of worker "
+                + cluster.self().id() + ")", options.timeout(), pollWait), options);
     }
 
     /** A store in Redis, with default options. See {@link #redis(String, StoreOptions)}. */
@@ -89,8 +139,10 @@ public final class SharedStore implements AutoCloseable {
     }
 
     /**
-     * A store chosen by URL: {@code inprocess:} or {@code redis://...} / {@code rediss://...}.
-     * (The backend held by the cluster's primary will answer to {@code embedded:}.)
+     * A store chosen by URL: {@code inprocess:}, {@code embedded:} or {@code redis://...} /
+     * {@code rediss://...}. {@code embedded:} works in a worker (it connects through this
+     * worker's {@link Cluster}); in the primary use {@link #embedded(Cluster, StoreOptions)} with
+     * your cluster.
      */
     public static SharedStore open(String url, StoreOptions options) {
         if (url == null) {
@@ -102,8 +154,15 @@ public final class SharedStore implements AutoCloseable {
         if (url.startsWith("redis://") || url.startsWith("rediss://")) {
             return redis(url, options);
         }
+        if (url.equals("embedded:")) {
+            if (System.getenv("BRIGADE_WORKER_ID") == null) {
+                throw new StoreException(StoreException.Code.INVALID_ARGUMENT, "store URL embedded: needs a cluster worker;"
+                        + " this process is not one (in the primary, call SharedStore.embedded(cluster))");
+            }
+            return embedded(Cluster.create(), options);
+        }
         throw new StoreException(StoreException.Code.INVALID_ARGUMENT, "unknown store URL \"" + url
-                + "\": expected inprocess: or redis://host:port");
+                + "\": expected inprocess:, embedded: or redis://host:port");
     }
 
     /** {@link #open(String, StoreOptions)} with default options. */
@@ -222,6 +281,14 @@ public final class SharedStore implements AutoCloseable {
         });
     }
 
+    /**
+     * A batch of calls sent together: one write and flush with Redis (pipelining), one IPC
+     * request with the embedded store. See {@link StoreBatch}.
+     */
+    public StoreBatch batch() {
+        return new StoreBatch(this);
+    }
+
     /** The same store with blocking calls, for threads that may block. */
     public BlockingStore blocking() {
         return blocking;
@@ -248,7 +315,19 @@ public final class SharedStore implements AutoCloseable {
         backend.close();
     }
 
-    private byte[] encode(Object value, String what) {
+    StoreBackend backend() {
+        return backend;
+    }
+
+    Calls calls() {
+        return calls;
+    }
+
+    StoreCodec codec() {
+        return codec;
+    }
+
+    byte[] encode(Object value, String what) {
         return Args.sized(codec.encode(Args.value(value, what)), options.maxValueBytes(), what);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +101,26 @@ abstract class SharedStoreContract extends StoreBasicsContract {
             assertThat(got.get(0).user()).isEqualTo("b");
             assertThat(calls).hasValue(2);
         }
+    }
+
+    @Test
+    void aBatch_answersEachCallInOrder_andFailsOnlyTheCallThatFailed() {
+        StoreBatch b = store.batch();
+        CompletableFuture<Boolean> created = b.putIfAbsent(p + "c", "0", Duration.ofMinutes(1));
+        CompletableFuture<Long> one = b.increment(p + "c");
+        CompletableFuture<Long> two = b.increment(p + "c");
+        b.put(p + "text", "x");
+        CompletableFuture<Long> bad = b.increment(p + "text");
+        CompletableFuture<java.util.Optional<String>> read = b.get(p + "c", String.class);
+        assertThat(b.execute()).failsWithin(Duration.ofSeconds(5));
+        assertThat(created.join()).isTrue();
+        assertThat(one.join()).isEqualTo(1);
+        assertThat(two.join()).isEqualTo(2);
+        assertThat(read.join()).contains("2");
+        assertThat(bad).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(StoreException.class,
+                        e -> assertThat(e.code()).isEqualTo(StoreException.Code.NOT_AN_INTEGER));
+        assertThat(sync.ttl(p + "c")).isPresent();
     }
 
     private static void runConcurrently(Runnable body) throws Exception {

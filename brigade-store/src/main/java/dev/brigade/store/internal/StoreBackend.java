@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Semantics follow Redis, so every backend behaves the same: a TTL is in milliseconds
  * ({@code 0} = none); {@code put} and {@code compareAndSet} replace the TTL with theirs;
  * {@code increment} keeps it; a counter is the decimal text of a 64-bit integer. The backend
- * embedded in the cluster's primary will be one more implementation of this interface, its
- * calls carried over IPC to an {@link InProcessBackend} held by the primary.
+ * embedded in the cluster's primary is one more implementation of this interface
+ * ({@link EmbeddedClient}), its calls carried over IPC to an {@link InProcessBackend} held by
+ * the primary ({@link EmbeddedHost}).
  */
 public interface StoreBackend extends AutoCloseable {
     /** Where the data lives, for error messages: {@code in-process}, {@code redis://127.0.0.1:6379}. */
@@ -54,6 +55,26 @@ public interface StoreBackend extends AutoCloseable {
      * subscription is active, so a message published afterwards is delivered.
      */
     CompletableFuture<AutoCloseable> subscribe(String channel, MessageSink sink);
+
+    /**
+     * Runs {@code ops} in order, in as few round trips as the backend can (Redis: one flush on
+     * the wire; embedded: one IPC request per ~1 MiB). Each answer or failure comes in its own
+     * future, in the order of {@code ops}. The calls are not a transaction: other clients' calls
+     * may come between them. By default, the calls one at a time.
+     */
+    default java.util.List<CompletableFuture<?>> batch(java.util.List<Op> ops) {
+        java.util.List<CompletableFuture<?>> out = new java.util.ArrayList<>(ops.size());
+        for (Op op : ops) {
+            CompletableFuture<?> f;
+            try {
+                f = op.applyTo(this);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            out.add(f);
+        }
+        return out;
+    }
 
     /** Releases connections and threads; pending calls fail. */
     @Override
