@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * fork → online with the class-data archive. Archives need a class path of jars, so the suite
  * runs this in a JVM whose class directories were packed into jars first ({@link #jarred}).
- * Prints {@code ms X} per start after the training start, and {@code archive ...} (describe()).
+ * Prints {@code ms X} per start after the training start, {@code pss X} per idle worker started with
+ * the archive, and {@code archive ...} (describe()).
  */
 public final class ArchiveProbe {
     public static void main(String[] args) throws Exception {
@@ -33,6 +34,9 @@ public final class ArchiveProbe {
         }
         for (double ms : ClusterProbes.forkOnline(s, n)) {
             System.out.println("ms " + ms);
+        }
+        for (double mb : ClusterProbes.idlePssMb(s)) {
+            System.out.println("pss " + mb);
         }
     }
 

@@ -39,18 +39,22 @@ public final class ClusterSuite implements Suite {
         double forkMs = Stats.median(ClusterProbes.forkOnline(ClusterProbes.settings(ClusterProbes.classPath()).build(), forks));
         out.add(Figure.lower("cluster.fork_online_ms", forkMs, "ms", peer(node, "cluster.fork_online_ms"),
                 "fork -> online of a trivial worker, SMALL profile, no archive, median of " + forks));
-        Double archived = archiveForkOnline(quick ? 5 : 20);
+        double[] archived = archiveRun(quick ? 5 : 20);
         if (archived != null) {
-            out.add(Figure.lower("cluster.fork_online_archive_ms", archived, "ms", peer(node, "cluster.fork_online_ms"),
+            out.add(Figure.lower("cluster.fork_online_archive_ms", archived[0], "ms", peer(node, "cluster.fork_online_ms"),
                     "fork -> online with the class-data archive (AOT cache on 25+, AppCDS before), median of " + (quick ? 5 : 20)));
         }
         int rtts = quick ? 5_000 : 50_000;
         out.add(Figure.lower("cluster.ipc_rtt_p50_us", Stats.median(ClusterProbes.ipcRoundTrips(rtts / 5, rtts)), "us",
-                peer(node, "cluster.ipc_rtt_p50_us"), "primary -> worker request/reply over the Unix socket (JSON), median of "
+                peer(node, "cluster.ipc_rtt_p50_us"), "primary -> worker request/reply over the Unix socket (default codec), median of "
                         + rtts + " after " + rtts / 5 + " warm-up; Node: send/echo, same count"));
         out.add(Figure.lower("cluster.idle_worker_pss_mb", Stats.median(ClusterProbes.idlePssMb(
                 ClusterProbes.settings(ClusterProbes.classPath()).build())), "MB", peer(node, "cluster.idle_worker_pss_mb"),
-                "PSS (/proc/PID/smaps_rollup) of 2 idle workers, median"));
+                "PSS (/proc/PID/smaps_rollup) of 2 idle workers, no archive, median"));
+        if (archived != null && !Double.isNaN(archived[1])) {
+            out.add(Figure.lower("cluster.idle_worker_pss_archive_mb", archived[1], "MB", peer(node, "cluster.idle_worker_pss_mb"),
+                    "PSS of 2 idle workers started with the class-data archive (the default settings), median"));
+        }
         int restarts = quick ? 5 : 20;
         out.add(Figure.lower("cluster.restart_ms", Stats.median(ClusterProbes.restart(restarts)), "ms",
                 peer(node, "cluster.restart_ms"), "SIGKILL of a worker -> replacement online, no backoff, median of " + restarts));
@@ -62,7 +66,8 @@ public final class ClusterSuite implements Suite {
         return out;
     }
 
-    private static Double archiveForkOnline(int n) {
+    /** {median fork -> online ms, median idle PSS MB} with the archive, or null if it could not be measured. */
+    private static double[] archiveRun(int n) {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("brigade-bench-archive-");
@@ -70,11 +75,14 @@ public final class ClusterSuite implements Suite {
             String java = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder(ArchiveProbe.command(java, cp, tmp.resolve("archives"), n)).redirectErrorStream(true).start();
             List<Double> ms = new ArrayList<>();
+            List<Double> pss = new ArrayList<>();
             String archive = "";
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                 for (String l; (l = r.readLine()) != null; ) {
                     if (l.startsWith("ms ")) {
                         ms.add(Double.parseDouble(l.substring(3)));
+                    } else if (l.startsWith("pss ")) {
+                        pss.add(Double.parseDouble(l.substring(4)));
                     } else if (l.startsWith("archive ")) {
                         archive = l;
                     }
@@ -86,7 +94,8 @@ public final class ClusterSuite implements Suite {
                 p.destroyForcibly();
                 return null;
             }
-            return Stats.median(ms.stream().mapToDouble(Double::doubleValue).toArray());
+            return new double[] {Stats.median(ms.stream().mapToDouble(Double::doubleValue).toArray()),
+                    pss.isEmpty() ? Double.NaN : Stats.median(pss.stream().mapToDouble(Double::doubleValue).toArray())};
         } catch (Exception e) {
             System.err.println("cluster: the archive start-up figure is left out: " + e);
             return null;
