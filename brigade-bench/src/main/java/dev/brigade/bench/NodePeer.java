@@ -198,6 +198,11 @@ public final class NodePeer {
     }
 
     /** Copies the resource /node/{script} into the cache directory (atomically, only when it changed). */
+    /** The path of a shipped Node script, copied into the cache dir (for peers that run as servers). */
+    public static Path script(String script) throws IOException {
+        return extract(script);
+    }
+
     static Path extract(String script) throws IOException {
         if (script.contains("..") || script.startsWith("/")) {
             throw new IllegalArgumentException("script must be a plain resource name under /node/, got " + script);

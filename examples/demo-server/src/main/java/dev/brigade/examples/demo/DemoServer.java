@@ -5,8 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -34,13 +33,13 @@ public final class DemoServer implements AutoCloseable {
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     static final Duration QUIET = Duration.ofSeconds(2);
 
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup loops;
     private final Channel listener;
     private final Drain drain = new Drain();
 
     public DemoServer(String host, int port, int threads) throws InterruptedException {
-        loops = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        loops = new NioEventLoopGroup(threads);
         HashWork hash = HashWork.calibrated(5.0);
         ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
