@@ -112,11 +112,15 @@ abstract class SharedStoreContract extends StoreBasicsContract {
         b.put(p + "text", "x");
         CompletableFuture<Long> bad = b.increment(p + "text");
         CompletableFuture<java.util.Optional<String>> read = b.get(p + "c", String.class);
+        CompletableFuture<java.util.Optional<String>> absent = b.get(p + "none", String.class); // consecutive GETs
+        CompletableFuture<java.util.Optional<String>> text = b.get(p + "text", String.class);
         assertThat(b.execute()).failsWithin(Duration.ofSeconds(5));
         assertThat(created.join()).isTrue();
         assertThat(one.join()).isEqualTo(1);
         assertThat(two.join()).isEqualTo(2);
         assertThat(read.join()).contains("2");
+        assertThat(absent.join()).isEmpty();
+        assertThat(text.join()).contains("x");
         assertThat(bad).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause().isInstanceOfSatisfying(StoreException.class,
                         e -> assertThat(e.code()).isEqualTo(StoreException.Code.NOT_AN_INTEGER));

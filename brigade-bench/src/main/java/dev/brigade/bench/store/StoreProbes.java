@@ -70,6 +70,64 @@ final class StoreProbes {
         }) * window;
     }
 
+    /** Store gets per second in pipelined batches of {@code window} ({@link dev.brigade.store.StoreBatch}: one flush each). */
+    static double storeBatchedGetsPerSecond(SharedStore store, int window, int total) throws Exception {
+        store.blocking().put(KEY, VALUE);
+        for (int i = 0; i < total / window; i++) { // a longer warm-up: the batch path has more code for the JIT than a GET
+            dev.brigade.store.StoreBatch batch = store.batch();
+            for (int j = 0; j < window; j++) {
+                batch.get(KEY, String.class);
+            }
+            batch.execute().join();
+        }
+        return perSecond(1, total / window, () -> {
+            dev.brigade.store.StoreBatch batch = store.batch();
+            for (int i = 0; i < window; i++) {
+                batch.get(KEY, String.class);
+            }
+            batch.execute().join();
+            return 0;
+        }) * window;
+    }
+
+    /**
+     * The embedded store from worker JVMs: median µs of a blocking get in one worker, and
+     * increments per second of {@code workers} workers each doing blocking increments of one
+     * counter at once (median of 3 runs after a warm-up run).
+     */
+    static double[] embedded(int workers, int rounds, int incrs) throws Exception {
+        java.util.List<java.nio.file.Path> cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(s -> !s.isEmpty()).map(java.nio.file.Path::of).toList();
+        dev.brigade.cluster.ClusterSettings settings = dev.brigade.cluster.ClusterSettings.builder()
+                .entry(dev.brigade.cluster.WorkerEntry.mainClass(EmbeddedBenchWorker.class.getName(), cp))
+                .instances(workers).classDataArchive(false).shutdownHook(false).output(line -> { }).build();
+        Duration t = Duration.ofMinutes(2);
+        try (dev.brigade.cluster.Cluster c = dev.brigade.cluster.Cluster.create(settings);
+             SharedStore primary = SharedStore.embedded(c)) {
+            List<dev.brigade.cluster.ClusterWorker> ws = c.fork();
+            for (dev.brigade.cluster.ClusterWorker w : ws) {
+                w.online().get(1, TimeUnit.MINUTES);
+            }
+            double rtt = ((Number) ws.get(0).request("get-rtt:" + rounds, t).get(2, TimeUnit.MINUTES)).doubleValue();
+            double[] rates = new double[4];
+            for (int r = 0; r < rates.length; r++) { // run 0 is the warm-up
+                int each = r == 0 ? Math.max(1, incrs / workers / 5) : incrs / workers;
+                long t0 = System.nanoTime();
+                List<CompletableFuture<Object>> runs = new ArrayList<>();
+                for (dev.brigade.cluster.ClusterWorker w : ws) {
+                    runs.add(w.request("incr:" + each, t));
+                }
+                CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+                rates[r] = (double) each * workers / ((System.nanoTime() - t0) / 1e9);
+            }
+            long expected = primary.blocking().get("counter", Long.class).orElse(0L);
+            if (expected != (long) (Math.max(1, incrs / workers / 5) + 3L * (incrs / workers)) * workers) {
+                throw new IllegalStateException("embedded counter is " + expected + ": increments were lost");
+            }
+            return new double[] {rtt, Stats.median(java.util.Arrays.copyOfRange(rates, 1, 4))};
+        }
+    }
+
     /** Raw Lettuce async GETs per second, batches of {@code window}: the reference without redis-benchmark. */
     static double rawPipelinedGetsPerSecond(String url, int window, int total) throws Exception {
         try (Raw raw = new Raw(url)) {

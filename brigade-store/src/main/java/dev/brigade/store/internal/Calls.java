@@ -5,6 +5,7 @@ import dev.brigade.store.StoreException.Code;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -18,14 +19,27 @@ import java.util.function.Supplier;
  * {@code increment("hits") on redis://127.0.0.1:6379: ...}. The call's name is built only on
  * failure, so the fast path allocates nothing for it.
  *
- * <p>Calls that complete at once (the in-process backend) never touch the timer. The timer is
- * one daemon thread that dies when idle, so an idle store holds no thread.
+ * <p>Timeouts are swept, not scheduled one by one: a call that does not complete at once joins
+ * a queue, and a tick every {@value #TICK_MILLIS} ms (running only while calls are pending)
+ * fails those past their deadline and forgets the answered ones. A timer task per call would
+ * wake the timer thread on every call of a serial caller (the task becomes the head of an empty
+ * queue), a context switch per call on a busy 2-core machine. A call may thus time out up to
+ * one tick late. Calls that complete at once (the in-process backend) never touch the queue.
+ * The tick runs on one daemon thread that dies when idle, so an idle store holds no thread.
  */
 public final class Calls implements AutoCloseable {
     private final String where;
     private final long timeoutMillis;
+    static final long TICK_MILLIS = 10;
+
     private final ScheduledThreadPoolExecutor timer;
+    /** Calls waiting for an answer, with their deadlines. */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private volatile ScheduledFuture<?> ticking; // changed under the lock of pending
     private volatile boolean closed;
+
+    private record Pending(CompletableFuture<?> out, long deadline, String name, String key) {
+    }
 
     public Calls(String where, Duration timeout) {
         this.where = where;
@@ -55,15 +69,11 @@ public final class Calls implements AutoCloseable {
             complete(out, f, name, key);
             return out;
         }
-        ScheduledFuture<?> timeout = timer.schedule(() -> out.completeExceptionally(fail(name, key, closed
-                ? new StoreException(Code.CLOSED, "the store was closed before an answer came")
-                : new StoreException(Code.TIMEOUT, "no answer within " + timeoutMillis
-                        + " ms (StoreOptions.timeout); the outcome of a write is unknown"))),
-                timeoutMillis, TimeUnit.MILLISECONDS);
-        f.whenComplete((v, e) -> {
-            timeout.cancel(false);
-            complete(out, f, name, key);
-        });
+        pending.add(new Pending(out, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), name, key));
+        if (ticking == null) { // read after the add: see tick(false)
+            tick(true);
+        }
+        f.whenComplete((v, e) -> complete(out, f, name, key));
         return out;
     }
 
@@ -80,12 +90,48 @@ public final class Calls implements AutoCloseable {
         return new StoreException(Code.BACKEND, call + cause, cause);
     }
 
+    /** Starts the tick if calls are pending and it is not running (or, from the tick itself, stops it if none are). */
+    private void tick(boolean starting) {
+        synchronized (pending) {
+            if (starting) {
+                if (ticking == null && !timer.isShutdown()) {
+                    ticking = timer.scheduleWithFixedDelay(this::sweep, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            } else if (pending.isEmpty() && ticking != null) {
+                ScheduledFuture<?> t = ticking;
+                ticking = null; // written before the second look: a call added since either sees null or is seen here
+                if (pending.isEmpty()) {
+                    t.cancel(false);
+                } else {
+                    ticking = t;
+                }
+            }
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.out.isDone()) {
+                it.remove();
+            } else if (now - p.deadline >= 0) {
+                it.remove();
+                p.out.completeExceptionally(fail(p.name, p.key, new StoreException(Code.TIMEOUT, "no answer within "
+                        + timeoutMillis + " ms (StoreOptions.timeout); the outcome of a write is unknown")));
+            }
+        }
+        tick(false); // a call added meanwhile restarts it (tick(true) runs after its add)
+    }
+
     /** Fails later calls with {@link Code#CLOSED} and stops the timer; pending calls fail at once. */
     @Override
     public void close() {
         closed = true;
-        for (Runnable r : timer.shutdownNow()) {
-            r.run(); // pending timeouts fire now: nothing waits for a timer that no longer runs
+        timer.shutdownNow();
+        for (Pending p; (p = pending.poll()) != null; ) {
+            p.out.completeExceptionally(fail(p.name, p.key, new StoreException(Code.CLOSED,
+                    "the store was closed before an answer came")));
         }
     }
 

@@ -202,8 +202,10 @@ public final class RedisBackend implements StoreBackend {
     /**
      * Pipelined: the commands are written on a connection of their own with auto-flush off and
      * flushed once, so a batch of 16 GETs is one write, as redis-benchmark -P 16 does. (Lettuce
-     * flushes each command on a shared connection: one syscall per command.) compareAndSet
-     * stays a script, in order with the rest.
+     * flushes each command on a shared connection: one syscall per command.) Consecutive GETs
+     * go as one MGET: Lettuce's cost per command, not the wire, bounds a pipeline here (raw
+     * Lettuce with one flush per 16 GETs: 0.1–0.3× redis-benchmark -P 16; as one MGET: 0.6–0.7×).
+     * compareAndSet stays a script, in order with the rest.
      */
     @Override
     public List<CompletableFuture<?>> batch(List<Op> ops) {
@@ -221,7 +223,25 @@ public final class RedisBackend implements StoreBackend {
             }
             RedisAsyncCommands<String, byte[]> r = c.async();
             try {
-                for (Op op : ops) {
+                for (int i = 0; i < ops.size(); i++) {
+                    Op op = ops.get(i);
+                    int run = i;
+                    while (run < ops.size() && ops.get(run).kind() == Op.Kind.GET) {
+                        run++;
+                    }
+                    if (run - i >= 2) { // consecutive GETs: one MGET, answered per key
+                        String[] keys = new String[run - i];
+                        for (int k = 0; k < keys.length; k++) {
+                            keys[k] = ops.get(i + k).key();
+                        }
+                        CompletableFuture<List<io.lettuce.core.KeyValue<String, byte[]>>> values = lift(r.mget(keys));
+                        for (int k = 0; k < keys.length; k++) {
+                            int at = k;
+                            out.add(values.thenApply(l -> l.get(at).getValueOrElse(null)));
+                        }
+                        i = run - 1;
+                        continue;
+                    }
                     out.add(switch (op.kind()) {
                         case GET -> lift(r.get(op.key()));
                         case PUT -> lift(op.n() > 0 ? r.set(op.key(), op.a(), SetArgs.Builder.px(op.n())) : r.set(op.key(), op.a()));
