@@ -66,7 +66,7 @@ public final class StoreSuite implements Suite {
                             : "raw Lettuce async GET in batches of " + PIPELINE + " (redis-benchmark not installed)";
                     double batched = StoreProbes.storeBatchedGetsPerSecond(remote, PIPELINE, pipelined);
                     out.add(Figure.higher("store.redis_ops_ratio", batched / ref, "x", Map.of(),
-                            String.format(Locale.ROOT, "Redis backend GETs in StoreBatch batches of %d, one flush each (%.0f/s),"
+                            String.format(Locale.ROOT, "Redis backend GETs in StoreBatch batches of %d (sent as one MGET, one flush: %.0f/s),"
                                     + " over %s (%.0f/s)", PIPELINE, batched, refSource, ref)));
                     double unbatched = StoreProbes.storePipelinedGetsPerSecond(remote, PIPELINE, pipelined);
                     out.add(Figure.higher("store.redis_unbatched_ops_ratio", unbatched / ref, "x", Map.of(),
