@@ -50,10 +50,27 @@ import org.HdrHistogram.Recorder;
  *
  * <h2>Waiting</h2>
  * An idle worker spins (about 50 µs, {@code brigade.spinMicros}) before it parks, because waking
- * a parked thread costs ~25 µs on these VMs. At most cores − 1 workers of a pool spin at once:
- * the caller needs a core too (on 2 vCPUs, one spinner). Wake-ups use the same Dekker pattern:
- * the worker publishes {@code parked} then re-checks its inbox; a producer offers then reads
- * {@code parked}.
+ * a parked thread costs ~25 µs on these VMs. Spinning is allowed only while the pool's active
+ * threads (running a task or spinning) leave a core for the caller: on 2 vCPUs one worker, and
+ * only if the other is not running a task (caller + busy worker + spinner would be three threads
+ * on two cores, and the spinner would steal the caller's time). A worker that may not spin, or
+ * whose spin found nothing, <em>naps</em> for about 2 ms ({@code brigade.pool.napMicros}):
+ * timed parks of ~50 µs that nobody has to cut short, so a producer that hands it a task pays no
+ * futex call. After that it parks for good (until the idle timeout), and producers unpark it.
+ * Wake-ups use the same Dekker pattern: the worker publishes {@code parked} then re-checks its
+ * inbox; a producer offers then reads {@code parked}.
+ *
+ * <h2>Cache lines</h2>
+ * What producers and a worker exchange on each hand-off (the worker's load and its spinning and
+ * parked flags; the pool's queue depth) sits alone on its cache line ({@link HotLine}); what a
+ * worker writes on every task (counters, the running task) lives in an object allocated on its
+ * own thread. Per task a worker records its run and wait times in one phaser critical section
+ * ({@link TaskTimes}) and a queued task is claimed with one CAS (QUEUED → RUNNING).
+ *
+ * <h2>Events between tasks</h2>
+ * A worker thread has an event loop (port listeners a task set up, callbacks posted to it). The
+ * worker runs the loop's ready events before each task and while idle, and its naps and parks
+ * end when an event is posted, so background async work does not wait for the worker to retire.
  */
 final class Dispatcher {
     static final int RUNNING = 0;
@@ -77,8 +94,9 @@ final class Dispatcher {
     final LongAdder asyncDone = new LongAdder();
     final String name;
     volatile int state = RUNNING;
-    private final HotLine spinners = new HotLine();
-    private final int maxSpinners = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    /** Workers running tasks or spinning: the threads of this pool that want a core now. */
+    private final HotLine active = new HotLine();
+    private final int maxActiveForSpin = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     Dispatcher(PoolOptions options, TaskQueue pending, ScheduledThreadPoolExecutor timer) {
         this.options = options;
@@ -244,20 +262,31 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * An idle worker may spin only while the pool's active threads (running a task or spinning)
+     * leave a core for the caller: on 2 cores, one, and only if no other worker is running a task.
+     * If it may, it counts itself active.
+     */
     boolean trySpin() {
         for (;;) {
-            int n = spinners.get();
-            if (n >= maxSpinners) {
+            int n = active.get();
+            if (n >= maxActiveForSpin) {
                 return false;
             }
-            if (spinners.compareAndSet(n, n + 1)) {
+            if (active.compareAndSet(n, n + 1)) {
                 return true;
             }
         }
     }
 
-    void endSpin() {
-        spinners.decrementAndGet();
+    /** A worker starts running tasks (it was not counted active). */
+    void becomeActive() {
+        active.incrementAndGet();
+    }
+
+    /** A worker stops spinning or running tasks. */
+    void becomeInactive() {
+        active.decrementAndGet();
     }
 
     @SuppressWarnings("unchecked")

@@ -23,6 +23,10 @@ final class PoolWorker implements WorkerEntry {
     private static final Object INTERRUPTING = new Object();
     private static final Object INTERRUPTED = new Object();
     private static final ThreadLocal<PoolWorker> ON_THREAD = new ThreadLocal<>();
+    /** One nap: a timed park nobody has to cut short (timer slack makes it 50-100 µs). */
+    private static final long NAP_NANOS = 50_000;
+    /** How long after its last task an idle worker naps before it parks until unparked. */
+    private static final long NAP_PERIOD_NANOS = Long.getLong("brigade.pool.napMicros", 2_000L) * 1_000L;
     final Dispatcher pool;
     final int id;
     final int assigned;                       // Task state meaning "in my inbox"
@@ -40,7 +44,6 @@ final class PoolWorker implements WorkerEntry {
     private volatile Thread thread;
     /** What this thread writes on every task, allocated on this thread: off the lines producers read. */
     private volatile Own own;
-    private long idleSince;                   // this thread only; 0 when busy
 
     /** Per-task state, written by the worker thread only (plain or release writes, read by others with acquire). */
     static final class Own {
@@ -65,6 +68,8 @@ final class PoolWorker implements WorkerEntry {
         private long runNanos;
         private long seq;                     // number of the task started last
         private volatile Object current;      // the running Task, or an interrupt marker
+        long idleSince;                       // 0 when busy
+        boolean active;                       // counted in the pool's active threads
     }
 
     PoolWorker(Dispatcher pool, int id) {
@@ -168,6 +173,10 @@ final class PoolWorker implements WorkerEntry {
         try {
             work(loop, new Handler(pool.options.entry()));
         } finally {
+            if (own.active) {
+                own.active = false;
+                pool.becomeInactive();
+            }
             ON_THREAD.remove();
             pool.crew.exited(this);
         }
@@ -187,7 +196,7 @@ final class PoolWorker implements WorkerEntry {
             }
             Task t = inbox.poll();
             if (t != null) {
-                idleSince = 0;
+                busy(o);
                 runHeld(t, assigned, o, loop, h);
                 continue;
             }
@@ -197,13 +206,21 @@ final class PoolWorker implements WorkerEntry {
                     load.decrementAndGet();
                     continue;
                 }
-                idleSince = 0;
+                busy(o);
                 runHeld(t, Task.QUEUED, o, loop, h);
                 continue;
             }
             if (pool.state >= Dispatcher.STOPPING || load.get() < 0 || !idle(loop)) {
                 return;
             }
+        }
+    }
+
+    private void busy(Own o) {
+        o.idleSince = 0;
+        if (!o.active) {
+            o.active = true;
+            pool.becomeActive();
         }
     }
 
@@ -300,14 +317,28 @@ final class PoolWorker implements WorkerEntry {
         return false;
     }
 
-    /** Waits for work: spins within the pool's budget, then parks. @return false if it retired */
+    /**
+     * Waits for work: spins if the pool's budget allows (it keeps a core for the caller), else
+     * naps (short timed parks that producers need not wake: no futex call on their side), then
+     * parks until a producer unparks it or the idle timeout. @return false if it retired
+     */
     private boolean idle(Loop loop) {
+        Own o = own;
+        if (o.active) {
+            o.active = false;
+            pool.becomeInactive();
+        }
         pool.shutdown.onIdle();
+        long now = System.nanoTime();
+        if (o.idleSince == 0) {
+            o.idleSince = now;
+        }
         if (pool.trySpin()) {
             load.flagA(true);                 // spinning
+            boolean found = false;
             try {
-                long end = System.nanoTime() + Spin.WINDOW_NANOS;
-                for (int i = 1; !hasWork(loop); i++) {
+                long end = now + Spin.WINDOW_NANOS;
+                for (int i = 1; !(found = hasWork(loop)); i++) {
                     if ((i & 63) == 0 && System.nanoTime() - end > 0) {
                         break;
                     }
@@ -315,37 +346,46 @@ final class PoolWorker implements WorkerEntry {
                 }
             } finally {
                 load.flagA(false);
-                pool.endSpin();
+                if (found) {
+                    o.active = true;          // straight from spinning to running: stays counted
+                } else {
+                    pool.becomeInactive();
+                }
             }
         }
         if (hasWork(loop)) {
             return true;
         }
-        long now = System.nanoTime();
-        if (idleSince == 0) {
-            idleSince = now;
-        }
+        now = System.nanoTime();
         long timeout = pool.options.idleTimeout().toNanos();
-        long left = idleSince + timeout - now;
+        long left = o.idleSince + timeout - now;
+        if (now - o.idleSince < NAP_PERIOD_NANOS && left > 0) {
+            nap(loop, Math.min(left, NAP_NANOS));
+            return true;
+        }
         if (left <= 0) {
             if (pool.crew.tryRetireIdle(this)) {
                 return false;
             }
-            idleSince = now;
+            o.idleSince = now;
             left = timeout > 0 ? timeout : Long.MAX_VALUE;
         }
         load.flagB(true);                     // parked: producers that hand us a task unpark us
         try {
-            if (loop != null) {
-                loop.awaitWork(left, () -> hasWork(loop));  // an event posted to the loop wakes us too
-            } else if (!hasWork(null)) {
-                LockSupport.parkNanos(this, left);
-            }
+            nap(loop, left);
         } finally {
             load.flagB(false);
         }
-        Thread.interrupted();                 // a stray interrupt must not turn parking into spinning
         return true;
+    }
+
+    private void nap(Loop loop, long nanos) {
+        if (loop != null) {
+            loop.awaitWork(nanos, () -> hasWork(loop));  // an event posted to the loop wakes us too
+        } else if (!hasWork(null)) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        Thread.interrupted();                 // a stray interrupt must not turn parking into spinning
     }
 
     private boolean hasWork(Loop loop) {
