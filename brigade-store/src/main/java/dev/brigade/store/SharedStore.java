@@ -95,7 +95,10 @@ public final class SharedStore implements AutoCloseable {
      * one primary shares the same data; closing a store releases its subscriptions only. In a
      * worker each call is one IPC round trip (a {@link #batch()} is one for all its calls),
      * bounded by {@link StoreOptions#timeout()}; pub/sub messages come through a long poll. The
-     * expiry clock is that of the primary's first {@code embedded} call's options.
+     * expiry clock is that of the primary's first {@code embedded} call's options. In a worker,
+     * answers arrive on the IPC reader thread: never wait for a store call in a cluster message
+     * or request handler, or in a future's continuation (return the future instead); the wait
+     * would hold the very thread that reads the answer, until the timeout.
      *
      * @throws StoreException {@code INVALID_ARGUMENT} if {@link StoreOptions#maxValueBytes()}
      *                        does not fit the cluster's IPC frames (at most a quarter of

@@ -39,6 +39,12 @@ class EmbeddedWireStoreTest extends SharedStoreContract {
 
     @Override
     protected SharedStore open(StoreOptions options) {
+        return SharedStore.over(new EmbeddedClient(transport(), "embedded (wire test)", options.timeout(), Duration.ofMillis(300)),
+                options);
+    }
+
+    /** Requests through the cluster's codec to the host, as worker {@value #WORKER_ID}. */
+    private EmbeddedClient.Transport transport() {
         ClusterWorker worker = (ClusterWorker) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ClusterWorker.class},
                 (p, m, a) -> switch (m.getName()) {
                     case "id" -> WORKER_ID;
@@ -47,14 +53,12 @@ class EmbeddedWireStoreTest extends SharedStoreContract {
                     case "equals" -> p == a[0];
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
-        EmbeddedClient.Transport transport = (body, timeout) -> {
+        return (body, timeout) -> {
             Object answer = host.serve(worker, wire(body));
             return answer instanceof CompletableFuture<?> f
                     ? f.thenApply(EmbeddedWireStoreTest::wire).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     : CompletableFuture.completedFuture(wire(answer));
         };
-        return SharedStore.over(new EmbeddedClient(transport, "embedded (wire test)", options.timeout(), Duration.ofMillis(300)),
-                options);
     }
 
     private static Object wire(Object message) {
@@ -86,5 +90,26 @@ class EmbeddedWireStoreTest extends SharedStoreContract {
         s.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> host.subscriberCount() == 0);
         assertThat(host.queuedMessages()).isZero();
+    }
+
+    @Test
+    void failingPolls_areRetriedWithBackoff_notInAStorm() {
+        EmbeddedClient.Transport real = transport();
+        List<Long> polls = new CopyOnWriteArrayList<>();
+        EmbeddedClient.Transport failingPolls = (body, timeout) -> {
+            if (body instanceof List<?> l && "poll".equals(l.get(0))) {
+                polls.add(System.nanoTime());
+                return CompletableFuture.failedFuture(new StoreException(StoreException.Code.UNAVAILABLE, "primary unreachable"));
+            }
+            return real.call(body, timeout);
+        };
+        StoreOptions o = StoreOptions.defaults();
+        try (SharedStore s = SharedStore.over(new EmbeddedClient(failingPolls, "embedded (failing polls)", o.timeout(),
+                Duration.ofMillis(300)), o)) {
+            s.blocking().subscribe(p + "ch", String.class, m -> { });
+            await().atMost(Duration.ofSeconds(5)).until(() -> polls.size() >= 4);
+            // backoff 100, 200, 400 ms between the first four polls: at least 700 ms, not a busy loop
+            assertThat(polls.get(3) - polls.get(0)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(650));
+        }
     }
 }

@@ -253,16 +253,20 @@ public final class EmbeddedClient implements StoreBackend {
     private void polled(Object answer, Throwable error) {
         StoreException failure = error != null ? translate(error) : Wire.failure(answer);
         if (failure == null) {
-            List<?> pairs = (List<?>) answer;
-            for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                String channel = (String) pairs.get(i);
-                List<MessageSink> list = sinks.get(channel);
-                if (list != null) {
-                    byte[] message = Wire.bytes(pairs.get(i + 1));
-                    for (MessageSink s : list) {
-                        s.accept(channel, message);
+            try {
+                List<?> pairs = (List<?>) answer;
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    String channel = (String) pairs.get(i);
+                    List<MessageSink> list = sinks.get(channel);
+                    if (list != null) {
+                        byte[] message = Wire.bytes(pairs.get(i + 1));
+                        for (MessageSink s : list) {
+                            s.accept(channel, message);
+                        }
                     }
                 }
+            } catch (RuntimeException e) { // a malformed answer must not end the poll loop
+                failure = new StoreException(Code.BACKEND, "malformed poll answer: " + e, e);
             }
         }
         synchronized (this) {
