@@ -11,6 +11,7 @@ module dev.brigade.manager {
     requires jdk.httpserver;
     requires java.net.http;
     requires HdrHistogram;
+    requires dev.brigade.testing;
 
     // picocli fills the command objects by reflection
     opens dev.brigade.manager.cli to info.picocli;

@@ -29,7 +29,9 @@ final class DescribeCommand extends ManagerCommand {
             o.println(a.name() + " (id " + a.id() + ", " + a.mode() + " mode, " + s.kind() + ")");
             o.println("  command       " + String.join(" ", s.command()));
             o.println("  cwd           " + s.cwd());
-            o.println("  instances     " + s.instances() + (s.port() > 0 ? ", PORT=" + s.port() : ""));
+            o.println("  instances     " + s.instances() + (a.ports() != null && !a.ports().isEmpty()
+                    ? ", sharing port " + a.ports().get(0) + " (one socket, bound by the daemon)"
+                    : s.port() > 0 ? ", PORT=" + s.port() : ""));
             o.println("  env           " + (s.env().isEmpty() ? "-" : s.env()));
             o.println("  max memory    " + (s.maxMemoryBytes() == 0 ? "-" : Formats.bytes(s.maxMemoryBytes())));
             o.println("  kill timeout  " + s.killTimeoutMs() + " ms; max restarts " + s.maxRestarts() + "/min, delay "
@@ -39,7 +41,7 @@ final class DescribeCommand extends ManagerCommand {
                 o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Formats.duration(i.uptimeMs()) : "")
                         + ", " + i.restarts() + " restarts" + (i.lastExit() != null ? ", last exit: " + i.lastExit() : "")
                         + ", log " + i.logFile());
-                if (!"online".equals(i.status()) && !i.lastLines().isEmpty()) {
+                if (!"online".equals(i.status()) && !"listening".equals(i.status()) && !i.lastLines().isEmpty()) {
                     o.println("      last lines:");
                     i.lastLines().forEach(l -> o.println("      | " + l));
                 }

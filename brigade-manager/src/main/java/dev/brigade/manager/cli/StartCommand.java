@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code brigade start}: a jar, a main class, a brigade.yaml, or any command, supervised by the daemon. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Starts an app in fork mode (N independent processes, each restarted when it dies).",
+        description = {"Starts an app. A jar or main class with --port runs in cluster mode: N worker JVMs share the",
+            "one port (bound once by the daemon), reload is zero-downtime. Anything else runs in fork mode:",
+            "N independent processes, each restarted when it dies.",
             "TARGET is a jar (app.jar), a main class (with --cp), a brigade.yaml, or any command;",
             "everything after TARGET is passed to the app."},
         footer = {"", "Examples:", "  brigade start build/api.jar -i max --port 8080", "  brigade start com.example.Main --cp 'lib/*:classes'",
@@ -39,7 +41,7 @@ final class StartCommand extends ManagerCommand {
     @Option(names = "--cp", paramLabel = "CLASSPATH", description = "class path (java -cp syntax): TARGET is then a main class")
     String classpath;
 
-    @Option(names = "--port", description = "passed to every instance as PORT")
+    @Option(names = "--port", description = "a jar or main class: cluster mode, every worker serves this port (one shared socket); a command: passed as PORT")
     String port;
 
     @Option(names = "--env", paramLabel = "K=V", description = "an environment variable (repeatable)")

@@ -26,6 +26,7 @@ public final class AppResolver {
         List<String> cmd = new ArrayList<>();
         String kind;
         String defaultName;
+        AppSpec.JavaEntry javaEntry = null;
         if (o.classpath() != null) {
             kind = "main";
             if (!o.script().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
@@ -45,6 +46,7 @@ public final class AppResolver {
             cmd.add(java);
             cmd.addAll(o.jvmArgs());
             cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp), o.script()));
+            javaEntry = new AppSpec.JavaEntry(java, null, o.script(), String.join(File.pathSeparator, cp), o.jvmArgs(), o.args());
             defaultName = o.script().substring(o.script().lastIndexOf('.') + 1);
         } else if (o.script().endsWith(".jar")) {
             kind = "jar";
@@ -55,6 +57,7 @@ public final class AppResolver {
             cmd.add(java);
             cmd.addAll(o.jvmArgs());
             cmd.addAll(List.of("-jar", jar.toString()));
+            javaEntry = new AppSpec.JavaEntry(java, jar.toString(), null, null, o.jvmArgs(), o.args());
             defaultName = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         } else {
             kind = "command";
@@ -77,7 +80,10 @@ public final class AppResolver {
                 Values.millis(where.apply("killTimeout"), o.killTimeout(), AppSpec.DEFAULT_KILL_TIMEOUT_MS),
                 Values.millis(where.apply("listenTimeout"), o.listenTimeout(), AppSpec.DEFAULT_LISTEN_TIMEOUT_MS),
                 Values.count(where.apply("maxRestarts"), o.maxRestarts(), AppSpec.DEFAULT_MAX_RESTARTS),
-                Values.millis(where.apply("restartDelay"), o.restartDelay(), AppSpec.DEFAULT_RESTART_DELAY_MS));
+                Values.millis(where.apply("restartDelay"), o.restartDelay(), AppSpec.DEFAULT_RESTART_DELAY_MS),
+                // A Java app with a declared port runs as a cluster (one shared socket, rolling reloads);
+                // anything else, or a Java app without a port, in fork mode.
+                javaEntry != null && o.port() != null ? AppSpec.CLUSTER : AppSpec.FORK, javaEntry);
         String problem = spec.problem();
         if (problem != null) {
             throw new ConfigException(where.apply("name"), problem);

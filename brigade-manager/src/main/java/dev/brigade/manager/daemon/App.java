@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * An app in fork mode: {@code spec.instances()} independent copies of one command, each an
- * {@link Instance} with its own process, restarts and log file ({@code logs/NAME-I.log}).
+ * {@link Instance} with its own process, restarts and log file ({@code logs/NAME-I.log}); or in
+ * cluster mode ({@link AppSpec#clustered()}): a {@link ClusterRun} whose workers share the app's
+ * port, each slot's output going to the log of an {@link Instance} that is never started.
  * Used by the daemon, and by {@code brigade run} in the foreground.
  */
 final class App {
@@ -20,6 +22,7 @@ final class App {
     private volatile AppSpec spec;
     private final List<Instance> instances = new ArrayList<>(); // guarded by this
     private final List<Consumer<Response.LogLine>> followers = new CopyOnWriteArrayList<>();
+    private final ClusterRun cluster; // null in fork mode
 
     /** Where and how instance logs are written. */
     record LogSettings(Path dir, long maxBytes, int retain) {
@@ -30,6 +33,36 @@ final class App {
         this.spec = spec;
         this.timer = timer;
         this.logs = logs;
+        this.cluster = spec.clustered() ? new ClusterRun(this) : null;
+    }
+
+    boolean clustered() {
+        return cluster != null;
+    }
+
+    /** Cluster mode: the log holder of slot {@code index}, or null. */
+    synchronized Instance logHolder(int index) {
+        return index >= 0 && index < instances.size() ? instances.get(index) : null;
+    }
+
+    private synchronized void ensureSlots() {
+        while (instances.size() < spec.instances()) {
+            int i = instances.size();
+            instances.add(new Instance(this, i, new LogFile(logs.dir().resolve(spec.name() + "-" + i + ".log"),
+                    logs.maxBytes(), logs.retain())));
+        }
+    }
+
+    /** Every second, from the timer: CPU and memory, and fork mode's memory limit (the cluster checks its own). */
+    void sample(double seconds) {
+        if (cluster != null) {
+            cluster.sample(seconds);
+            return;
+        }
+        for (Instance i : instances()) {
+            i.sample(seconds);
+            i.checkMemory(spec.maxMemoryBytes());
+        }
     }
 
     AppSpec spec() {
@@ -41,26 +74,36 @@ final class App {
     }
 
     /** Starts every instance that does not run, creating the missing slots. */
-    synchronized void start() {
-        while (instances.size() < spec.instances()) {
-            int i = instances.size();
-            instances.add(new Instance(this, i, new LogFile(logs.dir().resolve(spec.name() + "-" + i + ".log"),
-                    logs.maxBytes(), logs.retain())));
+    void start() {
+        ensureSlots();
+        if (cluster != null) {
+            cluster.open();
+            return;
         }
-        instances.forEach(Instance::start);
+        instances().forEach(Instance::start);
     }
 
     CompletableFuture<Void> stop() {
+        if (cluster != null) {
+            return cluster.close();
+        }
         return CompletableFuture.allOf(instances().stream().map(Instance::stop).toArray(CompletableFuture[]::new));
     }
 
     CompletableFuture<Void> restart() {
+        if (cluster != null) {
+            return cluster.close().thenRun(this::start);
+        }
         start(); // slots that were never started, or errored/stopped ones, start now; the others restart
         return CompletableFuture.allOf(instances().stream().map(Instance::restart).toArray(CompletableFuture[]::new));
     }
 
     /** Rolling restart: one instance at a time, each back online before the next goes. */
     void reload() {
+        if (cluster != null) {
+            cluster.reload();
+            return;
+        }
         for (Instance i : instances()) {
             i.restart().join();
         }
@@ -73,6 +116,12 @@ final class App {
             spec = spec.withInstances(n);
             leaving = new ArrayList<>(instances.subList(Math.min(n, instances.size()), instances.size()));
             instances.removeAll(leaving);
+        }
+        if (cluster != null) {
+            ensureSlots();
+            cluster.scale(n);
+            leaving.forEach(i -> i.log.close());
+            return;
         }
         CompletableFuture.allOf(leaving.stream().map(Instance::stop).toArray(CompletableFuture[]::new)).join();
         leaving.forEach(i -> i.log.close());
@@ -100,8 +149,10 @@ final class App {
     }
 
     AppInfo info() {
-        List<AppInfo.InstanceInfo> list = instances().stream().map(Instance::info).toList();
-        String logError = instances().stream().map(i -> i.log.error()).filter(e -> e != null).findFirst().orElse(null);
-        return new AppInfo(id, spec.name(), "fork", spec, list, logs.dir().toString(), logError);
+        List<Instance> slots = instances();
+        List<AppInfo.InstanceInfo> list = cluster != null ? cluster.info(slots) : slots.stream().map(Instance::info).toList();
+        String logError = slots.stream().map(i -> i.log.error()).filter(e -> e != null).findFirst().orElse(null);
+        return new AppInfo(id, spec.name(), cluster != null ? AppSpec.CLUSTER : AppSpec.FORK, spec, list,
+                logs.dir().toString(), logError, cluster != null ? cluster.ports() : List.of());
     }
 }

@@ -6,14 +6,19 @@ import java.util.List;
  * An app as the daemon sees it now: what {@code ls}, {@code describe} and {@code --json} show.
  *
  * @param logError why the app's output cannot be written to its log files, or null
+ * @param mode     {@code fork} or {@code cluster}
+ * @param ports    cluster mode: the ports the workers share, as bound (a declared 0 resolved); else empty
  */
 public record AppInfo(int id, String name, String mode, AppSpec spec, List<InstanceInfo> instances,
-                      String logDir, String logError) {
+                      String logDir, String logError, List<Integer> ports) {
 
     /**
      * One process of an app.
      *
-     * @param status    {@code online}, {@code waiting-restart}, {@code stopping}, {@code stopped} or {@code errored}
+     * @param status    fork mode: {@code online}, {@code waiting-restart}, {@code stopping}, {@code stopped} or
+     *                  {@code errored}; cluster mode: the worker's state ({@code starting}, {@code online},
+     *                  {@code listening}, {@code disconnecting}), else {@code waiting-restart}, {@code stopped},
+     *                  {@code errored}
      * @param pid       0 when no process runs
      * @param uptimeMs  since the current process started; 0 when none runs
      * @param cpuPercent over the last sampling second (100 = one core)

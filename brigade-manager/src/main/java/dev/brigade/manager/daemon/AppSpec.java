@@ -21,10 +21,33 @@ import java.util.Objects;
  * @param listenTimeoutMs reserved for cluster mode (how long a new worker may take to listen)
  * @param maxRestarts   restarts of one instance within a minute before it is {@code errored}
  * @param restartDelayMs delay before the second restart in a row (doubles each time, at most 10 s)
+ * @param mode          {@code cluster} (a Java app with a port: a Brigade Cluster whose workers share the port) or
+ *                      {@code fork} (independent processes); null reads as fork (dump.json of older versions)
+ * @param java          for a jar or main class: the pieces of the command, which cluster mode runs as workers; else null
  */
 public record AppSpec(String name, String kind, List<String> command, String cwd, int instances,
                       Map<String, String> env, int port, long maxMemoryBytes, long killTimeoutMs,
-                      long listenTimeoutMs, int maxRestarts, long restartDelayMs) {
+                      long listenTimeoutMs, int maxRestarts, long restartDelayMs, String mode, JavaEntry java) {
+    public static final String CLUSTER = "cluster";
+    public static final String FORK = "fork";
+
+    /**
+     * A Java app's command in pieces: {@code jar} or {@code mainClass} + {@code classpath} (java -cp syntax, absolute).
+     *
+     * @param javaBin the {@code java} the client ran on (workers use it)
+     */
+    public record JavaEntry(String javaBin, String jar, String mainClass, String classpath, List<String> jvmArgs,
+                            List<String> args) {
+        public JavaEntry {
+            jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
+            args = args == null ? List.of() : List.copyOf(args);
+        }
+    }
+
+    public boolean clustered() {
+        return CLUSTER.equals(mode);
+    }
+
     public static final long DEFAULT_KILL_TIMEOUT_MS = 5_000;
     public static final long DEFAULT_LISTEN_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_RESTARTS = 10;
@@ -59,11 +82,14 @@ public record AppSpec(String name, String kind, List<String> command, String cwd
         if (maxRestarts < 0 || restartDelayMs <= 0 || maxMemoryBytes < 0) {
             return "maxRestarts and maxMemory must be >= 0, restartDelay > 0";
         }
+        if (clustered() && java == null) {
+            return "cluster mode needs a jar or a main class";
+        }
         return null;
     }
 
     public AppSpec withInstances(int n) {
         return new AppSpec(name, kind, command, cwd, n, env, port, maxMemoryBytes, killTimeoutMs, listenTimeoutMs,
-                maxRestarts, restartDelayMs);
+                maxRestarts, restartDelayMs, mode, java);
     }
 }

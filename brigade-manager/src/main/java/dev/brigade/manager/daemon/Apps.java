@@ -82,13 +82,10 @@ final class Apps {
         double seconds = Math.max(0.001, (now - lastSample) / 1e9);
         lastSample = now;
         for (App a : snapshot()) {
-            for (Instance i : a.instances()) {
-                try {
-                    i.sample(seconds);
-                    i.checkMemory(a.spec().maxMemoryBytes());
-                } catch (RuntimeException e) {
-                    System.err.println("brigade daemon: sampling " + a.spec().name() + " failed: " + e);
-                }
+            try {
+                a.sample(seconds);
+            } catch (RuntimeException e) {
+                System.err.println("brigade daemon: sampling " + a.spec().name() + " failed: " + e);
             }
         }
     }
@@ -112,7 +109,20 @@ final class Apps {
                 started.add(a);
             }
         }
-        started.forEach(App::start);
+        for (App a : started) {
+            try {
+                a.start();
+            } catch (RuntimeException e) {
+                // e.g. cluster mode and the port is in use: this request started nothing
+                CompletableFuture.allOf(started.stream().map(App::stop).toArray(CompletableFuture[]::new)).join();
+                synchronized (this) {
+                    started.forEach(x -> apps.remove(x.spec().name(), x));
+                }
+                started.forEach(App::closeLogs);
+                return new Response.Failure(e.getMessage() != null && e.getMessage().contains("already in use")
+                        ? "PORT_IN_USE" : "FAILED", e.getMessage());
+            }
+        }
         return new Response.Ok("started " + started.size() + " app(s)", started.stream().map(App::info).toList());
     }
 

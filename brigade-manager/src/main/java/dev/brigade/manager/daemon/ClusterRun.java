@@ -1,0 +1,305 @@
+package dev.brigade.manager.daemon;
+
+import dev.brigade.cluster.Cluster;
+import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.ClusterWorker;
+import dev.brigade.cluster.OutputLine;
+import dev.brigade.cluster.RestartPolicy;
+import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.WorkerState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * Cluster mode: a Java app with a declared port runs as a Brigade Cluster whose primary lives in
+ * the daemon's JVM, one per app.
+ *
+ * Why in the daemon and not a small primary process per app: the primary's work is small (it holds
+ * the listening socket, spawns, reaps, answers heartbeats, relays output), and the daemon already
+ * does all of it for fork mode; a process per app would cost a JVM (~40 MB) per app, a second
+ * control protocol between daemon and primary, and a second supervisor of the supervisor. What
+ * isolation would buy is survival of the workers when the daemon dies; but a worker exits when its
+ * primary's IPC channel closes (the cluster's rule: never orphans), so the apps stop with the
+ * daemon, as they do with PM2's God process, and `brigade resurrect` brings them back. The listening
+ * socket is held by the daemon from `start` to `stop`, so no reload ever unbinds the port.
+ *
+ * Each instance slot keeps an Instance of the fork-mode kind, never started, as its log holder:
+ * worker output goes to logs/NAME-I.log and its in-memory tail exactly as in fork mode, so logs,
+ * flush and rotation are shared. What `ls` shows comes from the cluster's live workers: the newest
+ * worker of each slot (during a reload the new one, once it has replaced the old).
+ */
+/** The cluster behind a cluster-mode {@link App}; survives stop/start (a new {@link Cluster} each time). */
+final class ClusterRun {
+    private final App app;
+    private Cluster cluster; // guarded by this; null while stopped
+    private final Map<Integer, SlotState> slots = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> workerSlot = new ConcurrentHashMap<>(); // worker id -> instance slot
+    private final Map<Integer, Long> forkedAt = new ConcurrentHashMap<>();     // worker id -> nanoTime
+    private final Map<Long, long[]> samples = new ConcurrentHashMap<>();       // pid -> {cpu ticks, rss, cpu% x100}
+    private volatile List<Integer> ports = List.of();
+
+    /** What a slot remembers across its workers. */
+    private static final class SlotState {
+        volatile int forks;
+        volatile String lastExit;
+        volatile boolean errored;
+    }
+
+    ClusterRun(App app) {
+        this.app = app;
+    }
+
+    synchronized boolean running() {
+        return cluster != null;
+    }
+
+    List<Integer> ports() {
+        return ports;
+    }
+
+    /** Binds the port and forks the workers; fails (binding nothing) if the port is in use. */
+    synchronized void open() {
+        if (cluster != null) {
+            return;
+        }
+        AppSpec spec = app.spec();
+        slots.values().forEach(s -> s.errored = false);
+        Cluster c;
+        try {
+            c = Cluster.create(settings(spec));
+        } catch (RuntimeException e) {
+            String why = rootMessage(e);
+            if (why.toLowerCase().contains("in use")) {
+                throw new IllegalStateException("app " + spec.name() + ": port " + spec.port()
+                        + " is already in use (" + why + "); stop whatever listens on it, or choose another --port");
+            }
+            throw new IllegalStateException("app " + spec.name() + ": cannot start its cluster: " + why, e);
+        }
+        ports = c.ports();
+        c.on(this::event);
+        cluster = c;
+        c.fork(spec.instances());
+    }
+
+    /** Drains and stops every worker and frees the port; completes once all exited. */
+    CompletableFuture<Void> close() {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+            cluster = null;
+        }
+        if (c == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("brigade-stop-" + app.spec().name()).start(() -> {
+            try {
+                c.close();
+            } finally {
+                samples.clear();
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    /** Zero-downtime rolling reload (starts the cluster if it is stopped). */
+    void reload() {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        if (c == null) {
+            open();
+            return;
+        }
+        AppSpec spec = app.spec();
+        try {
+            long limitMs = spec.instances() * (spec.listenTimeoutMs() + spec.killTimeoutMs() + 10_000);
+            c.reload().get(limitMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("app " + spec.name() + ": " + rootMessage(e));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("app " + spec.name() + ": reload did not finish in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    void scale(int n) {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        if (c != null) {
+            c.scale(n);
+        }
+    }
+
+    /** Every second: CPU and resident memory of the live workers. */
+    void sample(double seconds) {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        if (c == null) {
+            return;
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (ClusterWorker w : c.workers()) {
+            long pid = w.pid();
+            ProcStats s = pid <= 0 ? null : ProcStats.of(pid);
+            if (s == null) {
+                continue;
+            }
+            seen.add(pid);
+            long[] prev = samples.get(pid);
+            long cpu = prev == null ? 0 : Math.round(10_000.0 * (s.cpuTicks() - prev[0]) / ProcStats.TICKS_PER_SECOND / seconds);
+            samples.put(pid, new long[] {s.cpuTicks(), s.rssBytes(), cpu});
+        }
+        samples.keySet().retainAll(seen);
+    }
+
+    /** One row per slot 0..instances-1. */
+    List<AppInfo.InstanceInfo> info(List<Instance> logs) {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        List<ClusterWorker> live = c == null ? List.of() : c.workers();
+        List<AppInfo.InstanceInfo> out = new ArrayList<>();
+        for (Instance holder : logs) {
+            int slot = holder.index;
+            SlotState st = slots.computeIfAbsent(slot, k -> new SlotState());
+            ClusterWorker w = live.stream().filter(x -> x.instance() == slot && !x.state().isTerminal())
+                    .max(Comparator.comparingInt((ClusterWorker x) -> x.state() == WorkerState.DISCONNECTING ? 0 : 1)
+                            .thenComparingInt(ClusterWorker::id)).orElse(null);
+            String status;
+            long pid = 0;
+            long uptime = 0;
+            double cpu = 0;
+            long mem = 0;
+            if (w != null) {
+                status = w.state().name().toLowerCase();
+                pid = w.pid();
+                Long t0 = forkedAt.get(w.id());
+                uptime = t0 == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                long[] s = samples.get(pid);
+                if (s != null) {
+                    mem = s[1];
+                    cpu = s[2] / 100.0;
+                }
+            } else if (st.errored) {
+                status = Status.ERRORED.label();
+            } else {
+                status = c == null ? Status.STOPPED.label() : Status.WAITING_RESTART.label();
+            }
+            out.add(new AppInfo.InstanceInfo(slot, pid, status, uptime, Math.max(0, st.forks - 1), cpu, mem,
+                    st.lastExit, holder.log.path().toString(), holder.lastLines()));
+        }
+        return out;
+    }
+
+    private ClusterSettings settings(AppSpec spec) {
+        AppSpec.JavaEntry j = spec.java();
+        WorkerEntry entry = j.jar() != null ? WorkerEntry.jar(Path.of(j.jar())) : WorkerEntry.mainClass(j.mainClass(), j.classpath());
+        Duration delay = Duration.ofMillis(spec.restartDelayMs());
+        RestartPolicy policy = RestartPolicy.defaults()
+                .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
+                .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1));
+        ClusterSettings.Builder b = ClusterSettings.builder()
+                .entry(entry)
+                .args(j.args().toArray(String[]::new))
+                .jvmOptions(j.jvmArgs().toArray(String[]::new))
+                .java(Path.of(j.javaBin()))
+                .instances(spec.instances())
+                .listen(spec.port())
+                .restart(policy)
+                .memoryLimitBytes(spec.maxMemoryBytes())
+                .killTimeout(Duration.ofMillis(spec.killTimeoutMs()))
+                .listenTimeout(Duration.ofMillis(spec.listenTimeoutMs()))
+                .shutdownHook(false)
+                .output(this::output);
+        String archive = System.getenv("BRIGADE_CLASS_DATA_ARCHIVE");
+        if ("false".equals(archive) || "0".equals(archive)) {
+            b.classDataArchive(false);
+        }
+        spec.env().forEach(b::env);
+        b.env("BRIGADE_APP", spec.name());
+        return b.build();
+    }
+
+    private void output(OutputLine line) {
+        Integer slot = workerSlot.get(line.workerId());
+        if (slot == null) {
+            Cluster c;
+            synchronized (this) {
+                c = cluster;
+            }
+            slot = c == null ? null : c.worker(line.workerId()).map(ClusterWorker::instance).orElse(null);
+        }
+        Instance holder = app.logHolder(slot == null ? 0 : slot);
+        if (holder != null) {
+            holder.line(line.stderr(), line.text());
+        }
+    }
+
+    private void event(ClusterEvent e) {
+        ClusterWorker w = e.worker();
+        int slot = w.instance();
+        SlotState st = slots.computeIfAbsent(slot, k -> new SlotState());
+        Instance holder = app.logHolder(slot);
+        switch (e) {
+            case ClusterEvent.Fork f -> {
+                workerSlot.put(w.id(), slot);
+                forkedAt.put(w.id(), System.nanoTime());
+                st.forks++;
+                st.errored = false;
+            }
+            case ClusterEvent.Listening l -> note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") listening on " + l.host() + ":" + l.port());
+            case ClusterEvent.Exit x -> {
+                st.lastExit = x.status().toString();
+                if (!x.exitedAfterDisconnect()) {
+                    note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") died: " + x.status());
+                }
+                int id = w.id();
+                app.timer.schedule(() -> {
+                    workerSlot.remove(id);
+                    forkedAt.remove(id);
+                }, 5, TimeUnit.SECONDS);
+            }
+            case ClusterEvent.Error err -> {
+                if (w.state() == WorkerState.ERRORED) {
+                    st.errored = true;
+                }
+                note(holder, "[brigade] " + err.error().getMessage());
+            }
+            default -> { }
+        }
+    }
+
+    private static void note(Instance holder, String text) {
+        if (holder != null) {
+            holder.line(true, text);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return String.valueOf(c.getMessage());
+    }
+}
