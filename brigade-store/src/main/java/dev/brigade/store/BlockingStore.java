@@ -105,7 +105,19 @@ public final class BlockingStore {
         return await(store.subscribe(channel, type, listener));
     }
 
+    /**
+     * Sends the batch and waits until every call of it has its answer.
+     *
+     * @throws StoreException the first failure, if a call failed (each call's future says which)
+     * @see StoreBatch#execute()
+     */
+    public void execute(StoreBatch batch) {
+        await(batch.execute());
+    }
+
     private <T> T await(CompletableFuture<T> f) {
+        // no spin before parking: measured on the shared 2-core VMs, a 20 µs spin doubled the
+        // median round trip (34 -> 55-87 µs) by taking the core the answering thread needed
         try {
             return f.get(boundMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -125,6 +125,15 @@ abstract class SharedStoreContract extends StoreBasicsContract {
                 .havingCause().isInstanceOfSatisfying(StoreException.class,
                         e -> assertThat(e.code()).isEqualTo(StoreException.Code.NOT_AN_INTEGER));
         assertThat(sync.ttl(p + "c")).isPresent();
+
+        StoreBatch again = store.batch();
+        CompletableFuture<Long> three = again.increment(p + "c");
+        sync.execute(again); // the blocking view waits for every answer
+        assertThat(three).isCompletedWithValue(3L);
+        StoreBatch failing = store.batch();
+        failing.increment(p + "text");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sync.execute(failing)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.code()).isEqualTo(StoreException.Code.NOT_AN_INTEGER));
     }
 
     private static void runConcurrently(Runnable body) throws Exception {

@@ -78,14 +78,14 @@ final class StoreProbes {
             for (int j = 0; j < window; j++) {
                 batch.get(KEY, String.class);
             }
-            batch.execute().join();
+            store.blocking().execute(batch);
         }
         return perSecond(1, total / window, () -> {
             dev.brigade.store.StoreBatch batch = store.batch();
             for (int i = 0; i < window; i++) {
                 batch.get(KEY, String.class);
             }
-            batch.execute().join();
+            store.blocking().execute(batch);
             return 0;
         }) * window;
     }
