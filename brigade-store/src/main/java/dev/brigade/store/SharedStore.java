@@ -91,7 +91,8 @@ public final class SharedStore implements AutoCloseable {
      * the service) and in each worker; the primary's own store calls the engine directly.
      *
      * <p>The data survives the restart of any worker, and lives as long as the primary process:
-     * a restarted primary starts empty (use Redis for state that must outlive it). Every store of
+     * a restarted primary starts empty, unless the app saved it with {@link #snapshotTo} and
+     * restores it with {@link #restoreFrom} (use Redis for state that must never be lost). Every store of
      * one primary shares the same data; closing a store releases its subscriptions only. In a
      * worker each call is one IPC round trip (a {@link #batch()} is one for all its calls),
      * bounded by {@link StoreOptions#timeout()}; pub/sub messages come through a long poll. The
@@ -282,6 +283,61 @@ public final class SharedStore implements AutoCloseable {
                     java.util.Objects.requireNonNull(type, "type"), java.util.Objects.requireNonNull(listener, "listener"));
             return backend.subscribe(channel, l).thenApply(l::bind);
         });
+    }
+
+    /**
+     * Writes every live key of this store, with its value and remaining TTL, to {@code file}
+     * (through a temporary file renamed into place, so a crash never leaves half a snapshot).
+     * For the embedded store in the primary (and in-process stores): what survives a restart of
+     * the primary is what the app snapshotted, e.g. in a shutdown hook or periodically, and
+     * restored with {@link #restoreFrom} before forking workers. Not a point-in-time image
+     * across keys: each key is written with a value it held during the snapshot.
+     *
+     * @return the number of keys written
+     * @throws StoreException {@code INVALID_ARGUMENT} for a Redis or worker-side store (Redis
+     *                        persists by itself: RDB/AOF); {@code BACKEND} if the file cannot be written
+     */
+    public int snapshotTo(java.nio.file.Path file) {
+        InProcessBackend engine = engine("snapshotTo");
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(tmp)))) {
+            int n = engine.snapshot(out);
+            out.close();
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return n;
+        } catch (java.io.IOException e) {
+            throw new StoreException(StoreException.Code.BACKEND, "snapshotTo(" + file + ") on " + describe() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Puts the keys of a {@link #snapshotTo snapshot} back into this store (TTLs counted from
+     * now), replacing keys of the same name; returns how many.
+     *
+     * @throws StoreException {@code INVALID_ARGUMENT} for a Redis or worker-side store;
+     *                        {@code BACKEND} if the file cannot be read or is no snapshot
+     */
+    public int restoreFrom(java.nio.file.Path file) {
+        InProcessBackend engine = engine("restoreFrom");
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(file)))) {
+            return engine.restore(in);
+        } catch (java.io.IOException e) {
+            throw new StoreException(StoreException.Code.BACKEND, "restoreFrom(" + file + ") on " + describe() + ": " + e, e);
+        }
+    }
+
+    private InProcessBackend engine(String call) {
+        if (backend instanceof EmbeddedLocal l) {
+            return l.engine();
+        }
+        if (backend instanceof InProcessBackend ip) {
+            return ip;
+        }
+        throw new StoreException(StoreException.Code.INVALID_ARGUMENT, call + " works on the embedded store in the primary"
+                + " and on in-process stores, not on " + describe() + (describe().startsWith("redis") ? " (Redis persists by itself)" : ""));
     }
 
     /**

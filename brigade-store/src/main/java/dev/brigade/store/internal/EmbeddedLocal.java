@@ -18,6 +18,11 @@ public final class EmbeddedLocal implements StoreBackend {
         this.engine = host.engine();
     }
 
+    /** The host's data. */
+    public InProcessBackend engine() {
+        return engine;
+    }
+
     @Override public String describe() { return "embedded (in the primary)"; }
     @Override public CompletableFuture<byte[]> get(String key) { return engine.get(key); }
     @Override public CompletableFuture<Void> put(String key, byte[] value, long ttl) { return engine.put(key, value, ttl); }

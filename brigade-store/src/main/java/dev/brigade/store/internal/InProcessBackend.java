@@ -156,6 +156,49 @@ public final class InProcessBackend implements StoreBackend {
         channels.clear();
     }
 
+    private static final int SNAPSHOT_MAGIC = 0x42534e31; // "BSN1"
+
+    /**
+     * Writes every live entry (key, remaining TTL, value) to {@code out}; returns how many. Not
+     * a point-in-time image across keys: each key is written with a value it held meanwhile.
+     */
+    public int snapshot(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(SNAPSHOT_MAGIC);
+        int n = 0;
+        long now = clock.nanos();
+        for (Map.Entry<String, Entry> e : map.entrySet()) {
+            Entry v = e.getValue();
+            if (expired(v)) {
+                continue;
+            }
+            out.writeBoolean(true);
+            out.writeUTF(e.getKey());
+            out.writeLong(v.deadline == NO_EXPIRY ? -1 : Math.max(1, (v.deadline - now) / 1_000_000));
+            out.writeInt(v.value.length);
+            out.write(v.value);
+            n++;
+        }
+        out.writeBoolean(false);
+        return n;
+    }
+
+    /** Puts every entry of a {@link #snapshot} back, TTLs counted from now; returns how many. */
+    public int restore(java.io.DataInputStream in) throws java.io.IOException {
+        if (in.readInt() != SNAPSHOT_MAGIC) {
+            throw new java.io.IOException("not a store snapshot (bad magic number)");
+        }
+        int n = 0;
+        while (in.readBoolean()) {
+            String key = in.readUTF();
+            long ttl = in.readLong();
+            byte[] value = new byte[in.readInt()];
+            in.readFully(value);
+            map.put(key, new Entry(value, ttl < 0 ? NO_EXPIRY : deadline(ttl)));
+            n++;
+        }
+        return n;
+    }
+
     /** The number of entries held, expired ones not yet removed included (for tests). */
     int size() {
         return map.size();
