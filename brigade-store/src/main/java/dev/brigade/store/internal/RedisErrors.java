@@ -42,8 +42,9 @@ final class RedisErrors {
         }
         if (c instanceof RedisConnectionException || c instanceof IOException || !link.connected()
                 || (c instanceof RedisException && looksLikeConnectionLoss(c.getMessage()))) {
-            return new StoreException(Code.UNAVAILABLE, "Redis is unreachable" + link.stateSuffix()
-                    + ": " + c.getMessage(), c);
+            // Lettuce may reject a command before it tells the link listener of the disconnection
+            String state = link.connected() ? link.lostJustNowSuffix() : link.stateSuffix();
+            return new StoreException(Code.UNAVAILABLE, "Redis is unreachable" + state + ": " + c.getMessage(), c);
         }
         return new StoreException(Code.BACKEND, "Redis call failed: " + c, c);
     }

@@ -40,6 +40,11 @@ final class RedisLink implements RedisConnectionStateListener {
         return connected;
     }
 
+    /** Appended to error messages when a command saw the connection lost before this listener did. */
+    String lostJustNowSuffix() {
+        return " (connection lost just now; reconnecting in the background with backoff up to " + reconnectMax.toMillis() + " ms)";
+    }
+
     /** Appended to error messages: nothing while connected, the outage otherwise. */
     String stateSuffix() {
         if (connected) {
