@@ -10,6 +10,7 @@ module dev.brigade.manager {
     requires info.picocli;
     requires jdk.httpserver;
     requires java.net.http;
+    requires java.logging; // the demo quiets the cluster's INFO lines
     requires HdrHistogram;
     requires dev.brigade.testing;
 

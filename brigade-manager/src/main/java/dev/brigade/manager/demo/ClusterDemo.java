@@ -57,7 +57,11 @@ final class ClusterDemo {
         return cp;
     }
 
+    /** Held so the level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger CLUSTER_LOG = java.util.logging.Logger.getLogger("dev.brigade.cluster");
+
     static Result run(PrintStream out, int workers) throws Exception {
+        CLUSTER_LOG.setLevel(java.util.logging.Level.WARNING); // the demo reports restarts itself
         BlockingQueue<ClusterEvent.Listening> listening = new ArrayBlockingQueue<>(256);
         ClusterSettings settings = ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(DEMO_MAIN, demoClassPath()))
