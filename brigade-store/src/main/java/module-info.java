@@ -11,7 +11,7 @@
 module dev.brigade.store {
     requires lettuce.core; // automatic module (Automatic-Module-Name in its manifest)
     requires com.fasterxml.jackson.databind;
-    requires dev.brigade.cluster;
+    requires transitive dev.brigade.cluster; // SharedStore.embedded(Cluster) takes its type
 
     exports dev.brigade.store;
     exports dev.brigade.store.examples;
