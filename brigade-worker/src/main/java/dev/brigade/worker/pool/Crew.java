@@ -120,6 +120,7 @@ final class Crew {
 
     /** Interrupts a running task; if it has not returned after cancelGrace, retires its worker. */
     void interrupt(Task t) {
+        t.interruptRequested = true;          // before reading runner: see PoolWorker.execute
         PoolWorker w = t.runner;
         long seq = t.seq;
         if (w != null && w.interrupt(t)) {

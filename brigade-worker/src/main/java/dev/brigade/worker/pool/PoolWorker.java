@@ -262,18 +262,24 @@ final class PoolWorker implements WorkerEntry {
         if (t.phase() != expect) {            // a cancelled queue entry, or taken back
             return false;
         }
-        long s = o.seq + 1;
-        t.seq = s;
-        t.runner = this;
-        Own.SEQ.setRelease(o, s);
-        Own.CURRENT.setRelease(o, t);         // all published by the claiming CAS below
         AbortSignal signal = t.signal;
         if (signal != null && signal.aborted()) {  // aborting a shared signal is not atomic across its tasks
             t.stop(WorkerPool.aborted(signal), false);
         }
-        if (!t.cas(expect, Task.RUNNING)) {   // withdrawn or taken back: skip it
-            Own.CURRENT.setRelease(o, null);
+        if (!t.cas(expect, Task.RUNNING)) {   // withdrawn, or claimed by another worker: skip it
             return false;
+        }
+        // Only the worker that won the claim says who runs the task: a loser that wrote these
+        // first could be interrupted in the winner's place. A canceller that saw RUNNING before
+        // they were set left its request in the task; the check after CURRENT (both volatile)
+        // makes sure one of the two sides delivers the interrupt.
+        long s = o.seq + 1;
+        t.seq = s;
+        t.runner = this;
+        Own.SEQ.setRelease(o, s);
+        Own.CURRENT.setVolatile(o, t);
+        if (t.interruptRequested) {
+            pool.crew.interrupt(t);
         }
         if (expect == Task.QUEUED) {
             pool.dequeued();

@@ -36,7 +36,8 @@ final class Task extends CompletableFuture<Object> implements QueuedTask {
     final String function;
     final long createdNanos;
     private volatile int state;
-    PoolWorker runner;                       // set before the CAS to RUNNING, which publishes it
+    volatile PoolWorker runner;              // set by the worker that won the claim, after the CAS to RUNNING
+    volatile boolean interruptRequested;     // cancel(true) asked; read by the runner once it is published
     long seq;                                // runner's task sequence number when it started this task
     AbortSignal signal;                      // checked again before the task starts; null for most tasks
 
