@@ -56,6 +56,10 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        Integer fast = FastList.tryRun(args, out, err);
+        if (fast != null) {
+            return fast;
+        }
         Main main = new Main();
         main.out = out;
         main.err = err;
