@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code manager.ls_ms}: wall time of a whole {@code brigade ls} command (a JVM started the way
  *       the launcher starts it) with the daemon running; peer {@code pm2}: {@code pm2 ls}.</li>
  *   <li>{@code manager.ls_roundtrip_us}: one {@code list} request on an open control connection.</li>
+ *   <li>{@code manager.start_listening_ms}: {@code brigade start -i 2 --port P} of the demo server (cluster
+ *       mode) until HTTP answers came from both workers; peer {@code pm2}: {@code pm2 start -i 2} of the
+ *       Node hello app (ports.js app), same end point.</li>
  *   <li>{@code manager.daemon_rss_growth_mb}: the daemon's RSS after 10,000 control requests and
  *       1,000 restarts, minus its RSS after a warm-up.</li>
  * </ul>
@@ -29,8 +32,14 @@ import java.util.concurrent.TimeUnit;
  * any client would; brigade-bench does not link the manager.
  */
 public final class ManagerSuite implements Suite {
-    private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-            "--enable-native-access=ALL-UNNAMED");
+    /** The launcher's flags for CLI commands (./brigade), the class-data archive in a temporary directory. */
+    private static List<String> cliFlags(Path archiveDir) {
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + archiveDir.resolve("cli.jsa"), "-Xlog:disable");
+    }
+
+    private static final String DEMO_MAIN = "dev.brigade.examples.demo.DemoServer";
+    private static Path archiveDir;
 
     @Override
     public String name() {
@@ -44,10 +53,12 @@ public final class ManagerSuite implements Suite {
         int requests = quick ? 1_000 : 10_000;
         int restarts = quick ? 100 : 1_000;
         Path home = Files.createTempDirectory("brigade-bench-home-");
+        archiveDir = Files.createTempDirectory("brigade-bench-cds-");
         List<Figure> out = new ArrayList<>();
         try {
             cli(home, "start", "--name", "napper", "--kill-timeout", "1s", "sleep", "100000");
-            cli(home, "ls"); // warm-up
+            cli(home, "ls"); // warm-up: the JVM writes the CLI's class-data archive at exit
+            cli(home, "ls");
             double[] ls = new double[lsRuns];
             for (int i = 0; i < lsRuns; i++) {
                 long t0 = System.nanoTime();
@@ -60,7 +71,22 @@ public final class ManagerSuite implements Suite {
                 peers.put("pm2", pm2);
             }
             out.add(Figure.lower("manager.ls_ms", median(ls), "ms", peers,
-                    "median of " + lsRuns + " whole `brigade ls` commands (new JVM each, launcher flags), after 1 warm-up"));
+                    "median of " + lsRuns + " whole `brigade ls` commands (new JVM each, launcher flags incl. its CDS archive), after 2 warm-ups"));
+
+            int startRuns = quick ? 1 : 3;
+            double[] starts = new double[startRuns];
+            startListening(home); // warm-up: the workers' class-data archive is trained on the first start
+            for (int i = 0; i < startRuns; i++) {
+                starts[i] = startListening(home);
+            }
+            Map<String, Double> startPeers = new LinkedHashMap<>();
+            Double pm2Start = pm2StartListening(startRuns);
+            if (pm2Start != null) {
+                startPeers.put("pm2", pm2Start);
+            }
+            out.add(Figure.lower("manager.start_listening_ms", median(starts), "ms", startPeers,
+                    "median of " + startRuns + ": `brigade start -i 2 --port P` of the demo server (cluster mode) until "
+                            + "HTTP answers came from 2 worker pids; pm2: `pm2 start ports.js -i 2` (Node hello app), same end"));
 
             try (ControlSocket c = new ControlSocket(home.resolve("daemon.sock"))) {
                 long daemonPid = c.daemonPid();
@@ -96,11 +122,82 @@ public final class ManagerSuite implements Suite {
         return out;
     }
 
+    /** Wall time of {@code brigade start -i 2 --port P} of the demo server until both workers answered, in ms. */
+    private static double startListening(Path home) throws Exception {
+        String cp = String.join(java.io.File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(e -> e.contains("netty") || e.contains("demo-server")).toList());
+        int port = freePort();
+        long t0 = System.nanoTime();
+        cli(home, "start", "--name", "web", "-i", "2", "--port", Integer.toString(port), "--cp", cp, DEMO_MAIN);
+        waitForPids(port, 2, 60_000);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        cli(home, "delete", "web");
+        return ms;
+    }
+
+    /** The same for {@code pm2 start ports.js -i 2} (its daemon already running), or null without PM2. */
+    private static Double pm2StartListening(int runs) throws InterruptedException {
+        if (!NodePeer.available() || !NodePeer.ensurePackages("pm2@5")) {
+            return null;
+        }
+        Path bin = NodePeer.cacheDir().resolve("node_modules").resolve("pm2").resolve("bin").resolve("pm2");
+        Path pm2Home = null;
+        try {
+            Path script = NodePeer.script("ports.js");
+            pm2Home = Files.createTempDirectory("brigade-bench-pm2-");
+            List<String> pm2 = List.of("node", bin.toString());
+            exec(concat(pm2, "ls"), Map.of("PM2_HOME", pm2Home.toString())); // its daemon, like brigade's, runs already
+            double[] t = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                int port = freePort();
+                Map<String, String> env = Map.of("PM2_HOME", pm2Home.toString(), "PORT", Integer.toString(port));
+                long t0 = System.nanoTime();
+                exec(concat(pm2, "start", script.toString(), "-i", "2", "--name", "app", "--", "app"), env);
+                waitForPids(port, 2, 60_000);
+                t[i] = (System.nanoTime() - t0) / 1e6;
+                exec(concat(pm2, "delete", "app"), env);
+            }
+            exec(concat(pm2, "kill"), Map.of("PM2_HOME", pm2Home.toString()));
+            return median(t);
+        } catch (IOException e) {
+            System.err.println("bench: pm2 start peer left out: " + e.getMessage());
+            return null;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Sends GET / until answers came from {@code n} distinct pids ("hello from PID"). */
+    static void waitForPids(int port, int n, long timeoutMs) throws IOException {
+        java.util.Set<String> pids = new java.util.HashSet<>();
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (pids.size() < n) {
+            if (System.nanoTime() > end) {
+                throw new IOException("only " + pids.size() + " of " + n + " workers answered on port " + port);
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+                String resp = new String(s.getInputStream().readAllBytes());
+                int at = resp.indexOf("hello from ");
+                if (at >= 0) {
+                    pids.add(resp.substring(at + 11).trim());
+                }
+            } catch (IOException e) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000); // not listening yet
+            }
+        }
+    }
+
     /** Runs {@code brigade COMMAND --home HOME ARGS} in a new JVM; fails unless it exits 0. */
     static void cli(Path home, String command, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(CLI_FLAGS);
+        cmd.addAll(cliFlags(archiveDir));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.brigade.manager.cli.Main", command,
                 "--home", home.toString()));
         cmd.addAll(Arrays.asList(args));
