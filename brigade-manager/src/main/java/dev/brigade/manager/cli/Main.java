@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = "Node's worker_threads and cluster model, and the PM2 experience, for the JVM.",
         subcommands = {StartCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
             AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class, DescribeCommand.class,
-            LogsCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
+            LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
             DaemonCommands.Kill.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "  0  ok",
             "  1  the command failed (unknown app, missing jar, invalid brigade.yaml, daemon unreachable,",
             "     or a demo or bench check did not pass)",
-            "  2  usage error (unknown command, option or suite)",
+            "  2  usage error (unknown command, option or suite, an invalid value such as monit --interval)",
             "",
             "Run 'brigade help COMMAND' for a command's options."})
 public final class Main implements Callable<Integer> {

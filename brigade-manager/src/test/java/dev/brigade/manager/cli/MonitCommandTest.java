@@ -1,0 +1,62 @@
+package dev.brigade.manager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** brigade monit against a real daemon: frames (plain lines, stdout is not a terminal), --count, --interval. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MonitCommandTest {
+    private final TestHome home = new TestHome();
+
+    @AfterEach
+    void killDaemon() {
+        home.close();
+    }
+
+    @Test
+    void monit_count2_printsTwoFrames_listingTheApp() {
+        assertThat(home.brigade("start", "--name", "watched", "-i", "2", "sleep", "1000").code()).isZero();
+        MainTest.Outcome o = home.brigade("monit", "--count", "2", "--interval", "200ms");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.out()).doesNotContain("\033["); // not a terminal: plain lines
+        String[] frames = o.out().split("(?m)^brigade monit ");
+        assertThat(frames).hasSize(3); // "" before the first frame, then two frames
+        for (int f = 1; f < frames.length; f++) {
+            assertThat(frames[f]).contains("1 app(s), 2/2 process(es) running", "every 200ms")
+                    .contains("id", "name", "mode", "pid", "status", "uptime", "restarts", "cpu", "memory");
+            assertThat(frames[f].lines().filter(l -> l.matches("1\\s+watched\\s+[01]\\s+fork\\s+\\d+\\s+online\\s.*"))).hasSize(2);
+        }
+    }
+
+    @Test
+    void monit_withoutApps_saysSo() {
+        MainTest.Outcome o = home.brigade("monit", "--count", "1");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.out()).contains("0 app(s)", "no apps");
+    }
+
+    @Test
+    void invalidIntervalOrCount_isAUsageError_namingTheOptionAndValue() {
+        MainTest.Outcome bad = home.brigade("monit", "--interval", "soon");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err()).contains("--interval", "\"soon\"");
+        assertThat(home.brigade("monit", "--interval", "5ms").err()).contains("--interval", "\"5ms\"");
+        MainTest.Outcome count = home.brigade("monit", "--count", "0");
+        assertThat(count.code()).isEqualTo(Main.USAGE);
+        assertThat(count.err()).contains("--count", "\"0\"");
+    }
+
+    @Test
+    void intervals_parse() {
+        assertThat(MonitCommand.parseInterval("1s")).isEqualTo(1000);
+        assertThat(MonitCommand.parseInterval("500ms")).isEqualTo(500);
+        assertThat(MonitCommand.parseInterval("2")).isEqualTo(2000);
+        assertThat(MonitCommand.parseInterval("1m")).isEqualTo(60_000);
+        assertThat(MonitCommand.parseInterval("-1s")).isEqualTo(-1);
+        assertThat(MonitCommand.parseInterval("99ms")).isEqualTo(-1);
+    }
+}
