@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Node's worker_threads and cluster model, and the PM2 experience, for the JVM.",
-        subcommands = {StartCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
+        subcommands = {StartCommand.class, RunCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
             AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class, DescribeCommand.class,
             LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
             DaemonCommands.Kill.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  0  ok",
             "  1  the command failed (unknown app, missing jar, invalid brigade.yaml, daemon unreachable,",
-            "     or a demo or bench check did not pass)",
+            "     or a demo or bench check did not pass); run: every app stopped or errored",
             "  2  usage error (unknown command, option or suite, an invalid value such as monit --interval)",
             "",
             "Run 'brigade help COMMAND' for a command's options."})
@@ -65,6 +65,7 @@ public final class Main implements Callable<Integer> {
         main.err = err;
         CommandLine cl = new CommandLine(main);
         cl.getSubcommands().get("start").setStopAtPositional(true); // `start cmd -x` passes -x to cmd
+        cl.getSubcommands().get("run").setStopAtPositional(true);   // idem for `run`
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -23,6 +23,8 @@ final class Apps {
     private final Map<String, App> apps = new LinkedHashMap<>(); // guarded by this
     private int nextId;                                          // guarded by this
     private long lastSample = System.nanoTime();                 // only touched by the timer thread
+    /** {@code brigade run}: every line of every app, including apps started later; null in the daemon. */
+    volatile java.util.function.Consumer<Response.LogLine> tap;
 
     Apps(Home home, ScheduledExecutorService timer, App.LogSettings logs) {
         this.home = home;
@@ -105,6 +107,9 @@ final class Apps {
             }
             for (AppSpec s : specs) {
                 App a = new App(++nextId, s, timer, logs);
+                if (tap != null) {
+                    a.follow(tap);
+                }
                 apps.put(s.name(), a);
                 started.add(a);
             }

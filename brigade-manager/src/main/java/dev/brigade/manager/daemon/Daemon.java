@@ -79,6 +79,26 @@ public final class Daemon {
         return 0;
     }
 
+    /** {@code brigade run}: a daemon inside the foreground process ({@link Foreground}, which holds the lock). */
+    static Daemon embedded(Home home, App.LogSettings logs) {
+        return new Daemon(home, logs);
+    }
+
+    Apps apps() {
+        return apps;
+    }
+
+    /** {@link #serve} on a thread of its own; a socket that cannot be served is reported, not fatal. */
+    void serveInBackground() {
+        Thread.ofPlatform().daemon().name("brigade-control").start(() -> {
+            try {
+                serve();
+            } catch (IOException e) {
+                System.err.println("brigade: the control socket " + home.socket() + " cannot be served: " + e.getMessage());
+            }
+        });
+    }
+
     private void serve() throws IOException {
         Files.deleteIfExists(home.socket()); // stale: we hold the lock, so no daemon is behind it
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
