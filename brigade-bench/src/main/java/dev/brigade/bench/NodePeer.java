@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +200,38 @@ public final class NodePeer {
     }
 
     /** Copies the resource /node/{script} into the cache directory (atomically, only when it changed). */
+    /**
+     * Runs a peer script that prints one JSON object of {@code {"figure.id": number}} and returns
+     * those figures; returns an empty map, with one note on stderr, when node (or one of
+     * {@code packages}) is missing or the script fails: a peer is left out, never invented.
+     *
+     * @param peer    the peer's name in notes ("node", "piscina")
+     * @param script  a resource under {@code /node/}; it gets "quick" or "full" as its argument
+     */
+    public static Map<String, Double> figures(String peer, String script, boolean quick, String... packages) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (!available()) {
+            System.err.println(script + ": node is not on PATH; the " + peer + " peer is left out");
+            return m;
+        }
+        if (packages.length > 0 && !ensurePackages(packages)) {
+            return m; // ensurePackages said why
+        }
+        try {
+            run(script, Duration.ofMinutes(2), quick ? "quick" : "full")
+                    .fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+        } catch (Exception e) {
+            System.err.println(script + ": the " + peer + " peer failed and is left out: " + e.getMessage());
+        }
+        return m;
+    }
+
+    /** {@code {peer: value}} for figure {@code id} if the peer measured it, else an empty map. */
+    public static Map<String, Double> peer(String peer, Map<String, Double> figures, String id) {
+        Double v = figures.get(id);
+        return v == null ? Map.of() : Map.of(peer, v);
+    }
+
     /** The path of a shipped Node script, copied into the cache dir (for peers that run as servers). */
     public static Path script(String script) throws IOException {
         return extract(script);

@@ -82,6 +82,33 @@ public final class HttpLoad {
                 tally(bodies), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, seconds);
     }
 
+    /** Something to do while the load runs (a reload, a kill). */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs the load for as long as {@code action} takes (on the calling thread), then stops it and
+     * returns the tally: "how many requests failed while this happened".
+     */
+    public Result during(Action action) throws Exception {
+        java.util.concurrent.CompletableFuture<Result> running = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("http-load").start(() -> {
+            try {
+                running.complete(run(Duration.ofDays(1)));
+            } catch (Throwable t) {
+                running.completeExceptionally(t);
+            }
+        });
+        try {
+            action.run();
+        } finally {
+            stop();
+        }
+        return running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** Ends a run early (from another thread). */
     public void stop() {
         stop.set(true);

@@ -49,19 +49,11 @@ class SharedPortTest {
     private static HttpLoad.Result reloadsUnderLoad(boolean keepAlive) throws Exception {
         try (Cluster c = Cluster.create(settings(2))) {
             startListening(c, 2);
-            HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", 8, keepAlive);
-            CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return load.run(Duration.ofMinutes(2));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
+            return new HttpLoad("127.0.0.1", c.ports().get(0), "/", 8, keepAlive).during(() -> {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(c.reload().get(90, TimeUnit.SECONDS)).isEqualTo(2);
                 }
             });
-            for (int i = 0; i < 3; i++) {
-                assertThat(c.reload().get(90, TimeUnit.SECONDS)).isEqualTo(2);
-            }
-            load.stop();
-            return running.get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.brigade.bench.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.bench.BenchOptions;
 import dev.brigade.bench.Figure;
 import dev.brigade.bench.NodePeer;
@@ -10,9 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,31 +30,31 @@ public final class ClusterSuite implements Suite {
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
         boolean quick = options.quick();
-        Map<String, Double> node = nodePeer(quick);
+        Map<String, Double> node = NodePeer.figures("node", "cluster.js", quick);
         List<Figure> out = new ArrayList<>();
         int forks = quick ? 5 : 20;
         double forkMs = Stats.median(ClusterProbes.forkOnline(ClusterProbes.settings(ClusterProbes.classPath()).build(), forks));
-        out.add(Figure.lower("cluster.fork_online_ms", forkMs, "ms", peer(node, "cluster.fork_online_ms"),
+        out.add(Figure.lower("cluster.fork_online_ms", forkMs, "ms", NodePeer.peer("node", node, "cluster.fork_online_ms"),
                 "fork -> online of a trivial worker, SMALL profile, no archive, median of " + forks));
         double[] archived = archiveRun(quick ? 5 : 20);
         if (archived != null) {
-            out.add(Figure.lower("cluster.fork_online_archive_ms", archived[0], "ms", peer(node, "cluster.fork_online_ms"),
+            out.add(Figure.lower("cluster.fork_online_archive_ms", archived[0], "ms", NodePeer.peer("node", node, "cluster.fork_online_ms"),
                     "fork -> online with the class-data archive (AOT cache on 25+, AppCDS before), median of " + (quick ? 5 : 20)));
         }
         int rtts = quick ? 5_000 : 50_000;
         out.add(Figure.lower("cluster.ipc_rtt_p50_us", Stats.median(ClusterProbes.ipcRoundTrips(rtts / 5, rtts)), "us",
-                peer(node, "cluster.ipc_rtt_p50_us"), "primary -> worker request/reply over the Unix socket (default codec), median of "
+                NodePeer.peer("node", node, "cluster.ipc_rtt_p50_us"), "primary -> worker request/reply over the Unix socket (default codec), median of "
                         + rtts + " after " + rtts / 5 + " warm-up; Node: send/echo, same count"));
         out.add(Figure.lower("cluster.idle_worker_pss_mb", Stats.median(ClusterProbes.idlePssMb(
-                ClusterProbes.settings(ClusterProbes.classPath()).build())), "MB", peer(node, "cluster.idle_worker_pss_mb"),
+                ClusterProbes.settings(ClusterProbes.classPath()).build())), "MB", NodePeer.peer("node", node, "cluster.idle_worker_pss_mb"),
                 "PSS (/proc/PID/smaps_rollup) of 2 idle workers, no archive, median"));
         if (archived != null && !Double.isNaN(archived[1])) {
-            out.add(Figure.lower("cluster.idle_worker_pss_archive_mb", archived[1], "MB", peer(node, "cluster.idle_worker_pss_mb"),
+            out.add(Figure.lower("cluster.idle_worker_pss_archive_mb", archived[1], "MB", NodePeer.peer("node", node, "cluster.idle_worker_pss_mb"),
                     "PSS of 2 idle workers started with the class-data archive (the default settings), median"));
         }
         int restarts = quick ? 5 : 20;
         out.add(Figure.lower("cluster.restart_ms", Stats.median(ClusterProbes.restart(restarts)), "ms",
-                peer(node, "cluster.restart_ms"), "SIGKILL of a worker -> replacement online, no backoff, median of " + restarts));
+                NodePeer.peer("node", node, "cluster.restart_ms"), "SIGKILL of a worker -> replacement online, no backoff, median of " + restarts));
         double[] kill = ClusterProbes.primaryKill();
         out.add(Figure.lower("cluster.orphans_after_primary_kill", kill[0], "processes", Map.of(),
                 "workers still running 1 s after SIGKILL of a primary of 2"));
@@ -108,25 +105,5 @@ public final class ClusterSuite implements Suite {
                 }
             }
         }
-    }
-
-    private static Map<String, Double> nodePeer(boolean quick) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (!NodePeer.available()) {
-            System.err.println("cluster: node is not on PATH; the Node peer is left out");
-            return m;
-        }
-        try {
-            JsonNode json = NodePeer.run("cluster.js", Duration.ofMinutes(2), quick ? "quick" : "full");
-            json.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        } catch (Exception e) {
-            System.err.println("cluster: the Node peer failed and is left out: " + e.getMessage());
-        }
-        return m;
-    }
-
-    private static Map<String, Double> peer(Map<String, Double> node, String id) {
-        Double v = node.get(id);
-        return v == null ? Map.of() : Map.of("node", v);
     }
 }

@@ -1,12 +1,10 @@
 package dev.brigade.bench.pool;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.bench.BenchOptions;
 import dev.brigade.bench.Figure;
 import dev.brigade.bench.NodePeer;
 import dev.brigade.bench.Stats;
 import dev.brigade.bench.Suite;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +28,7 @@ public final class PoolSuite implements Suite {
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
         boolean quick = options.quick();
-        Map<String, Double> piscina = piscina(quick);
+        Map<String, Double> piscina = NodePeer.figures("piscina", "pool.js", quick, "piscina@5");
         List<Figure> out = new ArrayList<>();
         int n = quick ? 300_000 : 2_000_000;
         int reps = quick ? 1 : 3;
@@ -94,24 +92,6 @@ public final class PoolSuite implements Suite {
         }
         if (tpe != null) {
             m.put("tpe", tpe);
-        }
-        return m;
-    }
-
-    private static Map<String, Double> piscina(boolean quick) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (!NodePeer.available()) {
-            System.err.println("pool: node is not on PATH; the Piscina peer is left out");
-            return m;
-        }
-        if (!NodePeer.ensurePackages("piscina@5")) {
-            return m;
-        }
-        try {
-            JsonNode json = NodePeer.run("pool.js", Duration.ofMinutes(2), quick ? "quick" : "full");
-            json.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        } catch (Exception e) {
-            System.err.println("pool: the Piscina peer failed and is left out: " + e.getMessage());
         }
         return m;
     }

@@ -85,25 +85,13 @@ public final class PortsSuite implements Suite {
         return out;
     }
 
-    interface Action {
-        void run() throws Exception;
-    }
-
     /** Failed requests of an 8-connection HttpLoad while {@code times} actions run one after another. */
-    private static long failedDuring(int port, boolean keepAlive, int times, Action action) throws Exception {
-        HttpLoad load = new HttpLoad("127.0.0.1", port, "/", 8, keepAlive);
-        CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
-            try {
-                return load.run(Duration.ofMinutes(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+    private static long failedDuring(int port, boolean keepAlive, int times, HttpLoad.Action action) throws Exception {
+        HttpLoad.Result r = new HttpLoad("127.0.0.1", port, "/", 8, keepAlive).during(() -> {
+            for (int i = 0; i < times; i++) {
+                action.run();
             }
         });
-        for (int i = 0; i < times; i++) {
-            action.run();
-        }
-        load.stop();
-        HttpLoad.Result r = running.get(60, TimeUnit.SECONDS);
         if (r.failed() > 0) {
             System.err.println("bench ports: failures: " + r.failures());
         }

@@ -76,22 +76,24 @@ final class WorkerProbes {
     }
 
     /**
-     * RSS growth per idle worker (each keeps a listener on its parentPort). A first round of as
-     * many workers, started and stopped, warms up classes and lets the heap grow first; no GC is
-     * forced between the two readings (a GC may shrink the heap and hide the workers' cost), so
-     * garbage made while starting them counts against Brigade: the figure errs on the high side.
+     * Memory per idle worker (each keeps a listener on its parentPort), measured in a child JVM
+     * whose heap is fixed and pre-touched ({@link IdleProbe}): its RSS cannot move for heap
+     * growth or shrinking, so the RSS growth is what the workers cost (thread stacks, native
+     * thread state, their objects).
      */
     double idleWorkerBytes(int n) throws Exception {
-        WorkerOptions daemon = WorkerOptions.builder().name("idle").daemon(true).build();
-        stopAll(startIdle(n, daemon));
-        long before = rssBytes();
-        List<Worker> workers = startIdle(n, daemon);
-        long after = rssBytes();
-        stopAll(workers);
-        return (after - before) / (double) n;
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-cp",
+                System.getProperty("java.class.path"), IdleProbe.class.getName(), Integer.toString(n))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("the idle-worker probe failed (exit " + p.exitValue() + "): " + out);
+        }
+        return Double.parseDouble(out);
     }
 
-    private static List<Worker> startIdle(int n, WorkerOptions options) throws Exception {
+    static List<Worker> startIdle(int n, WorkerOptions options) throws Exception {
         List<Worker> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             workers.add(Worker.start(ctx -> ctx.parentPort().onMessage(m -> { }), options));
@@ -102,7 +104,7 @@ final class WorkerProbes {
         return workers;
     }
 
-    private static void stopAll(List<Worker> workers) throws Exception {
+    static void stopAll(List<Worker> workers) throws Exception {
         for (Worker w : workers) {
             w.terminate();
         }

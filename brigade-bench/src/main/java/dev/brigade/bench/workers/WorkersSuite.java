@@ -1,13 +1,10 @@
 package dev.brigade.bench.workers;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.bench.BenchOptions;
 import dev.brigade.bench.Figure;
 import dev.brigade.bench.NodePeer;
 import dev.brigade.bench.Suite;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,42 +26,22 @@ public final class WorkersSuite implements Suite {
     public List<Figure> run(BenchOptions options) throws Exception {
         boolean quick = options.quick();
         WorkerProbes probes = new WorkerProbes();
-        Map<String, Double> node = nodePeer(quick);
+        Map<String, Double> node = NodePeer.figures("node", "workers.js", quick);
         int rounds = quick ? 20_000 : 200_000;
         List<Figure> out = new ArrayList<>();
-        out.add(Figure.lower("worker.rtt_p50_us", probes.messageRoundTripMicros(rounds), "us", peer(node, "worker.rtt_p50_us"),
+        out.add(Figure.lower("worker.rtt_p50_us", probes.messageRoundTripMicros(rounds), "us", NodePeer.peer("node", node, "worker.rtt_p50_us"),
                 "main <-> worker postMessage echo, median of " + rounds + " round trips"));
-        out.add(Figure.lower("atomics.rtt_p50_us", probes.atomicsRoundTripMicros(rounds), "us", peer(node, "atomics.rtt_p50_us"),
+        out.add(Figure.lower("atomics.rtt_p50_us", probes.atomicsRoundTripMicros(rounds), "us", NodePeer.peer("node", node, "atomics.rtt_p50_us"),
                 "SharedBuffer store+notify / wait ping-pong, median of " + rounds + " round trips"));
         int starts = quick ? 200 : 2_000;
-        out.add(Figure.lower("worker.start_ms", probes.startToOnlineMillis(starts), "ms", peer(node, "worker.start_ms"),
+        out.add(Figure.lower("worker.start_ms", probes.startToOnlineMillis(starts), "ms", NodePeer.peer("node", node, "worker.start_ms"),
                 "Worker.start -> online event, median of " + starts));
         int idle = quick ? 500 : 2_000;
-        out.add(Figure.lower("worker.idle_bytes", probes.idleWorkerBytes(idle), "bytes", peer(node, "worker.idle_bytes"),
-                "process RSS growth per idle worker (listener on parentPort, no GC between readings), " + idle + " workers"));
+        out.add(Figure.lower("worker.idle_bytes", probes.idleWorkerBytes(idle), "bytes", NodePeer.peer("node", node, "worker.idle_bytes"),
+                "RSS growth per idle worker (listener on parentPort) in a child JVM with a fixed pre-touched heap, " + idle + " workers"));
         int msgs = quick ? 2_000_000 : 20_000_000;
-        out.add(Figure.higher("worker.msgs_per_s", probes.messagesPerSecond(msgs), "msgs/s", peer(node, "worker.msgs_per_s"),
+        out.add(Figure.higher("worker.msgs_per_s", probes.messagesPerSecond(msgs), "msgs/s", NodePeer.peer("node", node, "worker.msgs_per_s"),
                 "main -> worker, " + msgs + " small messages, median of 3 runs"));
         return out;
-    }
-
-    private static Map<String, Double> nodePeer(boolean quick) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (!NodePeer.available()) {
-            System.err.println("workers: node is not on PATH; the Node peer is left out");
-            return m;
-        }
-        try {
-            JsonNode json = NodePeer.run("workers.js", Duration.ofMinutes(2), quick ? "quick" : "full");
-            json.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
-        } catch (Exception e) {
-            System.err.println("workers: the Node peer failed and is left out: " + e.getMessage());
-        }
-        return m;
-    }
-
-    private static Map<String, Double> peer(Map<String, Double> node, String id) {
-        Double v = node.get(id);
-        return v == null ? Map.of() : Map.of("node", v);
     }
 }
