@@ -13,6 +13,7 @@ module dev.brigade.manager {
     requires java.logging; // the demo quiets the cluster's INFO lines
     requires HdrHistogram;
     requires dev.brigade.testing;
+    requires dev.brigade.examples.demo; // the demo's CPU work (HashWork) is the demo server's own
 
     // picocli fills the command objects by reflection
     opens dev.brigade.manager.cli to info.picocli;

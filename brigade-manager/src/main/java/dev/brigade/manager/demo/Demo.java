@@ -1,5 +1,6 @@
 package dev.brigade.manager.demo;
 
+import dev.brigade.examples.demo.HashWork;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

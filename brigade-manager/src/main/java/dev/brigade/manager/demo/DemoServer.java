@@ -2,6 +2,7 @@ package dev.brigade.manager.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.brigade.examples.demo.HashWork;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

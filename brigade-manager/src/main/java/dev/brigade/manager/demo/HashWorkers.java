@@ -1,5 +1,6 @@
 package dev.brigade.manager.demo;
 
+import dev.brigade.examples.demo.HashWork;
 import dev.brigade.worker.pool.PoolOptions;
 import dev.brigade.worker.pool.TaskHandler;
 import dev.brigade.worker.pool.WorkerPool;
