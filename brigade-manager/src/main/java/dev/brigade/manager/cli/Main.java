@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         subcommands = {StartCommand.class, RunCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
             AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class, DescribeCommand.class,
             LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
-            DaemonCommands.Kill.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
+            DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExit codes:%n",

@@ -1,0 +1,112 @@
+package dev.brigade.manager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** brigade startup, as a process with XDG_CONFIG_HOME and BRIGADE_HOME in temporary directories. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StartupCommandTest {
+    private final TestHome home = new TestHome();
+
+    @TempDir
+    Path config;
+
+    @AfterEach
+    void cleanUp() {
+        home.close();
+    }
+
+    /** {@code brigade startup ARGS} in a JVM of its own, with XDG_CONFIG_HOME and BRIGADE_HOME set. */
+    private MainTest.Outcome startup(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "startup"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("XDG_CONFIG_HOME", config.toString());
+        pb.environment().put("BRIGADE_HOME", home.dir.toString());
+        Process p = pb.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("startup did not finish");
+        }
+        return new MainTest.Outcome(p.exitValue(), out.join(), err.join());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void userUnit_underXdgConfigHome_dryRunWritesNothing_thenWritten_thenUnchanged() throws Exception {
+        Path unit = config.resolve("systemd/user/brigade.service");
+
+        MainTest.Outcome dry = startup("--dry-run");
+        assertThat(dry.code()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("dry run: would write " + unit, "nothing written", "[Service]", "then run:");
+        assertThat(unit).doesNotExist();
+        assertThat(config.resolve("systemd")).doesNotExist();
+
+        MainTest.Outcome first = startup();
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(unit).isRegularFile();
+        String content = Files.readString(unit);
+        assertThat(content)
+                .contains("[Unit]", "[Service]", "[Install]", "Type=simple\n", "Restart=on-failure\n", "KillMode=mixed\n",
+                        "WantedBy=default.target\n", "Environment=BRIGADE_HOME=" + home.dir + "\n",
+                        "WorkingDirectory=" + home.dir + "\n", Main.class.getName() + " run --resurrect\n",
+                        Main.class.getName() + " kill\n")
+                .doesNotContain("User=", "multi-user.target");
+        assertThat(content.lines().filter(l -> l.startsWith("ExecStart="))).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("ExecStart=" + ProcessHandle.current().info().command().orElseThrow() + " "));
+        assertThat(first.out()).contains("wrote " + unit, content, "systemctl --user daemon-reload",
+                "systemctl --user enable --now brigade.service", "loginctl enable-linger",
+                "note: " + home.dir.resolve("dump.json") + " does not exist yet");
+
+        MainTest.Outcome second = startup("--user");
+        assertThat(second.code()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("unchanged: " + unit).doesNotContain("wrote ");
+        assertThat(Files.readString(unit)).isEqualTo(content);
+        assertThat(startup("--dry-run").out()).contains("would leave unchanged " + unit);
+    }
+
+    @Test
+    void systemUnit_dryRun_runsAsTheUser_andSaysSudo() {
+        MainTest.Outcome o = home.brigade("startup", "--system", "--dry-run");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.out()).contains("/etc/systemd/system/brigade.service", "nothing written", "User=",
+                "WantedBy=multi-user.target", "After=network-online.target", "sudo systemctl enable --now brigade.service")
+                .doesNotContain("loginctl");
+    }
+
+    @Test
+    void userAndSystem_isAUsageError() {
+        MainTest.Outcome o = home.brigade("startup", "--user", "--system", "--dry-run");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("--user and --system");
+    }
+
+    @Test
+    void quoting_escapesWhatSystemdExpands() {
+        assertThat(StartupCommand.quote("/opt/brigade/lib/*")).isEqualTo("/opt/brigade/lib/*");
+        assertThat(StartupCommand.quote("/my dir/x")).isEqualTo("\"/my dir/x\"");
+        assertThat(StartupCommand.quote("50%$HOME")).isEqualTo("50%%$$HOME");
+        assertThat(StartupCommand.quote("say \"hi\"")).isEqualTo("\"say \\\"hi\\\"\"");
+    }
+}
