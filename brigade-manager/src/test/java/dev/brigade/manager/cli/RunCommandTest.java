@@ -126,7 +126,8 @@ class RunCommandTest {
                 .start().waitFor() == 0, "unprivileged PID namespaces are not available");
         Run run = start(List.of("/usr/bin/unshare", "--user", "--pid", "--fork", "--map-root-user", "--mount-proc", "--kill-child"),
                 "--name", "parent", "--", "sh", "-c", "sh -c 'sleep 0.7 &'; echo parent-left-an-orphan; exec sleep 1000");
-        await().atMost(Duration.ofSeconds(20)).until(() -> run.out().toString().contains("parent-left-an-orphan"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.out().toString().contains("parent-left-an-orphan")
+                && run.err().toString().contains("SIGTERM or Ctrl-C stops them"));
         assertThat(run.err().toString()).contains("(PID 1: reaping orphans)");
         ProcessHandle pid1 = run.process().children().findFirst().orElseThrow(); // unshare's child: the JVM, PID 1 inside
         // the orphan (sleep 0.7) is now a child of PID 1; once it exits it must be reaped, not left a zombie
