@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Two unmodified servers in two worker JVMs accept from the one socket the test process bound. */
 class SharedPortTest {
-    static final List<String> APPS = List.of("HttpServerApp", "ServerSocketApp", "AsyncServerApp", "JettyApp");
+    static final List<String> APPS = List.of("HttpServerApp", "ServerSocketApp", "AsyncServerApp", "JettyApp", "TomcatApp");
 
     static Stream<Arguments> jdkAndApp() {
         return Jdks.installed().stream().flatMap(jdk -> APPS.stream().map(app -> Arguments.of(jdk, app)));
