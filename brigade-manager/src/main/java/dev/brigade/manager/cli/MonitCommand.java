@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * as plain successive frames when stdout is not a terminal (a pipe, a file, a test).
  */
 @Command(name = "monit", mixinStandardHelpOptions = true,
-        description = {"A live view of every app and worker (name, id, mode, pid, status, uptime, restarts, cpu, memory),",
-            "refreshed in place until Ctrl-C. When stdout is not a terminal, each refresh is printed as plain lines."},
+        description = {"A live view of every app and worker, refreshed in place until Ctrl-C.",
+            "Shows name, id, mode, pid, status, uptime, restarts, cpu and memory of every instance or worker.",
+            "When stdout is not a terminal, each refresh is printed as plain lines."},
         footer = {"", "Examples:", "  brigade monit", "  brigade monit --interval 500ms", "  brigade monit --count 3 > snapshot.txt"})
 final class MonitCommand extends ManagerCommand {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");

@@ -58,8 +58,9 @@ import picocli.CommandLine.Unmatched;
  */
 /** {@code brigade run}: the apps in the foreground, their output on stdout, until a signal or until they are all down. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs apps in the foreground: container mode, like pm2-runtime. Takes the arguments of",
-            "'brigade start' (TARGET, -i, --name, --port, --env, ... : see 'brigade start --help'), or --resurrect.",
+        description = {"Runs apps in the foreground, logs on stdout: container mode, like pm2-runtime.",
+            "Takes the arguments of 'brigade start' (TARGET, -i, --name, --port, --env, ...: see 'brigade start --help'),",
+            "or --resurrect.",
             "Every app's output goes to stdout, each line prefixed with app-instance. SIGTERM or SIGINT stops",
             "every app gracefully (SIGKILL after its kill timeout) and exits 0. When every app has stopped or",
             "errored (e.g. a crash loop), exits 1 with their last lines on stderr. As PID 1 it also reaps the",
