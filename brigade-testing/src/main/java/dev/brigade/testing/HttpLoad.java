@@ -109,6 +109,24 @@ public final class HttpLoad {
         return running.get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** Successful requests so far in the current run (for actions that wait on the load's progress). */
+    public long completed() {
+        return ok.sum();
+    }
+
+    /** Waits until at least {@code n} more requests have succeeded, or {@code limit} passed; returns whether they did. */
+    public boolean awaitCompleted(long n, Duration limit) throws InterruptedException {
+        long target = completed() + n;
+        long end = System.nanoTime() + limit.toNanos();
+        while (completed() < target) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(5); // polling a counter the clients bump; the load itself is the event source
+        }
+        return true;
+    }
+
     /** Ends a run early (from another thread). */
     public void stop() {
         stop.set(true);

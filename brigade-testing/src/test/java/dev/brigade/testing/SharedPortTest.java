@@ -11,7 +11,6 @@ import dev.brigade.cluster.WorkerEntry;
 import dev.brigade.examples.demo.DemoServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -79,17 +78,12 @@ class SharedPortTest {
         try (Cluster c = Cluster.create(settings(2))) {
             startListening(c, 2);
             HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", connections, false);
-            CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return load.run(Duration.ofSeconds(4));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
             ClusterWorker victim = c.workers().get(0);
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running.isDone());
-            victim.signal(Signal.SIGKILL);
-            HttpLoad.Result r = running.get(60, TimeUnit.SECONDS);
+            HttpLoad.Result r = load.during(() -> {
+                assertThat(load.awaitCompleted(200, Duration.ofSeconds(30))).as("load flowing before the kill").isTrue();
+                victim.signal(Signal.SIGKILL);
+                assertThat(load.awaitCompleted(500, Duration.ofSeconds(30))).as("the survivor keeps serving").isTrue();
+            });
             assertThat(r.failed()).as("at most the killed worker's in-flight requests").isLessThanOrEqualTo(connections);
             assertThat(r.failures().keySet()).noneMatch(k -> k.startsWith("ConnectException"));
             assertThat(r.ok()).isPositive();

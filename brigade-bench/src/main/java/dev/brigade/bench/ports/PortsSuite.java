@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,17 +101,12 @@ public final class PortsSuite implements Suite {
         int connections = 8;
         try (Cluster c = Servers.cluster(2)) {
             HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", connections, false);
-            CompletableFuture<HttpLoad.Result> running = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return load.run(Duration.ofSeconds(4));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
             ClusterWorker victim = c.workers().get(0);
-            Thread.sleep(1000); // let the load reach a steady state before the kill (a bench pacing, not a test)
-            victim.signal(Signal.SIGKILL);
-            HttpLoad.Result r = running.get(60, TimeUnit.SECONDS);
+            HttpLoad.Result r = load.during(() -> {
+                load.awaitCompleted(2_000, Duration.ofSeconds(30));   // a steady state before the kill
+                victim.signal(Signal.SIGKILL);
+                load.awaitCompleted(5_000, Duration.ofSeconds(30));   // and long enough after it
+            });
             long refused = r.failures().entrySet().stream().filter(e -> e.getKey().startsWith("ConnectException"))
                     .mapToLong(Map.Entry::getValue).sum();
             return List.of(
