@@ -9,6 +9,6 @@ public final class TestApp {
         System.out.println("test app instance " + System.getenv("BRIGADE_INSTANCE") + " port " + System.getenv("PORT")
                 + " args " + String.join(",", args));
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await(); // runs until it is stopped
     }
 }
