@@ -53,6 +53,23 @@ final class Ports {
         return env;
     }
 
+    /** The agent's notices on a worker's notify pipe: {@code BRIGADE_LISTENING <port>} once it adopted a socket. */
+    static void notice(Child child, String line, List<Listeners.Listener> listeners) {
+        String[] p = line.trim().split(" ");
+        if (p.length == 2 && p[0].equals("BRIGADE_LISTENING")) {
+            try {
+                int port = Integer.parseInt(p[1]);
+                String host = listeners.stream().filter(l -> l.port() == port).map(Listeners.Listener::host).findFirst().orElse("*");
+                child.markListening(host, port);
+                return;
+            } catch (NumberFormatException e) {
+                // fall through: reported below
+            }
+        }
+        System.getLogger("dev.brigade.cluster").log(System.Logger.Level.WARNING,
+                child + " wrote an unknown notice on its listening pipe: " + line);
+    }
+
     /** The ports actually bound (port 0 resolved), in declaration order. */
     static List<Integer> ports(List<Listeners.Listener> listeners) {
         return listeners.stream().map(Listeners.Listener::port).toList();

@@ -79,7 +79,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private boolean closing; // guarded by this
 
     /** An instance index and its restart history; holds the current worker. */
-    private static final class Slot {
+    static final class Slot {
         final int instance;
         final Supervisor supervisor;
         Child current; // guarded by Primary.this: the worker this slot restarts; a reload swaps it
@@ -177,7 +177,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             }
         }
         if (notify != null) {
-            OutputPump.start(notify[0], line -> listeningNotice(child, line), "brigade-notify-" + id);
+            OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + id);
         }
         live.put(id, child);
         if (takeSlot) {
@@ -263,99 +263,38 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         }
     }
 
-    /** The agent's notices: {@code BRIGADE_LISTENING <port>} once a worker adopted a declared socket. */
-    private void listeningNotice(Child child, String line) {
-        String[] p = line.trim().split(" ");
-        if (p.length == 2 && p[0].equals("BRIGADE_LISTENING")) {
-            try {
-                int port = Integer.parseInt(p[1]);
-                String host = listeners.stream().filter(l -> l.port() == port).map(Listeners.Listener::host).findFirst().orElse("*");
-                child.markListening(host, port);
-                return;
-            } catch (NumberFormatException e) {
-                // fall through: reported below
-            }
-        }
-        LOG.log(Level.WARNING, child + " wrote an unknown notice on its listening pipe: " + line);
-    }
-
     /** The ports the workers serve, as bound (a declared port 0 resolved), in declaration order. */
     public List<Integer> ports() {
         return Ports.ports(listeners);
     }
 
-    /**
-     * Replaces every worker, {@code batch} at a time: start the new one, wait until it is ready
-     * (listening on the declared ports, or online when none is declared) within the listen timeout,
-     * only then disconnect the old one, and wait for it to exit before the next batch. If a new
-     * worker fails, it is killed, the reload stops, and the old workers keep serving.
-     *
-     * @return the number of workers replaced
-     * @throws ClusterException {@code RELOAD_ABORTED} naming the worker, the reason and the progress
-     */
+    /** Rolling reload, {@code batch} workers at a time: see {@link Rollout#reload}. */
     public int reload(int batch) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("reload batch must be >= 1, got " + batch);
-        }
-        List<Slot> targets;
-        synchronized (this) {
-            if (closing) {
-                throw new IllegalStateException("cluster is shut down: cannot reload");
-            }
-            targets = slots.values().stream().sorted((a, b) -> Integer.compare(a.instance, b.instance)).toList();
-        }
-        int done = 0;
-        for (int from = 0; from < targets.size(); from += batch) {
-            List<Slot> group = targets.subList(from, Math.min(targets.size(), from + batch));
-            List<Child> fresh = new ArrayList<>();
-            try {
-                for (Slot slot : group) {
-                    fresh.add(spawn(slot, false));
-                }
-                for (Child c : fresh) {
-                    awaitReady(c);
-                }
-            } catch (IOException | RuntimeException e) {
-                fresh.forEach(Child::killTree);
-                throw new ClusterException(Code.RELOAD_ABORTED, "reload stopped after replacing " + done + " of "
-                        + targets.size() + " workers: " + e.getMessage() + "; the old workers keep serving", e);
-            }
-            List<CompletableFuture<ExitStatus>> old = new ArrayList<>();
-            for (int i = 0; i < group.size(); i++) {
-                Child previous;
-                synchronized (this) {
-                    previous = group.get(i).current;
-                    group.get(i).current = fresh.get(i);
-                }
-                if (previous != null) {
-                    old.add(previous.disconnect());
-                }
-            }
-            awaitAll(old, settings.killTimeout().plusSeconds(5));
-            done += group.size();
-        }
-        return done;
+        return new Rollout(this, settings).reload(batch);
     }
 
-    private void awaitReady(Child c) {
-        CompletableFuture<?> ready = listeners.isEmpty() ? c.online() : c.listening();
-        long ms = (listeners.isEmpty() ? settings.onlineTimeout() : settings.listenTimeout()).toMillis();
-        try {
-            ready.get(ms, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new ClusterException(Code.RELOAD_ABORTED, c + " did not " + (listeners.isEmpty() ? "come online" : "listen on "
-                    + ports()) + " within " + ms + " ms (" + (listeners.isEmpty() ? "onlineTimeout" : "listenTimeout") + ")" + tail(c));
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new ClusterException(Code.RELOAD_ABORTED, c + " failed to start: " + e.getCause().getMessage() + tail(c));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException(Code.RELOAD_ABORTED, "interrupted while waiting for " + c);
+    /** The slots to reload, lowest instance first. */
+    synchronized List<Slot> slotsInOrder() {
+        if (closing) {
+            throw new IllegalStateException("cluster is shut down: cannot reload");
         }
+        return slots.values().stream().sorted((a, b) -> Integer.compare(a.instance, b.instance)).toList();
     }
 
-    private static String tail(Child c) {
-        List<String> t = c.lastStderr();
-        return t.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", t);
+    /** Starts a worker for {@code slot} that does not take it over yet (a reload's new worker). */
+    Child spawnCandidate(Slot slot) throws IOException {
+        return spawn(slot, false);
+    }
+
+    /** Makes {@code fresh} the worker {@code slot} restarts; returns the one it replaces. */
+    synchronized Child promote(Slot slot, Child fresh) {
+        Child previous = slot.current;
+        slot.current = fresh;
+        return previous;
+    }
+
+    boolean portsDeclared() {
+        return !listeners.isEmpty();
     }
 
     /**
@@ -387,15 +326,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         if (grow > 0) {
             fork(grow);
         }
-        awaitAll(leaving.stream().map(Child::disconnect).toList(), settings.killTimeout().plusSeconds(5));
-    }
-
-    private static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {
-        try {
-            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "workers still draining after " + limit.toMillis() + " ms: " + e);
-        }
+        Rollout.awaitAll(leaving.stream().map(Child::disconnect).toList(), settings.killTimeout().plusSeconds(5));
     }
 
     /** Disconnects every worker, waits up to the kill timeout (then they are SIGKILLed), and frees everything. */
