@@ -62,8 +62,8 @@ public final class DemoServer implements AutoCloseable {
     /** Stops accepting, drains keep-alive connections with {@code Connection: close}, then stops. */
     @Override
     public void close() throws InterruptedException {
+        drain.begin();            // first: once new connections are refused, every response already says close
         listener.close().sync();
-        drain.begin();
         drain.awaitQuiet(QUIET, DRAIN_LIMIT);
         loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
