@@ -132,8 +132,11 @@ class CancellationTest {
             assertThat(running.get(5, TimeUnit.SECONDS)).isEqualTo("block");
             Gate g2 = new Gate();
             try (WorkerPool pool2 = onePool(g2)) {
-                CompletableFuture<Object> slow = pool2.run("block", o);
-                assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS)).cause().hasMessageContaining("ERR_TASK_TIMEOUT")
+                // long enough that a loaded machine still starts the task before the timeout fires
+                RunOptions running2s = RunOptions.builder().timeout(Duration.ofSeconds(2)).build();
+                CompletableFuture<Object> slow = pool2.run("block", running2s);
+                g2.started.await();
+                assertThatThrownBy(() -> slow.get(10, TimeUnit.SECONDS)).cause().hasMessageContaining("ERR_TASK_TIMEOUT")
                         .hasMessageContaining("running on pool-1");
                 await().atMost(Duration.ofSeconds(5)).untilTrue(g2.interrupted);
                 assertThat(pool2.<String>run("y").get(5, TimeUnit.SECONDS)).isEqualTo("y");
