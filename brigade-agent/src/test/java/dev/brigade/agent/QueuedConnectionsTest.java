@@ -32,8 +32,8 @@ class QueuedConnectionsTest {
         try (Shared shared = new Shared();
              Worker doomed = SharedPortTest.start(jdk, "HttpServerApp", shared).awaitReady();
              Worker survivor = SharedPortTest.start(jdk, "HttpServerApp", shared).awaitReady()) {
-            doomed.signal(19);   // SIGSTOP: nobody accepts now, the 40 connections queue in the kernel
-            survivor.signal(19);
+            doomed.stop();       // SIGSTOP, and wait until it took effect: nobody accepts now,
+            survivor.stop();     // the 40 connections queue in the kernel
             for (int i = 0; i < 40; i++) {
                 Socket s = new Socket();
                 clients.add(s);

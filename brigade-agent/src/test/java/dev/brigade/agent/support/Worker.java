@@ -2,6 +2,7 @@ package dev.brigade.agent.support;
 
 import dev.brigade.agent.ListenContract;
 import java.io.File;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -90,6 +91,32 @@ public final class Worker implements AutoCloseable {
 
     public void signal(int signal) {
         Posix.C.kill(pid, signal);
+    }
+
+    /**
+     * SIGSTOP, then waits until every thread of the process is really stopped: kill() returns
+     * before the signal takes effect, and a thread that is still running may accept one more
+     * connection in the meantime.
+     */
+    public void stop() throws IOException, InterruptedException {
+        signal(19);
+        Path tasks = Path.of("/proc", Integer.toString(pid), "task");
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            boolean all = true;
+            try (var threads = Files.list(tasks)) {
+                for (Path t : threads.toList()) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    all &= state == 'T' || state == 't';
+                }
+            }
+            if (all) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("worker " + pid + " did not stop within 10 s of SIGSTOP");
     }
 
     /** Kills the worker's process group and reaps it; idempotent. */
