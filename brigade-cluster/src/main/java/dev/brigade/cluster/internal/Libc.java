@@ -8,7 +8,8 @@ import com.sun.jna.ptr.IntByReference;
 /**
  * The few libc calls the JDK does not offer: posix_spawn with file actions (to pass chosen
  * descriptors to a child), waitpid on one pid (exact exit status, reaping), kill (signals and
- * process groups) and raw pipe I/O. glibc on Linux x86_64/aarch64 only; sizes and flag values
+ * process groups), raw pipe I/O, and the socket calls that bind a listener whose descriptor can be
+ * handed to workers. glibc on Linux x86_64/aarch64 only; sizes and flag values
  * below are glibc's.
  */
 interface Libc extends Library {
@@ -72,4 +73,23 @@ interface Libc extends Library {
     int kill(int pid, int signal);
 
     String strerror(int errno);
+
+    // ---- listening sockets the primary binds and hands out (Listeners) ----
+
+    int AF_INET = 2;
+    int AF_INET6 = 10;
+    int SOCK_STREAM = 1;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SO_REUSEADDR = 2;
+
+    int socket(int domain, int type, int protocol);
+
+    int setsockopt(int fd, int level, int name, IntByReference value, int length);
+
+    int bind(int fd, byte[] address, int length);
+
+    int listen(int fd, int backlog);
+
+    int getsockname(int fd, byte[] address, IntByReference length);
 }

@@ -19,7 +19,7 @@ import java.net.UnknownHostException;
  * One socket means one accept queue, so a worker that dies or drains loses no queued connection.
  */
 public final class Listeners {
-    private static final Sockets S = Sockets.INSTANCE;
+    private static final Libc S = Libc.INSTANCE;
     private static final int BACKLOG = 4096; // the kernel caps it at net.core.somaxconn
 
     /** A bound, listening socket owned by the primary. */
@@ -45,12 +45,12 @@ public final class Listeners {
         }
         InetAddress address = resolve(host);
         boolean v6 = address instanceof Inet6Address;
-        int fd = S.socket(v6 ? Sockets.AF_INET6 : Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
+        int fd = S.socket(v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw new IOException("cannot create a socket for " + host + ":" + port + ": " + error());
         }
         try {
-            S.setsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, new IntByReference(1), 4);
+            S.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, new IntByReference(1), 4);
             byte[] sa = v6 ? sockaddr6((Inet6Address) address, port) : sockaddr4((Inet4Address) address, port);
             if (S.bind(fd, sa, sa.length) != 0) {
                 throw new IOException("cannot bind " + host + ":" + port + ": " + error());
@@ -88,7 +88,7 @@ public final class Listeners {
 
     private static byte[] sockaddr4(Inet4Address a, int port) {
         byte[] sa = new byte[16];
-        sa[0] = (byte) Sockets.AF_INET; // sa_family is host order (little-endian on x86_64/aarch64)
+        sa[0] = (byte) Libc.AF_INET; // sa_family is host order (little-endian on x86_64/aarch64)
         sa[2] = (byte) (port >> 8);     // the port is network order
         sa[3] = (byte) port;
         System.arraycopy(a.getAddress(), 0, sa, 4, 4);
@@ -97,7 +97,7 @@ public final class Listeners {
 
     private static byte[] sockaddr6(Inet6Address a, int port) {
         byte[] sa = new byte[28];
-        sa[0] = (byte) Sockets.AF_INET6;
+        sa[0] = (byte) Libc.AF_INET6;
         sa[2] = (byte) (port >> 8);
         sa[3] = (byte) port;
         System.arraycopy(a.getAddress(), 0, sa, 8, 16);
