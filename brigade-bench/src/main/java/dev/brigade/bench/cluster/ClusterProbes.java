@@ -1,5 +1,6 @@
 package dev.brigade.bench.cluster;
 
+import dev.brigade.cluster.internal.ProcStat;
 import dev.brigade.cluster.Cluster;
 import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ClusterSettings;
@@ -75,7 +76,7 @@ final class ClusterProbes {
             Thread.sleep(1000); // let start-up garbage and JIT settle: an idle worker is the subject
             double[] mb = new double[ws.size()];
             for (int i = 0; i < mb.length; i++) {
-                mb[i] = pssKb(ws.get(i).pid()) / 1024.0;
+                mb[i] = ProcStat.pssBytes(ws.get(i).pid()) / (1024.0 * 1024.0);
             }
             return mb;
         }
@@ -145,12 +146,4 @@ final class ClusterProbes {
         }
     }
 
-    static long pssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
-            if (line.startsWith("Pss:")) {
-                return Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
-            }
-        }
-        return -1;
-    }
 }

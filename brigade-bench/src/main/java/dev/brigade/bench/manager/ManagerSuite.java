@@ -1,5 +1,7 @@
 package dev.brigade.bench.manager;
 
+import dev.brigade.bench.Stats;
+import dev.brigade.cluster.internal.ProcStat;
 import dev.brigade.bench.BenchOptions;
 import dev.brigade.bench.Figure;
 import dev.brigade.bench.NodePeer;
@@ -70,7 +72,7 @@ public final class ManagerSuite implements Suite {
             if (pm2 != null) {
                 peers.put("pm2", pm2);
             }
-            out.add(Figure.lower("manager.ls_ms", median(ls), "ms", peers,
+            out.add(Figure.lower("manager.ls_ms", Stats.median(ls), "ms", peers,
                     "median of " + lsRuns + " whole `brigade ls` commands (new JVM each, launcher flags incl. its CDS archive), after 2 warm-ups"));
 
             int startRuns = quick ? 1 : 3;
@@ -84,7 +86,7 @@ public final class ManagerSuite implements Suite {
             if (pm2Start != null) {
                 startPeers.put("pm2", pm2Start);
             }
-            out.add(Figure.lower("manager.start_listening_ms", median(starts), "ms", startPeers,
+            out.add(Figure.lower("manager.start_listening_ms", Stats.median(starts), "ms", startPeers,
                     "median of " + startRuns + ": `brigade start -i 2 --port P` of the demo server (cluster mode) until "
                             + "HTTP answers came from 2 worker pids; pm2: `pm2 start ports.js -i 2` (Node hello app), same end"));
 
@@ -103,7 +105,7 @@ public final class ManagerSuite implements Suite {
                     c.request("{\"type\":\"list\"}");
                     rtt[i] = (System.nanoTime() - t0) / 1e3;
                 }
-                out.add(Figure.lower("manager.ls_roundtrip_us", median(rtt), "us", Map.of(),
+                out.add(Figure.lower("manager.ls_roundtrip_us", Stats.median(rtt), "us", Map.of(),
                         "median of " + requests + " list requests on one open control connection"));
                 for (int i = 0; i < restarts; i++) {
                     String r = c.request("{\"type\":\"restart\",\"target\":\"napper\"}");
@@ -158,7 +160,7 @@ public final class ManagerSuite implements Suite {
                 exec(concat(pm2, "delete", "app"), env);
             }
             exec(concat(pm2, "kill"), Map.of("PM2_HOME", pm2Home.toString()));
-            return median(t);
+            return Stats.median(t);
         } catch (IOException e) {
             System.err.println("bench: pm2 start peer left out: " + e.getMessage());
             return null;
@@ -239,7 +241,7 @@ public final class ManagerSuite implements Suite {
                 t[i] = (System.nanoTime() - t0) / 1e6;
             }
             exec(concat(pm2, "kill"), env);
-            return median(t);
+            return Stats.median(t);
         } catch (IOException e) {
             System.err.println("bench: pm2 peer left out: " + e.getMessage());
             return null;
@@ -252,19 +254,13 @@ public final class ManagerSuite implements Suite {
         return l;
     }
 
+    /** The daemon's resident memory (ProcStat: the same /proc reading the cluster uses). */
     static long rss(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
+        long bytes = ProcStat.rssBytes(pid);
+        if (bytes < 0) {
+            throw new IOException("no VmRSS for pid " + pid + ": the daemon is gone");
         }
-        throw new IOException("no VmRSS for pid " + pid);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return bytes;
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.brigade.bench.workers;
 
+import dev.brigade.cluster.internal.ProcStat;
 import dev.brigade.bench.Stats;
 import dev.brigade.worker.Atomics;
 import dev.brigade.worker.Int32Array;
@@ -144,11 +145,10 @@ final class WorkerProbes {
     }
 
     static long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
+        long bytes = ProcStat.rssBytes(ProcessHandle.current().pid());
+        if (bytes < 0) {
+            throw new IOException("no VmRSS in /proc/self/status");
         }
-        throw new IOException("no VmRSS in /proc/self/status");
+        return bytes;
     }
 }
