@@ -21,12 +21,16 @@ import java.util.concurrent.TimeUnit;
  * BRIGADE_HOME, with PM2 (installed with npm into the Node peers' cache) in the same run.
  *
  * <ul>
- *   <li>{@code manager.ls_ms}: wall time of a whole {@code brigade ls} command (a JVM started the way
- *       the launcher starts it) with the daemon running; peer {@code pm2}: {@code pm2 ls}.</li>
+ *   <li>{@code manager.ls_ms}: wall time of a whole {@code brigade ls} command through the launcher
+ *       (./brigade, which answers it in bash over the daemon's pipe) with the daemon running; peer
+ *       {@code pm2}: {@code pm2 ls}. {@code manager.ls_jvm_ms}: the same command on the JVM path
+ *       (BRIGADE_QUICK_LS=0), the way every other command runs.</li>
  *   <li>{@code manager.ls_roundtrip_us}: one {@code list} request on an open control connection.</li>
- *   <li>{@code manager.start_listening_ms}: {@code brigade start -i 2 --port P} of the demo server (cluster
- *       mode) until HTTP answers came from both workers; peer {@code pm2}: {@code pm2 start -i 2} of the
- *       Node hello app (ports.js app), same end point.</li>
+ *   <li>{@code manager.start_listening_ms}: {@code brigade start -i 2 --port P} of a hello app on the
+ *       JDK's own HTTP server ({@link JdkHello}, cluster mode) until HTTP answers came from both workers;
+ *       peer {@code pm2}: {@code pm2 start -i 2} of the Node hello app on Node's own HTTP server
+ *       (ports.js app), same end point. {@code manager.start_listening_demo_ms}: the same with the
+ *       Netty demo server, whose own start-up is longer.</li>
  *   <li>{@code manager.daemon_rss_growth_mb}: the daemon's RSS after 10,000 control requests and
  *       1,000 restarts, minus its RSS after a warm-up.</li>
  * </ul>
@@ -60,35 +64,44 @@ public final class ManagerSuite implements Suite {
         try {
             cli(home, "start", "--name", "napper", "--kill-timeout", "1s", "sleep", "100000");
             cli(home, "ls"); // warm-up: the JVM writes the CLI's class-data archive at exit
-            cli(home, "ls");
+            cli(Map.of("BRIGADE_QUICK_LS", "0"), home, "ls");
+            cli(Map.of("BRIGADE_QUICK_LS", "0"), home, "ls");
             double[] ls = new double[lsRuns];
+            double[] lsJvm = new double[lsRuns];
             for (int i = 0; i < lsRuns; i++) {
                 long t0 = System.nanoTime();
                 cli(home, "ls");
                 ls[i] = (System.nanoTime() - t0) / 1e6;
+                t0 = System.nanoTime();
+                cli(Map.of("BRIGADE_QUICK_LS", "0"), home, "ls");
+                lsJvm[i] = (System.nanoTime() - t0) / 1e6;
             }
             Map<String, Double> peers = new LinkedHashMap<>();
             Double pm2 = pm2Ls(lsRuns);
             if (pm2 != null) {
                 peers.put("pm2", pm2);
             }
+            String how = LAUNCHER != null ? "through the launcher (./brigade)" : "in a new JVM with the launcher's flags (no launcher found)";
             out.add(Figure.lower("manager.ls_ms", Stats.median(ls), "ms", peers,
-                    "median of " + lsRuns + " whole `brigade ls` commands (new JVM each, launcher flags incl. its CDS archive), after 2 warm-ups"));
+                    "median of " + lsRuns + " whole `brigade ls` commands " + how + ", daemon running, after warm-ups"));
+            out.add(Figure.lower("manager.ls_jvm_ms", Stats.median(lsJvm), "ms", peers,
+                    "the same with BRIGADE_QUICK_LS=0: the JVM path every other command takes (picocli, CDS archive)"));
 
             int startRuns = quick ? 1 : 3;
-            double[] starts = new double[startRuns];
-            startListening(home); // warm-up: the workers' class-data archive is trained on the first start
-            for (int i = 0; i < startRuns; i++) {
-                starts[i] = startListening(home);
-            }
             Map<String, Double> startPeers = new LinkedHashMap<>();
             Double pm2Start = pm2StartListening(startRuns);
             if (pm2Start != null) {
                 startPeers.put("pm2", pm2Start);
             }
-            out.add(Figure.lower("manager.start_listening_ms", Stats.median(starts), "ms", startPeers,
-                    "median of " + startRuns + ": `brigade start -i 2 --port P` of the demo server (cluster mode) until "
-                            + "HTTP answers came from 2 worker pids; pm2: `pm2 start ports.js -i 2` (Node hello app), same end"));
+            String hello = jar(JdkHello.class);
+            String demo = String.join(java.io.File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
+                    .split(java.io.File.pathSeparator)).filter(e -> e.contains("netty") || e.contains("demo-server")).toList());
+            out.add(Figure.lower("manager.start_listening_ms", startListening(home, startRuns, hello, JdkHello.class.getName()), "ms",
+                    startPeers, "median of " + startRuns + ": `brigade start -i 2 --port P` " + how + " of a hello app on the JDK's "
+                            + "HttpServer (cluster mode) until HTTP answers came from 2 worker pids; pm2: `pm2 start ports.js -i 2` "
+                            + "(hello app on Node's http), same end"));
+            out.add(Figure.lower("manager.start_listening_demo_ms", startListening(home, startRuns, demo, DEMO_MAIN), "ms",
+                    Map.of(), "the same with the Netty demo server (examples/demo-server)"));
 
             try (ControlSocket c = new ControlSocket(home.resolve("daemon.sock"))) {
                 long daemonPid = c.daemonPid();
@@ -124,17 +137,26 @@ public final class ManagerSuite implements Suite {
         return out;
     }
 
-    /** Wall time of {@code brigade start -i 2 --port P} of the demo server until both workers answered, in ms. */
-    private static double startListening(Path home) throws Exception {
-        String cp = String.join(java.io.File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
-                .split(java.io.File.pathSeparator)).filter(e -> e.contains("netty") || e.contains("demo-server")).toList());
-        int port = freePort();
-        long t0 = System.nanoTime();
-        cli(home, "start", "--name", "web", "-i", "2", "--port", Integer.toString(port), "--cp", cp, DEMO_MAIN);
-        waitForPids(port, 2, 60_000);
-        double ms = (System.nanoTime() - t0) / 1e6;
-        cli(home, "delete", "web");
-        return ms;
+    /**
+     * Median wall time of {@code brigade start -i 2 --port P --cp CP MAIN} until both workers answered, in ms,
+     * after a warm-up start (the workers' class-data archive is trained on the first one).
+     */
+    private static double startListening(Path home, int runs, String cp, String main) throws Exception {
+        double[] t = new double[runs + 1];
+        for (int i = 0; i <= runs; i++) {
+            int port = freePort();
+            long t0 = System.nanoTime();
+            cli(home, "start", "--name", "web", "-i", "2", "--port", Integer.toString(port), "--cp", cp, main);
+            waitForPids(port, 2, 60_000);
+            t[i] = (System.nanoTime() - t0) / 1e6;
+            cli(home, "delete", "web");
+        }
+        return Stats.median(Arrays.copyOfRange(t, 1, t.length));
+    }
+
+    /** The jar (or classes directory) a class was loaded from. */
+    private static String jar(Class<?> c) throws java.net.URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     /** The same for {@code pm2 start ports.js -i 2} (its daemon already running), or null without PM2. */
@@ -195,15 +217,36 @@ public final class ManagerSuite implements Suite {
         }
     }
 
-    /** Runs {@code brigade COMMAND --home HOME ARGS} in a new JVM; fails unless it exits 0. */
+    /** The launcher that started this bench (./brigade exports its path), or null when run otherwise. */
+    static final String LAUNCHER = launcher();
+
+    private static String launcher() {
+        String l = System.getenv("BRIGADE_LAUNCHER");
+        return l != null && Files.isExecutable(Path.of(l)) ? l : null;
+    }
+
+    /**
+     * Runs {@code brigade COMMAND --home HOME ARGS} as a user does: through the launcher when there is one
+     * (never rebuilding), else in a new JVM with the launcher's flags; fails unless it exits 0.
+     */
     static void cli(Path home, String command, String... args) throws IOException, InterruptedException {
+        cli(Map.of(), home, command, args);
+    }
+
+    static void cli(Map<String, String> env, Path home, String command, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(cliFlags(archiveDir));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.brigade.manager.cli.Main", command,
-                "--home", home.toString()));
+        Map<String, String> all = new LinkedHashMap<>(env);
+        if (LAUNCHER != null) {
+            cmd.add(LAUNCHER);
+            all.put("BRIGADE_NO_BUILD", "1");
+        } else {
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(cliFlags(archiveDir));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.brigade.manager.cli.Main"));
+        }
+        cmd.addAll(List.of(command, "--home", home.toString()));
         cmd.addAll(Arrays.asList(args));
-        exec(cmd, null);
+        exec(cmd, all);
     }
 
     private static void exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {

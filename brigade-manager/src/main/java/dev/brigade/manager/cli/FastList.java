@@ -1,9 +1,8 @@
 package dev.brigade.manager.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.brigade.manager.daemon.DaemonClient;
 import dev.brigade.manager.daemon.Home;
+import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
 import java.io.IOException;
@@ -59,11 +58,8 @@ final class FastList {
                 return Main.FAILED;
             }
             var apps = ManagerCommand.apps(r);
-            if (json) {
-                out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(apps));
-            } else {
-                Formats.table(out, apps);
-            }
+            out.print(json ? Listing.json(apps) : Listing.table(apps));
+            out.flush();
             return Main.OK;
         } catch (IOException e) {
             err.println("brigade: the daemon at " + home.socket() + " did not answer: " + e.getMessage());

@@ -1,8 +1,7 @@
 package dev.brigade.manager.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.brigade.manager.daemon.AppInfo;
+import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Request;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,14 +21,7 @@ final class ListCommand extends ManagerCommand {
     }
 
     static void print(ManagerCommand c, List<AppInfo> apps, boolean json) throws Failed {
-        if (json) {
-            try {
-                c.out().println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(apps));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new Failed("cannot print JSON: " + e.getMessage());
-            }
-        } else {
-            Formats.table(c.out(), apps);
-        }
+        c.out().print(json ? Listing.json(apps) : Listing.table(apps));
+        c.out().flush();
     }
 }

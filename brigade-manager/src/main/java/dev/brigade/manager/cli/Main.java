@@ -3,6 +3,7 @@ package dev.brigade.manager.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,11 +22,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Node's worker_threads and cluster model, and the PM2 experience, for the JVM.",
-        subcommands = {StartCommand.class, RunCommand.class, ListCommand.class, AppCommands.Stop.class, AppCommands.Restart.class,
-            AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class, DescribeCommand.class,
-            LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class, DaemonCommands.Resurrect.class,
-            DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class, DemoCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footerHeading = "%nExit codes:%n",
         footer = {
@@ -64,8 +60,18 @@ public final class Main implements Callable<Integer> {
         main.out = out;
         main.err = err;
         CommandLine cl = new CommandLine(main);
-        cl.getSubcommands().get("start").setStopAtPositional(true); // `start cmd -x` passes -x to cmd
-        cl.getSubcommands().get("run").setStopAtPositional(true);   // idem for `run`
+        // picocli builds the model of every command it is given, by reflection, and that was most of
+        // a command's start-up: a named command gets only its own model; help and mistakes get them all.
+        Class<?> named = args.length > 0 ? command(args[0]) : null;
+        for (Class<?> c : named != null ? List.<Class<?>>of(named) : COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        for (String stopAtPositional : List.of("start", "run")) { // `start cmd -x` passes -x to cmd
+            CommandLine sub = cl.getSubcommands().get(stopAtPositional);
+            if (sub != null) {
+                sub.setStopAtPositional(true);
+            }
+        }
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -79,6 +85,27 @@ public final class Main implements Callable<Integer> {
             return FAILED;
         });
         return cl.execute(args);
+    }
+
+    /** The commands, in the order {@code brigade --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(StartCommand.class, RunCommand.class, ListCommand.class, AppCommands.Stop.class,
+            AppCommands.Restart.class, AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class,
+            DescribeCommand.class, LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class,
+            DaemonCommands.Resurrect.class, DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class,
+            DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
+
+    /** The command class named {@code name} (or one of its aliases), or null. */
+    static Class<?> command(String name) {
+        if (name.equals("help")) {
+            return null; // help lists every command
+        }
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            if (a.name().equals(name) || List.of(a.aliases()).contains(name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** {@code brigade} with no command: the usage, on stderr, as a usage error. */

@@ -105,6 +105,7 @@ public final class Daemon {
         server.bind(UnixDomainSocketAddress.of(home.socket()));
         Files.setPosixFilePermissions(home.socket(), PosixFilePermissions.fromString("rw-------"));
         timer.scheduleAtFixedRate(apps::sample, 1, 1, TimeUnit.SECONDS);
+        new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList()).start();
         System.err.println("brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket());
         while (server.isOpen()) {
             SocketChannel ch;
@@ -164,6 +165,7 @@ public final class Daemon {
     /** Stops every app, then the daemon: called after the answer to {@code kill} went out. */
     private void shutdown() {
         closeQuietly(server);
+        ListFifo.remove(home);
         try {
             Files.deleteIfExists(home.socket());
         } catch (IOException ignored) {
