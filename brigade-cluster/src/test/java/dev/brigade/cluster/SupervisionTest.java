@@ -68,6 +68,24 @@ class SupervisionTest {
     }
 
     @Test
+    void a_main_class_whose_dependency_is_missing_is_a_boot_failure_naming_the_missing_class(@TempDir Path dir) throws Exception {
+        Path classes = Path.of(NeedsMissing.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path only = dir.resolve("dev/brigade/cluster/NeedsMissing.class");
+        Files.createDirectories(only.getParent());
+        Files.copy(classes.resolve("dev/brigade/cluster/NeedsMissing.class"), only);
+        var settings = Workers.settings().entry(WorkerEntry.mainClass(NeedsMissing.class.getName(), dir.toString())).build();
+        try (Cluster c = Cluster.create(settings)) {
+            var rec = new Workers.Recorder(c);
+            ClusterWorker w = c.fork().get(0);
+            assertThat(w.exit().get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(ExitCodes.BOOT_ERROR));
+            await().atMost(T).until(() -> !rec.of(ClusterEvent.Error.class).isEmpty());
+            assertThat(rec.of(ClusterEvent.Error.class).get(0).error().getMessage())
+                    .contains("main class dev.brigade.cluster.NeedsMissing needs dev.brigade.cluster.MissingDependency")
+                    .doesNotContain("NeedsMissing not found");
+        }
+    }
+
+    @Test
     void a_jvm_that_exits_before_online_is_a_boot_failure(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.jar"), "not a zip");
         try (Cluster c = Cluster.create(Workers.settings().entry(WorkerEntry.jar(bad)).build())) {

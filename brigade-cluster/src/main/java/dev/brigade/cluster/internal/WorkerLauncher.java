@@ -57,8 +57,13 @@ public final class WorkerLauncher {
                 bootError("main class " + className + " has no static main(String[]) method");
             }
             return m;
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+        } catch (ClassNotFoundException e) {
             bootError("main class " + className + " not found on the class path " + System.getProperty("java.class.path"));
+        } catch (NoClassDefFoundError e) {
+            // The class is there but something it refers to is not: typically a jar run without its dependencies.
+            bootError("main class " + className + " needs " + String.valueOf(e.getMessage()).replace('/', '.')
+                    + ", which is not on the class path " + System.getProperty("java.class.path")
+                    + " (a jar without its dependencies? give every jar with --cp, or build a jar that bundles them)");
         } catch (NoSuchMethodException e) {
             bootError("main class " + className + " has no public static main(String[]) method");
         }
