@@ -58,18 +58,18 @@ import picocli.CommandLine.Unmatched;
  */
 /** {@code brigade run}: the apps in the foreground, their output on stdout, until a signal or until they are all down. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs apps in the foreground, logs on stdout: container mode, like pm2-runtime.",
-            "Takes the arguments of 'brigade start' (TARGET, -i, --name, --port, --env, ...: see 'brigade start --help'),",
-            "or --resurrect.",
-            "Every app's output goes to stdout, each line prefixed with app-instance. SIGTERM or SIGINT stops",
-            "every app gracefully (SIGKILL after its kill timeout) and exits 0. When every app has stopped or",
-            "errored (e.g. a crash loop), exits 1 with their last lines on stderr. As PID 1 it also reaps the",
-            "orphaned processes re-parented to it. The home's control socket is served: brigade ls, logs,",
-            "restart and monit work alongside; brigade kill stops it."},
+        description = {"Runs apps in the foreground, logs on stdout: container mode, like pm2-runtime. "
+            + "Takes the arguments of 'brigade start' (TARGET, -i, --name, --port, --env, ...: see 'brigade start --help'), "
+            + "or --resurrect. "
+            + "Every app's output goes to stdout, each line prefixed with app-instance. SIGTERM or SIGINT stops "
+            + "every app gracefully (SIGKILL after its kill timeout) and exits 0. When every app has stopped or "
+            + "errored (e.g. a crash loop), exits 1 with their last lines on stderr. As PID 1 it also reaps the "
+            + "orphaned processes re-parented to it. The home's control socket is served: brigade ls, logs, "
+            + "restart and monit work alongside; brigade kill stops it."},
         footer = {"", "Examples:", "  brigade run build/api.jar -i max --port 8080      # a Dockerfile's CMD",
             "  brigade run brigade.yaml --environment production", "  brigade run --resurrect                           # the systemd unit of 'brigade startup'",
-            "", "Exit codes: 0 stopped by a signal or by 'brigade kill'; 1 every app stopped or errored, or nothing could",
-            "start; 2 usage error."})
+            "", "Exit codes: 0 stopped by a signal or by 'brigade kill'; 1 every app stopped or errored, or nothing could "
+                + "start; 2 usage error."})
 final class RunCommand extends ManagerCommand {
     private static final Set<String> DOWN = Set.of("stopped", "errored");
     private static final int QUEUE = 10_000;

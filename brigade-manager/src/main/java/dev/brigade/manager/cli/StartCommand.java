@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code brigade start}: a jar, a main class, a brigade.yaml, or any command, supervised by the daemon. */
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Starts an app. A jar or main class with --port runs in cluster mode: N worker JVMs share the",
-            "one port (bound once by the daemon), reload is zero-downtime. Anything else runs in fork mode:",
-            "N independent processes, each restarted when it dies.",
-            "TARGET is a jar (app.jar), a main class (with --cp), a brigade.yaml, or any command;",
-            "everything after TARGET is passed to the app."},
+        description = {"Starts an app. A jar or main class with --port runs in cluster mode: N worker JVMs share the "
+                + "one port (bound once by the daemon), reload is zero-downtime. Anything else runs in fork mode: "
+                + "N independent processes, each restarted when it dies.",
+            "TARGET is a jar (app.jar), a main class (with --cp), a brigade.yaml, or any command; "
+                + "everything after TARGET is passed to the app. Options go before TARGET."},
         footer = {"", "Examples:", "  brigade start build/api.jar -i max --port 8080", "  brigade start com.example.Main --cp 'lib/*:classes'",
             "  brigade start brigade.yaml --environment production", "  brigade start --name web -- python3 -m http.server 8000"})
 final class StartCommand extends ManagerCommand {

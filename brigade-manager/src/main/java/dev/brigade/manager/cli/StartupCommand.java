@@ -42,12 +42,12 @@ import picocli.CommandLine.Option;
  */
 /** {@code brigade startup}: writes a systemd unit that runs the saved apps at boot, and says what to run next. */
 @Command(name = "startup", mixinStandardHelpOptions = true,
-        description = {"Writes a systemd unit that starts the saved apps at boot; prints the systemctl commands.",
-            "The apps are those of 'brigade save'. A user unit by default",
-            "($XDG_CONFIG_HOME/systemd/user/brigade.service, else ~/.config/...), or a system unit with --system",
-            "(/etc/systemd/system/brigade.service). The service runs 'brigade run --resurrect' in the foreground for",
-            "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'). Prints the unit and the systemctl commands to",
-            "run; it never runs systemctl itself. Running it again with nothing changed reports \"unchanged\"."},
+        description = {"Writes a systemd unit that starts the saved apps at boot; prints the systemctl commands. "
+            + "The apps are those of 'brigade save'. A user unit by default "
+            + "($XDG_CONFIG_HOME/systemd/user/brigade.service, else ~/.config/...), or a system unit with --system "
+            + "(/etc/systemd/system/brigade.service). The service runs 'brigade run --resurrect' in the foreground for "
+            + "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'). Prints the unit and the systemctl commands to "
+            + "run; it never runs systemctl itself. Running it again with nothing changed reports \"unchanged\"."},
         footer = {"", "Examples:", "  brigade save && brigade startup", "  brigade startup --dry-run", "  sudo brigade startup --system --home /home/me/.brigade"})
 final class StartupCommand extends ManagerCommand {
     static final String UNIT = "brigade.service";
