@@ -72,6 +72,24 @@ class SharedPortTest {
         assertThat(r.bodies().keySet()).hasSizeGreaterThanOrEqualTo(4);
     }
 
+    /*
+     * Loose bounds on purpose (ideal 25% each; `brigade bench ports` measures the real figure): they
+     * catch a server that lets the running process take the connections (an epoll acceptor on a
+     * shared socket gave 37-38% / 11%), not noise.
+     */
+    @Test
+    void fourWorkers_shareNewConnectionsEvenly() throws Exception {
+        try (Cluster c = Cluster.create(settings(4))) {
+            startListening(c, 4);
+            HttpLoad.Result r = new HttpLoad("127.0.0.1", c.ports().get(0), "/", 8, false).run(Duration.ofSeconds(3));
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.bodies()).hasSize(4);
+            long total = r.bodies().values().stream().mapToLong(Long::longValue).sum();
+            assertThat(r.maxSharePercent()).as("busiest worker's share; per worker %s", r.bodies().values()).isLessThan(35.0);
+            assertThat(r.bodies().values()).as("every worker's count, of %d", total).allMatch(n -> n * 100.0 / total >= 15.0);
+        }
+    }
+
     @Test
     void sigkillOfAWorkerUnderLoad_losesOnlyItsInFlightRequests_andRefusesNoConnection() throws Exception {
         int connections = 8;

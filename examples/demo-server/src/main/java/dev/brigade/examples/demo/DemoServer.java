@@ -22,6 +22,10 @@ import java.time.Duration;
  * {@code /pid}. Port: first argument, else {@code $PORT}, else 8080; {@code --threads N} event
  * loops (default 1: one per process, the cluster supplies the parallelism).
  *
+ * <p><b>Accepting</b>: a thread blocked in {@code accept()} ({@link Acceptor}), which shares new
+ * connections fairly among processes sharing the socket; {@code --accept loop} uses Netty's
+ * acceptor (an epoll loop) instead, for comparison.
+ *
  * <p><b>Graceful shutdown</b> (SIGTERM, or Brigade's disconnect): it stops accepting first, then
  * answers every request still arriving on open keep-alive connections with
  * {@code Connection: close} and closes each connection after its response, and exits once no
@@ -33,56 +37,83 @@ public final class DemoServer implements AutoCloseable {
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
     static final Duration QUIET = Duration.ofSeconds(2);
 
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    static final int BACKLOG = 4096;
+
+    private final EventLoopGroup boss; // Netty's acceptor (--accept loop), else null
     private final EventLoopGroup loops;
-    private final Channel listener;
+    private final Channel listener;    // --accept loop
+    private final Acceptor acceptor;   // default
     private final Drain drain = new Drain();
 
-    public DemoServer(String host, int port, int threads) throws InterruptedException {
-        loops = new NioEventLoopGroup(threads);
-        HashWork hash = HashWork.calibrated(5.0);
-        ServerBootstrap b = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .handler(new AcceptCounter(drain))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new DemoHandler(drain, hash));
-                    }
-                });
-        listener = b.bind(new InetSocketAddress(host, port)).sync().channel();
+    public DemoServer(String host, int port, int threads) throws InterruptedException, java.io.IOException {
+        this(host, port, threads, true);
     }
 
-    public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+    public DemoServer(String host, int port, int threads, boolean blockingAccept) throws InterruptedException, java.io.IOException {
+        loops = new NioEventLoopGroup(threads);
+        HashWork hash = HashWork.lazy(5.0);
+        ChannelInitializer<SocketChannel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new DemoHandler(drain, hash));
+            }
+        };
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (blockingAccept) {
+            boss = null;
+            listener = null;
+            acceptor = new Acceptor(address, BACKLOG, loops, init, drain);
+        } else {
+            boss = new NioEventLoopGroup(1);
+            acceptor = null;
+            listener = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .handler(new AcceptCounter(drain))
+                    .childHandler(init)
+                    .bind(address).sync().channel();
+        }
+    }
+
+    public int port() throws java.io.IOException {
+        return acceptor != null ? acceptor.port() : ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     /** Stops accepting, drains keep-alive connections with {@code Connection: close}, then stops. */
     @Override
     public void close() throws InterruptedException {
         drain.begin();            // first: once new connections are refused, every response already says close
-        listener.close().sync();
+        if (acceptor != null) {
+            acceptor.close();
+        } else {
+            listener.close().sync();
+        }
         drain.awaitQuiet(QUIET, DRAIN_LIMIT);
         loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        int port = 8080;
+        int port = System.getenv("PORT") != null ? Integer.parseInt(System.getenv("PORT")) : 8080;
         int threads = 1;
+        boolean blocking = true;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--threads") && i + 1 < args.length) {
                 threads = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--accept") && i + 1 < args.length) {
+                String mode = args[++i];
+                if (!mode.equals("blocking") && !mode.equals("loop")) {
+                    System.err.println("demo-server: --accept must be blocking or loop, got " + mode);
+                    System.exit(2);
+                }
+                blocking = mode.equals("blocking");
             } else {
                 port = Integer.parseInt(args[i]);
             }
         }
-        if (args.length == 0 && System.getenv("PORT") != null) {
-            port = Integer.parseInt(System.getenv("PORT"));
-        }
-        DemoServer server = new DemoServer("0.0.0.0", port, threads);
+        DemoServer server = new DemoServer("0.0.0.0", port, threads, blocking);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
