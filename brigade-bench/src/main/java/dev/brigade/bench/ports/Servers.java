@@ -5,6 +5,7 @@ import dev.brigade.bench.NodePeer;
 import dev.brigade.cluster.Cluster;
 import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.StartupProfile;
 import dev.brigade.cluster.WorkerEntry;
 import dev.brigade.examples.demo.DemoServer;
 import java.io.BufferedReader;
@@ -30,10 +31,14 @@ final class Servers {
     private Servers() {
     }
 
-    /** A Brigade cluster of the unmodified demo server, every worker listening. */
+    /**
+     * A Brigade cluster of the unmodified demo server, every worker listening. The workers run with the
+     * JVM's defaults, like {@link #singleJvm}: the comparison is of one process against several, not of
+     * JVM flags (the SMALL profile's C1-only JIT would cost throughput).
+     */
     static Cluster cluster(int workers) throws InterruptedException {
         java.util.Deque<String> tail = new java.util.concurrent.ConcurrentLinkedDeque<>();
-        Cluster c = Cluster.create(ClusterSettings.builder()
+        Cluster c = Cluster.create(ClusterSettings.builder().profile(StartupProfile.JVM_DEFAULTS)
                 .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
                 .instances(workers).listen("127.0.0.1", 0).shutdownHook(false)
                 .killTimeout(Duration.ofSeconds(10)).output(line -> {

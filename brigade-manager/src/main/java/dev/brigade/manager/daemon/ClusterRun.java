@@ -6,6 +6,7 @@ import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.OutputLine;
 import dev.brigade.cluster.RestartPolicy;
+import dev.brigade.cluster.StartupProfile;
 import dev.brigade.cluster.WorkerEntry;
 import dev.brigade.cluster.WorkerState;
 import java.nio.file.Path;
@@ -219,6 +220,10 @@ final class ClusterRun {
                 .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
                 .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1));
         ClusterSettings.Builder b = ClusterSettings.builder()
+                // An app started here runs as `java -jar app.jar` would: the JVM's own defaults (heap, GC, full
+                // JIT), plus the app's --jvm-args. The library's SMALL profile (64 MiB heap, C1 only) suits
+                // small workers, not a Spring Boot service; and a GC flag of the user's would clash with a preset one.
+                .profile(StartupProfile.JVM_DEFAULTS)
                 .entry(entry)
                 .args(j.args().toArray(String[]::new))
                 .jvmOptions(j.jvmArgs().toArray(String[]::new))
