@@ -1,5 +1,8 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.AppOptions;
+import dev.brigade.manager.config.AppResolver;
+import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Protocol;
@@ -13,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /*
  * The CLI's class-data training run. The launcher (./brigade) runs it once per build with
@@ -59,6 +64,15 @@ public final class Train {
             Protocol.readResponse(ch);
         }
         SocketChannel.open(StandardProtocolFamily.UNIX).close();
+        try { // what `start` does before it asks the daemon: resolve a main-class app and a command
+            Path here = Path.of(System.getProperty("java.home"));
+            AppResolver.resolve(new AppOptions("web", "app.Main", List.of(), here.toString(), "2", "8080", Map.of("K", "V"),
+                    List.of("-Xmx1g"), "512M", "5s", "30s", "10", "100ms"), here, key -> key);
+            AppResolver.resolve(new AppOptions(null, "sh", List.of("-c", "true"), null, null, null, null, null, null, null, null,
+                    null, null), here, key -> key);
+        } catch (ConfigException e) {
+            // a machine without sh: the archive simply lacks the rest
+        }
     }
 
     private static final String SPEC = "{\"name\":\"web\",\"kind\":\"main\",\"command\":[\"java\",\"-cp\",\"app.jar\",\"app.Main\"],"
