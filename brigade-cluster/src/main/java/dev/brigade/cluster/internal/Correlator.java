@@ -33,9 +33,28 @@ public final class Correlator {
     private record Pending(SpinFuture<byte[]> reply, long deadlineNanos, long timeoutMillis) {
     }
 
+    private final java.util.function.Consumer<java.util.concurrent.Future<?>> helper;
+
     public Correlator(String peer, Sender sender) {
+        this(peer, sender, null);
+    }
+
+    /** With {@code channel}: a thread blocked on a reply reads the channel itself for a while (SpinFuture). */
+    public Correlator(String peer, Sender sender, IpcChannel channel) {
         this.peer = peer;
         this.sender = sender;
+        if (channel == null) {
+            this.helper = null;
+        } else {
+            java.util.function.Predicate<Frame> replies = f -> {
+                if (f instanceof Frame.Reply r) {
+                    complete(r);
+                    return true;
+                }
+                return false;
+            };
+            this.helper = reply -> channel.awaitReply(reply, replies);
+        }
     }
 
     /**
@@ -48,7 +67,7 @@ public final class Correlator {
         if (closed != null) {
             return CompletableFuture.failedFuture(closed);
         }
-        SpinFuture<byte[]> reply = new SpinFuture<>();
+        SpinFuture<byte[]> reply = new SpinFuture<>(helper);
         long id = ids.incrementAndGet();
         long millis = timeout.toMillis();
         pending.put(id, new Pending(reply, System.nanoTime() + timeout.toNanos(), millis));

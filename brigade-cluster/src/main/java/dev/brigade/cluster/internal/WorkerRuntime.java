@@ -53,7 +53,7 @@ public final class WorkerRuntime implements WorkerProcess {
         this.instance = instance;
         this.channel = channel;
         this.codec = codec;
-        this.correlator = new Correlator("primary", channel::send);
+        this.correlator = new Correlator("primary", channel::send, channel);
     }
 
     /** True if this process was started by a Brigade primary. */
