@@ -142,7 +142,9 @@ public record ClusterSettings(
             }
             RestartPolicy.positive("heartbeat.interval", heartbeatInterval);
             RestartPolicy.positive("heartbeat.timeout", heartbeatTimeout);
-            if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            // plus, not multipliedBy(2): Duration.multipliedBy goes through BigDecimal, whose class
+            // initialisation allocates several MB (measured), and every worker builds its settings
+            if (heartbeatTimeout.compareTo(heartbeatInterval.plus(heartbeatInterval)) < 0) {
                 throw new IllegalArgumentException("heartbeat.timeout (" + heartbeatTimeout.toMillis()
                         + " ms) must be at least twice heartbeat.interval (" + heartbeatInterval.toMillis() + " ms)");
             }

@@ -29,7 +29,14 @@ import java.util.function.Function;
 public final class WorkerRuntime implements WorkerProcess {
     public static final String ENV_ID = "BRIGADE_WORKER_ID", ENV_INSTANCE = "BRIGADE_INSTANCE",
             ENV_IPC = "BRIGADE_IPC_PATH", ENV_TOKEN = "BRIGADE_IPC_TOKEN";
-    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster.worker");
+    /**
+     * Looked up only when something goes wrong: the first System.getLogger of an app class starts the
+     * logging back end (java.util.logging: ~80 classes, their lambdas and its configuration), which an
+     * idle worker otherwise never needs (start-up time, and heap and metaspace of every worker).
+     */
+    private static System.Logger log() {
+        return System.getLogger("dev.brigade.cluster.worker");
+    }
     private static WorkerRuntime current; // guarded by WorkerRuntime.class; set once per process
 
     private final int id;
@@ -67,7 +74,7 @@ public final class WorkerRuntime implements WorkerProcess {
             try {
                 current = open(codec);
             } catch (IOException e) {
-                LOG.log(Level.ERROR, "worker cannot reach its primary over IPC: " + e.getMessage());
+                log().log(Level.ERROR, "worker cannot reach its primary over IPC: " + e.getMessage());
                 System.err.println("brigade: worker cannot reach its primary over IPC: " + e.getMessage());
                 Runtime.getRuntime().halt(ExitCodes.IPC_LOST);
             }
@@ -150,7 +157,7 @@ public final class WorkerRuntime implements WorkerProcess {
             try {
                 h.accept(msg);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "worker " + id + ": message handler failed", e);
+                log().log(Level.ERROR, "worker " + id + ": message handler failed", e);
             }
         }
     }
@@ -174,7 +181,7 @@ public final class WorkerRuntime implements WorkerProcess {
                 try {
                     h.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
+                    log().log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
                 }
             }
             channel.close();
