@@ -33,7 +33,10 @@ import java.util.function.Predicate;
  * hand-off (the reader thread completing the future, then waking the caller, cost a wake-up per
  * round trip, and three spinners on two cores). Replies it reads it completes; any other frame, and
  * every frame after it, it hands over to the reader thread in order. {@code readLock} makes the two
- * readers take turns.
+ * readers take turns. While callers poll, and for {@code -Dbrigade.ipc.burstMicros} (1000) after the
+ * last one stopped (the gap between two requests of a burst), the reader thread leaves the socket to
+ * them: it waits for a hand-over instead of in its selector, where every reply would wake it. A frame
+ * that arrives when no caller polls is then read up to that long later.
  *
  * <h2>Writing</h2>
  * Any thread may {@link #send}; frames are encoded into a reused direct buffer under the write
@@ -74,10 +77,14 @@ public final class IpcChannel implements AutoCloseable {
     private ByteBuffer in = ByteBuffer.allocateDirect(IN_SIZE).flip(); // read mode: position..limit is unread
     private int spinScore = 1; // > 0: recent spins saw data in time, so spin again
     private int reads;
-    private boolean readerWaiting; // the reader thread waits in its selector, every frame before it dispatched
+    private volatile boolean readerWaiting; // written under readLock: the reader thread waits in its selector, every frame before it dispatched
     private final ArrayDeque<Frame> handedOver = new ArrayDeque<>(); // read by a caller, for the reader thread
     private final AtomicInteger callers = new AtomicInteger(); // callers polling for their reply: the reader does not spin meanwhile
     private volatile int callerScore = 1; // > 0: callers that polled lately got their reply within the spin window
+    private final java.util.concurrent.locks.Condition readerWanted = readLock.newCondition();
+    private volatile long lastCallerNanos = System.nanoTime() - BURST_NANOS; // when a caller last stopped polling
+    /** After a caller stopped polling, how long the reader thread keeps leaving the socket to callers. */
+    private static final long BURST_NANOS = Long.getLong("brigade.ipc.burstMicros", 1000) * 1000;
 
     private final Object writeLock = new Object();
     private ByteBuffer out = ByteBuffer.allocateDirect(4096); // guarded by writeLock
@@ -302,6 +309,7 @@ public final class IpcChannel implements AutoCloseable {
                 }
             }
             if (handed) {
+                readerWanted.signal();
                 readSelector.wakeup();
             }
         } catch (IOException | RuntimeException e) {
@@ -341,14 +349,34 @@ public final class IpcChannel implements AutoCloseable {
                 callerScore = reply.isDone() ? Math.min(score + 1, 8) : score - 2;
             }
         } finally {
+            lastCallerNanos = System.nanoTime();
             callers.decrementAndGet();
             if (permit) {
                 Spin.release();
+            }
+            if (!reply.isDone()) { // this caller parks now: the reader thread must read its reply
+                readLock.lock();
+                try {
+                    lastCallerNanos = System.nanoTime() - BURST_NANOS;
+                    readerWanted.signal();
+                } finally {
+                    readLock.unlock();
+                }
             }
         }
     }
 
     private int callerReads;
+
+    /** Tests: a caller starts (+1) or stops (-1) polling, as {@link #awaitReply} does. */
+    void callerPolling(int delta) {
+        callers.addAndGet(delta);
+    }
+
+    /** Tests: the reader thread waits (for the socket, or for callers to hand frames over). */
+    boolean readerWaiting() {
+        return readerWaiting;
+    }
 
     private boolean callerSpinWorthIt() {
         if (callerScore > 0) {
@@ -425,20 +453,39 @@ public final class IpcChannel implements AutoCloseable {
      */
     private void awaitReadable() throws IOException {
         readerWaiting = true;
-        readLock.unlock();
         try {
-            readSelector.select();
-            readSelector.selectedKeys().clear();
-        } catch (ClosedSelectorException e) {
-            throw new AsynchronousCloseException();
+            // While callers poll for replies (and for a millisecond after, the gap between two requests of
+            // a burst), the socket is theirs: wait for a frame they hand over, or for the burst to end,
+            // rather than be woken by every reply they read. A caller that gives up and parks signals.
+            while (BURST_NANOS > 0 && (callers.get() > 0 || System.nanoTime() - lastCallerNanos < BURST_NANOS)
+                    && handedOver.isEmpty() && full == null && channel.isOpen()
+                    && (readKey.interestOps() & SelectionKey.OP_WRITE) == 0) {
+                try {
+                    readerWanted.awaitNanos(BURST_NANOS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // as before: the selector does not wait for an interrupted thread
+                    break;
+                }
+            }
+            if (!handedOver.isEmpty()) {
+                return;
+            }
+            readLock.unlock();
+            try {
+                readSelector.select();
+                readSelector.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                throw new AsynchronousCloseException();
+            } finally {
+                boolean locked = false;
+                for (int i = 0; i < 200 && !(locked = readLock.tryLock()); i++) {
+                    Thread.onSpinWait();
+                }
+                if (!locked) {
+                    readLock.lock();
+                }
+            }
         } finally {
-            boolean locked = false;
-            for (int i = 0; i < 200 && !(locked = readLock.tryLock()); i++) {
-                Thread.onSpinWait();
-            }
-            if (!locked) {
-                readLock.lock();
-            }
             readerWaiting = false;
         }
     }

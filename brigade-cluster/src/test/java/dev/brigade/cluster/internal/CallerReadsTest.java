@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class CallerReadsTest {
     private Path dir;
     private IpcChannel near; // the side under test, with its reader thread
-    private IpcChannel far; // the peer, driven by the test
+    private SocketChannel far; // the peer: a plain blocking socket (an IpcChannel would spin, and spin permits are per process)
     private Correlator correlator;
     private final List<Frame> dispatched = new CopyOnWriteArrayList<>();
     private Thread reader;
@@ -40,7 +40,7 @@ class CallerReadsTest {
             SocketChannel a = SocketChannel.open(UnixDomainSocketAddress.of(sock));
             SocketChannel b = server.accept();
             near = new IpcChannel(a, 1 << 20, "peer", 1 << 20);
-            far = new IpcChannel(b, 1 << 20);
+            far = b;
         }
         correlator = new Correlator("peer", near::send, near);
         reader = Thread.ofPlatform().daemon().name("test-reader").start(() -> {
@@ -69,17 +69,48 @@ class CallerReadsTest {
         Files.deleteIfExists(dir);
     }
 
+    private Frame readFar() throws Exception {
+        java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(4);
+        while (len.hasRemaining()) {
+            if (far.read(len) < 0) {
+                throw new java.io.EOFException();
+            }
+        }
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(len.flip().getInt());
+        while (body.hasRemaining()) {
+            if (far.read(body) < 0) {
+                throw new java.io.EOFException();
+            }
+        }
+        return FrameCodec.decode(body.flip());
+    }
+
+    private void sendFar(Frame... frames) throws Exception {
+        java.nio.ByteBuffer[] bufs = new java.nio.ByteBuffer[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            bufs[i] = FrameCodec.encode(frames[i]);
+        }
+        far.write(bufs); // one write: a message and its reply arrive together, as they often do
+        for (java.nio.ByteBuffer b : bufs) {
+            while (b.hasRemaining()) {
+                far.write(b);
+            }
+        }
+    }
+
     /** Answers {@code n} requests on its own thread; before each reply it sends a message when {@code withMessage}. */
     private Thread echo(int n, boolean withMessage) {
         return Thread.ofPlatform().daemon().name("test-echo").start(() -> {
             try {
                 for (int i = 0; i < n; i++) {
-                    Frame f = far.read();
+                    Frame f = readFar();
                     if (f instanceof Frame.Request r) {
+                        Frame reply = new Frame.Reply(r.id(), true, r.payload());
                         if (withMessage) {
-                            far.send(new Frame.Message(r.payload()));
+                            sendFar(new Frame.Message(r.payload()), reply);
+                        } else {
+                            sendFar(reply);
                         }
-                        far.send(new Frame.Reply(r.id(), true, r.payload()));
                     }
                 }
             } catch (Exception e) {
@@ -88,24 +119,73 @@ class CallerReadsTest {
         });
     }
 
-    @Test
-    void the_waiting_caller_reads_its_own_reply() throws Exception {
-        int n = 5000;
-        Thread peer = echo(n, false);
-        for (int i = 0; i < n; i++) {
-            byte[] payload = {(byte) i};
-            assertThat(correlator.request(payload, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS)).containsExactly(payload);
+    /** Waits (actively, bounded) until the reader thread waits. */
+    private void awaitReaderWaiting() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!near.readerWaiting()) {
+            assertThat(System.nanoTime() - deadline).as("reader thread waiting within 10 s").isNegative();
+            Thread.onSpinWait();
         }
-        peer.join(5000);
-        int onCaller = n - readerReplies.get();
-        // the reader thread completes replies that came back after the spin window; on an idle machine
-        // nearly all come back within it, and even on a loaded one the caller tries one wait in 64
-        assertThat(onCaller).as("replies read by the waiting caller").isPositive();
+    }
+
+    /** Polls as a waiting caller does until {@code f} completes (bounded). */
+    private void pollUntilDone(CompletableFuture<?> f, java.util.function.Predicate<Frame> direct) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!f.isDone()) {
+            assertThat(System.nanoTime() - deadline).as("reply within 10 s").isNegative();
+            near.poll(direct);
+            Thread.onSpinWait();
+        }
+    }
+
+    private final java.util.function.Predicate<Frame> replies = f -> {
+        if (f instanceof Frame.Reply r) {
+            correlator.complete(r);
+            return true;
+        }
+        return false;
+    };
+
+    @Test
+    void a_polling_caller_reads_its_reply_and_the_reader_thread_leaves_the_socket_to_it() throws Exception {
+        near.callerPolling(1);
+        try {
+            for (int i = 0; i < 50; i++) {
+                awaitReaderWaiting();
+                CompletableFuture<byte[]> f = correlator.request(new byte[] {(byte) i}, Duration.ofSeconds(10));
+                Frame.Request r = (Frame.Request) readFar();
+                sendFar(new Frame.Reply(r.id(), true, r.payload()));
+                pollUntilDone(f, replies);
+                assertThat(f.get()).containsExactly((byte) i);
+            }
+        } finally {
+            near.callerPolling(-1);
+        }
+        assertThat(readerReplies).as("replies completed by the reader thread").hasValue(0);
         assertThat(dispatched).isEmpty();
     }
 
     @Test
-    void a_frame_before_a_reply_reaches_the_reader_thread_first() throws Exception {
+    void a_polling_caller_hands_other_frames_and_the_replies_after_them_to_the_reader_thread() throws Exception {
+        near.callerPolling(1);
+        try {
+            for (int i = 0; i < 50; i++) {
+                awaitReaderWaiting();
+                CompletableFuture<Integer> f = correlator.request(new byte[] {(byte) i}, Duration.ofSeconds(10))
+                        .thenApply(b -> dispatched.size());
+                Frame.Request r = (Frame.Request) readFar();
+                sendFar(new Frame.Message(r.payload()), new Frame.Reply(r.id(), true, r.payload()));
+                pollUntilDone(f, replies);
+                assertThat(f.get()).as("messages dispatched when reply %d completed", i).isEqualTo(i + 1);
+            }
+        } finally {
+            near.callerPolling(-1);
+        }
+        assertThat(readerReplies).as("replies completed by the reader thread, after their message").hasValue(50);
+    }
+
+    @Test
+    void replies_and_frames_keep_their_order_whoever_reads_them() throws Exception {
         int n = 2000;
         Thread peer = echo(n, true);
         for (int i = 0; i < n; i++) {
@@ -116,5 +196,17 @@ class CallerReadsTest {
             assertThat(((Frame.Message) dispatched.get(i)).payload()).containsExactly(payload);
         }
         peer.join(5000);
+    }
+
+    @Test
+    void many_round_trips_complete_exactly_once() throws Exception {
+        int n = 5000;
+        Thread peer = echo(n, false);
+        for (int i = 0; i < n; i++) {
+            byte[] payload = {(byte) i};
+            assertThat(correlator.request(payload, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS)).containsExactly(payload);
+        }
+        peer.join(5000);
+        assertThat(dispatched).isEmpty();
     }
 }
