@@ -137,7 +137,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 ch.send(f);
             }
             backlog.clear();
-            correlator = new Correlator("worker " + id, ch::send, ch);
+            correlator = new Correlator("worker " + id, ch, ch);
             channel = ch;
         }
         Thread.currentThread().setName("brigade-ipc-worker-" + id);

@@ -53,7 +53,7 @@ import java.util.function.Predicate;
  * Frames above the limit are refused in both directions: an over-long outgoing message is the
  * caller's error, an over-long incoming header a {@link ProtocolException}.
  */
-public final class IpcChannel implements AutoCloseable {
+public final class IpcChannel implements AutoCloseable, Correlator.Sender {
     /** Read buffer size: large enough for the usual burst of small frames; larger frames grow it once. */
     private static final int IN_SIZE = 16 * 1024;
 
@@ -125,6 +125,7 @@ public final class IpcChannel implements AutoCloseable {
      * Writes one frame (or queues it, on a queueing channel); {@link IllegalArgumentException} if it
      * exceeds the frame limit, {@link QueueFullException} if the peer stopped reading.
      */
+    @Override
     public void send(Frame frame) throws IOException {
         byte[] text = FrameCodec.text(frame);
         int body = FrameCodec.bodySize(frame, text);

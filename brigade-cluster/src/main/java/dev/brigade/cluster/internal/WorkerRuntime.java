@@ -47,7 +47,9 @@ public final class WorkerRuntime implements WorkerProcess {
     private final List<Consumer<Object>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile Function<Object, Object> requestHandler;
-    private final Function<byte[], CompletionStage<byte[]>> answer = this::answer; // one instance, not one per request
+    // One instance, not one per request; and classes, not lambdas, on the paths a worker runs as it
+    // starts: each lambda spins a class at run time (see ClusterSettings.Builder).
+    private final Function<byte[], CompletionStage<byte[]>> answer = new Answer();
     // Frames that arrived before the app registered a handler (the launcher connects before main runs);
     // guarded by this, drained when the first handler of their kind is registered.
     private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
@@ -60,7 +62,7 @@ public final class WorkerRuntime implements WorkerProcess {
         this.instance = instance;
         this.channel = channel;
         this.codec = codec;
-        this.correlator = new Correlator("primary", channel::send, channel);
+        this.correlator = new Correlator("primary", channel, channel);
     }
 
     /** True if this process was started by a Brigade primary. */
@@ -94,10 +96,42 @@ public final class WorkerRuntime implements WorkerProcess {
         }
         channel.maxFrame(welcome.maxFrameBytes());
         WorkerRuntime rt = new WorkerRuntime(id, instance, channel, codec);
-        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt::readLoop);
+        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt.new Loop(0));
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
-                .start(() -> rt.heartbeat(welcome.heartbeatMillis()));
+                .start(rt.new Loop(welcome.heartbeatMillis()));
         return rt;
+    }
+
+    /** The reader loop (heartbeat 0) or the heartbeat loop of this worker. */
+    private final class Loop implements Runnable {
+        private final int heartbeatMillis;
+
+        Loop(int heartbeatMillis) {
+            this.heartbeatMillis = heartbeatMillis;
+        }
+
+        @Override
+        public void run() {
+            if (heartbeatMillis > 0) {
+                heartbeat(heartbeatMillis);
+            } else {
+                readLoop();
+            }
+        }
+    }
+
+    private final class Answer implements Function<byte[], CompletionStage<byte[]>> {
+        @Override
+        public CompletionStage<byte[]> apply(byte[] payload) {
+            return answer(payload);
+        }
+    }
+
+    private void serveEarlyRequests() {
+        for (Frame.Request r : earlyRequests) {
+            correlator.serve(r, answer);
+        }
+        earlyRequests.clear();
     }
 
     private void readLoop() {
@@ -146,8 +180,7 @@ public final class WorkerRuntime implements WorkerProcess {
     synchronized void mainReturned() {
         mainReturned = true;
         if (requestHandler == null) {
-            earlyRequests.forEach(r -> correlator.serve(r, answer));
-            earlyRequests.clear();
+            serveEarlyRequests();
         }
     }
 
@@ -238,15 +271,16 @@ public final class WorkerRuntime implements WorkerProcess {
     @Override
     public synchronized void onMessage(Consumer<Object> handler) {
         messageHandlers.add(handler);
-        earlyMessages.forEach(this::dispatchMessage);
+        for (Frame.Message m : earlyMessages) {
+            dispatchMessage(m);
+        }
         earlyMessages.clear();
     }
 
     @Override
     public synchronized void onRequest(Function<Object, Object> handler) {
         requestHandler = handler;
-        earlyRequests.forEach(r -> correlator.serve(r, answer));
-        earlyRequests.clear();
+        serveEarlyRequests();
     }
 
     @Override public void onDisconnect(Runnable handler) { disconnectHandlers.add(handler); }
