@@ -102,8 +102,9 @@ public final class WorkerRuntime implements WorkerProcess {
         return rt;
     }
 
-    /** The reader loop (heartbeat 0) or the heartbeat loop of this worker. */
+    /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE). */
     private final class Loop implements Runnable {
+        static final int LEAVE = -1;
         private final int heartbeatMillis;
 
         Loop(int heartbeatMillis) {
@@ -114,6 +115,8 @@ public final class WorkerRuntime implements WorkerProcess {
         public void run() {
             if (heartbeatMillis > 0) {
                 heartbeat(heartbeatMillis);
+            } else if (heartbeatMillis == LEAVE) {
+                runDisconnectHandlersAndExit();
             } else {
                 readLoop();
             }
@@ -209,17 +212,19 @@ public final class WorkerRuntime implements WorkerProcess {
 
     private void leave() {
         leaving = true;
-        Thread.ofPlatform().name("brigade-disconnect").start(() -> {
-            for (Runnable h : disconnectHandlers) {
-                try {
-                    h.run();
-                } catch (RuntimeException e) {
-                    log().log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
-                }
+        Thread.ofPlatform().name("brigade-disconnect").start(new Loop(Loop.LEAVE));
+    }
+
+    private void runDisconnectHandlersAndExit() {
+        for (Runnable h : disconnectHandlers) {
+            try {
+                h.run();
+            } catch (RuntimeException e) {
+                log().log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
             }
-            channel.close();
-            System.exit(ExitCodes.OK);
-        });
+        }
+        channel.close();
+        System.exit(ExitCodes.OK);
     }
 
     private void heartbeat(int millis) {
