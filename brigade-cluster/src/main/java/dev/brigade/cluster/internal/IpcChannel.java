@@ -290,8 +290,8 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
      * is handed over to the reader thread in order. Returns without waiting if another thread reads.
      */
     void poll(Predicate<Frame> direct) {
-        if (!readLock.tryLock()) {
-            return;
+        if (readLock.isHeldByCurrentThread() || !readLock.tryLock()) {
+            return; // not from inside a poll (a reply's dependent stage waiting for another reply): frames keep their order
         }
         try {
             if (!readerWaiting || !handedOver.isEmpty() || full != null) {

@@ -146,9 +146,27 @@ class CallerReadsTest {
         return false;
     };
 
+    /**
+     * A caller starts polling; then a frame makes the reader thread leave its selector (where it may
+     * wait from before) and come back to wait for hand-overs, the callers' turn.
+     */
+    private void startPolling() throws Exception {
+        near.callerPolling(1);
+        int before = dispatched.size();
+        sendFar(new Frame.Heartbeat());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (dispatched.size() == before) {
+            assertThat(System.nanoTime() - deadline).as("heartbeat dispatched within 10 s").isNegative();
+            near.poll(replies); // the reader thread may wait for callers already: this one hands the heartbeat over
+            Thread.onSpinWait();
+        }
+        dispatched.clear();
+    }
+
+
     @Test
     void a_polling_caller_reads_its_reply_and_the_reader_thread_leaves_the_socket_to_it() throws Exception {
-        near.callerPolling(1);
+        startPolling();
         try {
             for (int i = 0; i < 50; i++) {
                 awaitReaderWaiting();
@@ -167,7 +185,7 @@ class CallerReadsTest {
 
     @Test
     void a_polling_caller_hands_other_frames_and_the_replies_after_them_to_the_reader_thread() throws Exception {
-        near.callerPolling(1);
+        startPolling();
         try {
             for (int i = 0; i < 50; i++) {
                 awaitReaderWaiting();
