@@ -439,6 +439,15 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
             }
         } catch (ClosedChannelException e) {
             throw e instanceof AsynchronousCloseException ? e : new AsynchronousCloseException();
+        } catch (java.net.SocketException e) {
+            // A peer that dies (SIGKILL) or exits with bytes it never read resets the connection: it is
+            // gone, like at the end of the stream; not a protocol error (which was logged and published).
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                EOFException eof = new EOFException("IPC channel reset by peer");
+                eof.initCause(e);
+                throw eof;
+            }
+            throw e;
         }
     }
 

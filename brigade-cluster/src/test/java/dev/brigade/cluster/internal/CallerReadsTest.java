@@ -227,4 +227,20 @@ class CallerReadsTest {
         peer.join(5000);
         assertThat(dispatched).isEmpty();
     }
+
+    @Test
+    void a_peer_that_dies_with_unread_bytes_ends_the_stream_it_is_no_protocol_error() throws Exception {
+        Path sock = dir.resolve("reset");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            IpcChannel mine = new IpcChannel(SocketChannel.open(UnixDomainSocketAddress.of(sock)), 1 << 20);
+            SocketChannel peer = server.accept();
+            mine.send(new Frame.Heartbeat()); // the peer never reads it
+            peer.close(); // closing with unread bytes resets the connection
+            org.assertj.core.api.Assertions.assertThatThrownBy(mine::read).isInstanceOf(java.io.EOFException.class);
+            mine.close();
+        } finally {
+            Files.deleteIfExists(sock);
+        }
+    }
 }
