@@ -66,9 +66,11 @@ public record ClusterSettings(
         private int maxFrameBytes = 4 * 1024 * 1024;
         private boolean classDataArchive = true;
         private Path archiveDir = Path.of(System.getProperty("user.home"), ".cache", "brigade", "archives");
-        private Path java = ProcessHandle.current().info().command().map(Path::of)
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
-        private Consumer<OutputLine> output = line -> (line.stderr() ? System.err : System.out).println(line);
+        // No lambdas in what a worker runs as it starts (its app builds settings too): each one spins a
+        // class at run time, and together they push the JDK's class generator over the JIT's threshold,
+        // a compilation that holds 6.6 MB of native memory for seconds (see StartupProfile.SMALL).
+        private Path java = defaultJava();
+        private Consumer<OutputLine> output = new StandardOutput();
         private int outputBufferLines = 10_000;
         private boolean shutdownHook = true;
         private List<ListenAddress> listen = new ArrayList<>();
@@ -113,6 +115,19 @@ public record ClusterSettings(
         /** Where archives are kept; default {@code ~/.cache/brigade/archives}. */
         public Builder archiveDir(Path dir) { this.archiveDir = Objects.requireNonNull(dir, "archiveDir"); return this; }
         /** The {@code java} executable for workers; default the primary's own. */
+        private static Path defaultJava() {
+            java.util.Optional<String> self = ProcessHandle.current().info().command();
+            return self.isPresent() ? Path.of(self.get()) : Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+
+        /** The default output: each line to this process's stdout or stderr. */
+        private static final class StandardOutput implements Consumer<OutputLine> {
+            @Override
+            public void accept(OutputLine line) {
+                (line.stderr() ? System.err : System.out).println(line);
+            }
+        }
+
         public Builder java(Path java) { this.java = Objects.requireNonNull(java, "java"); return this; }
         /** Receives every line workers print, on one thread; default: printed with a {@code [worker N]} prefix. */
         public Builder output(Consumer<OutputLine> sink) { this.output = Objects.requireNonNull(sink, "output"); return this; }
@@ -142,7 +157,9 @@ public record ClusterSettings(
             }
             RestartPolicy.positive("heartbeat.interval", heartbeatInterval);
             RestartPolicy.positive("heartbeat.timeout", heartbeatTimeout);
-            if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            // plus, not multipliedBy(2): Duration.multipliedBy goes through BigDecimal, whose class
+            // initialisation allocates several MB (measured), and every worker builds its settings
+            if (heartbeatTimeout.compareTo(heartbeatInterval.plus(heartbeatInterval)) < 0) {
                 throw new IllegalArgumentException("heartbeat.timeout (" + heartbeatTimeout.toMillis()
                         + " ms) must be at least twice heartbeat.interval (" + heartbeatInterval.toMillis() + " ms)");
             }

@@ -1,5 +1,6 @@
 package dev.brigade.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,14 @@ public enum StartupProfile {
      * copies, ~3.5 MB of PSS per worker), and at most two glibc malloc arenas
      * ({@code MALLOC_ARENA_MAX=2}: a JVM's threads otherwise each grow an arena, several MB an
      * idle worker keeps). Raise the heap with {@code jvmOptions("-Xmx512m")} for real servers.
+     *
+     * <p>On JDKs that have it (17.0.9+, 21.0.1+, 22+), also {@code -XX:TrimNativeHeapInterval=2000}:
+     * every 2 s the JVM returns the C heap's free memory to the OS ({@code malloc_trim}, well under a
+     * millisecond on a worker's small heap, on a background thread). What it returns is mostly the
+     * compiler's scratch memory: one C1 compilation at start-up ({@code StackMapGenerator::processBlock},
+     * which spins lambda classes) takes 6.6 MB, kept by glibc after the JVM frees it, about 5 s after
+     * start. Measured on an idle worker: 31 MB PSS without, 24.5 MB with. Turn it off with
+     * {@code jvmOptions("-XX:TrimNativeHeapInterval=0")}.
      */
     SMALL(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-Xmx64m", "-XX:-UsePerfData",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"), Map.of("MALLOC_ARENA_MAX", "2")),
@@ -39,8 +48,42 @@ public enum StartupProfile {
         return env;
     }
 
-    /** The JVM flags of this profile. */
+    /** The JVM flags of this profile that every JDK accepts. */
     public List<String> flags() {
         return flags;
+    }
+
+    /** Interval of {@code -XX:TrimNativeHeapInterval} in the SMALL profile, milliseconds. */
+    static final int TRIM_NATIVE_HEAP_MILLIS = 2000;
+
+    /**
+     * The JVM flags of this profile for a worker JVM of version {@code jdk}: {@link #flags()}, then
+     * those only some JDKs accept (an unknown flag stops the JVM, and the workers' JDK may not be the
+     * primary's).
+     */
+    public List<String> flags(Runtime.Version jdk) {
+        if (this != SMALL) {
+            return flags;
+        }
+        List<String> out = new ArrayList<>(flags);
+        out.addAll(trimNativeHeap(jdk));
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code -XX:TrimNativeHeapInterval}: a product flag since JDK 23, experimental in 22 and in the
+     * backports to 17.0.9 and 21.0.1 (later updates of those made it product; the unlock is harmless).
+     */
+    static List<String> trimNativeHeap(Runtime.Version jdk) {
+        int feature = jdk.feature();
+        int update = jdk.update();
+        String flag = "-XX:TrimNativeHeapInterval=" + TRIM_NATIVE_HEAP_MILLIS;
+        if (feature >= 23) {
+            return List.of(flag);
+        }
+        if (feature == 22 || (feature == 21 && update >= 1) || (feature == 17 && update >= 9)) {
+            return List.of("-XX:+UnlockExperimentalVMOptions", flag);
+        }
+        return List.of();
     }
 }

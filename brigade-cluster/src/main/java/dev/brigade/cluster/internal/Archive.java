@@ -129,18 +129,33 @@ final class Archive {
     }
 
     static int javaFeature(Path java) {
+        return javaVersion(java).feature();
+    }
+
+    /**
+     * The version of the JDK that {@code java} belongs to, from its {@code release} file
+     * ({@code JAVA_VERSION="21.0.1"}); the primary's own version if that cannot be read.
+     */
+    static Runtime.Version javaVersion(Path java) {
         Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
         try {
             for (String line : Files.readAllLines(release)) {
                 if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring(13).replace("\"", "");
-                    return Integer.parseInt(v.split("[.+-]")[0]);
+                    return parseVersion(line.substring(13).replace("\"", "").trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
             // fall through: assume the primary's own version
         }
-        return Runtime.version().feature();
+        return Runtime.version();
+    }
+
+    /** "21.0.1", "25", "22-ea", "1.8.0_402" (feature 8) as a version; IllegalArgumentException otherwise. */
+    static Runtime.Version parseVersion(String v) {
+        if (v.startsWith("1.")) {
+            return Runtime.Version.parse(v.substring(2).split("[._+-]")[0]);
+        }
+        return Runtime.Version.parse(v.split("[+-]")[0]);
     }
 
     private static String hash(String s) {

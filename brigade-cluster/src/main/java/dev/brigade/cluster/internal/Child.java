@@ -57,6 +57,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private final CompletableFuture<ClusterWorker> online = new CompletableFuture<>();
     private final CompletableFuture<ClusterWorker> listening = new CompletableFuture<>();
     private final List<Frame> backlog = new java.util.ArrayList<>(); // guarded by this; sent before online
+    private final java.util.concurrent.CountDownLatch forked = new java.util.concurrent.CountDownLatch(1);
     final long startedNanos = System.nanoTime();
     private volatile int pid;
     private volatile OutputPump stdout, stderr;
@@ -71,6 +72,15 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         this.instance = instance;
         this.token = token;
         this.owner = owner;
+    }
+
+    /**
+     * The primary recorded this worker's process and published its Fork event. A worker can say hello
+     * before that (seen on a loaded machine: the hello came while the primary was still starting the
+     * worker's output threads, and was refused with "worker 18 has pid 0"); it then waits here.
+     */
+    void forkPublished() {
+        forked.countDown();
     }
 
     void started(Spawner.Spawned sp, OutputPump out, OutputPump err, CompletableFuture<ExitStatus> reaped) {
@@ -125,6 +135,14 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
 
     @Override
     public void attach(IpcChannel ch, Frame.Hello hello) throws IOException {
+        try {
+            if (!forked.await(10, TimeUnit.SECONDS)) {
+                throw new ProtocolException("worker " + id + " said hello but its spawn did not complete within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException("interrupted while worker " + id + " was being spawned");
+        }
         synchronized (this) {
             if (channel != null || state.get() != WorkerState.STARTING) {
                 throw new ProtocolException("worker " + id + " is already connected or no longer starting (" + state.get() + ")");
@@ -137,7 +155,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 ch.send(f);
             }
             backlog.clear();
-            correlator = new Correlator("worker " + id, ch::send);
+            correlator = new Correlator("worker " + id, ch, ch);
             channel = ch;
         }
         Thread.currentThread().setName("brigade-ipc-worker-" + id);

@@ -30,7 +30,7 @@ public final class CommandLine {
     }
 
     public static Parts parts(ClusterSettings s) {
-        List<String> flags = new ArrayList<>(s.profile().flags());
+        List<String> flags = new ArrayList<>(s.profile().flags(Archive.javaVersion(s.java())));
         if (s.exitOnOutOfMemory()) {
             flags.add("-XX:+ExitOnOutOfMemoryError");
         }

@@ -33,9 +33,64 @@ public final class Correlator {
     private record Pending(SpinFuture<byte[]> reply, long deadlineNanos, long timeoutMillis) {
     }
 
+    private final java.util.function.Consumer<java.util.concurrent.Future<?>> helper;
+
     public Correlator(String peer, Sender sender) {
+        this(peer, sender, null);
+    }
+
+    /** With {@code channel}: a thread blocked on a reply reads the channel itself for a while (SpinFuture). */
+    public Correlator(String peer, Sender sender, IpcChannel channel) {
         this.peer = peer;
         this.sender = sender;
+        this.helper = channel == null ? null : new ReplyReader(channel);
+    }
+
+    /**
+     * Waits for a reply reading the channel (IpcChannel.awaitReply), completing the replies it reads.
+     * Classes, not lambdas, here and below: this runs as a worker starts (see ClusterSettings.Builder).
+     */
+    private final class ReplyReader implements java.util.function.Consumer<java.util.concurrent.Future<?>>,
+            java.util.function.Predicate<Frame> {
+        private final IpcChannel channel;
+
+        ReplyReader(IpcChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void accept(java.util.concurrent.Future<?> reply) {
+            channel.awaitReply(reply, this);
+        }
+
+        @Override
+        public boolean test(Frame f) {
+            if (f instanceof Frame.Reply r) {
+                complete(r);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Sends the one reply to a request once its answer is known. */
+    private final class ReplySender implements java.util.function.BiConsumer<byte[], Throwable> {
+        private final long id;
+
+        ReplySender(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void accept(byte[] payload, Throwable error) {
+            Frame.Reply r = error == null ? new Frame.Reply(id, true, payload)
+                    : new Frame.Reply(id, false, describe(error).getBytes(StandardCharsets.UTF_8));
+            try {
+                sender.send(r);
+            } catch (Exception e) {
+                // the channel is gone: the requester's own close handling fails its future
+            }
+        }
     }
 
     /**
@@ -48,7 +103,7 @@ public final class Correlator {
         if (closed != null) {
             return CompletableFuture.failedFuture(closed);
         }
-        SpinFuture<byte[]> reply = new SpinFuture<>();
+        SpinFuture<byte[]> reply = new SpinFuture<>(helper);
         long id = ids.incrementAndGet();
         long millis = timeout.toMillis();
         pending.put(id, new Pending(reply, System.nanoTime() + timeout.toNanos(), millis));
@@ -107,15 +162,7 @@ public final class Correlator {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenComplete((payload, error) -> {
-            Frame.Reply r = error == null ? new Frame.Reply(request.id(), true, payload)
-                    : new Frame.Reply(request.id(), false, describe(error).getBytes(StandardCharsets.UTF_8));
-            try {
-                sender.send(r);
-            } catch (Exception e) {
-                // the channel is gone: the requester's own close handling fails its future
-            }
-        });
+        answer.whenComplete(new ReplySender(request.id()));
     }
 
     /** Fails every pending request and any later one: the channel is gone. */

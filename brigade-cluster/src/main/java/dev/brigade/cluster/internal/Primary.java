@@ -191,6 +191,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         child.trainsArchive = archive.isTraining(archiveFlags);
         child.started(sp, out, err, reaped);
         publish(new ClusterEvent.Fork(child));
+        child.forkPublished(); // its hello, which may have come already, is served from now on
         timer.schedule(() -> {
             if (child.state() == WorkerState.STARTING) {
                 publish(new ClusterEvent.Error(child, new ClusterException(Code.BOOT_FAILED, child

@@ -29,7 +29,14 @@ import java.util.function.Function;
 public final class WorkerRuntime implements WorkerProcess {
     public static final String ENV_ID = "BRIGADE_WORKER_ID", ENV_INSTANCE = "BRIGADE_INSTANCE",
             ENV_IPC = "BRIGADE_IPC_PATH", ENV_TOKEN = "BRIGADE_IPC_TOKEN";
-    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster.worker");
+    /**
+     * Looked up only when something goes wrong: the first System.getLogger of an app class starts the
+     * logging back end (java.util.logging: ~80 classes, their lambdas and its configuration), which an
+     * idle worker otherwise never needs (start-up time, and heap and metaspace of every worker).
+     */
+    private static System.Logger log() {
+        return System.getLogger("dev.brigade.cluster.worker");
+    }
     private static WorkerRuntime current; // guarded by WorkerRuntime.class; set once per process
 
     private final int id;
@@ -40,7 +47,9 @@ public final class WorkerRuntime implements WorkerProcess {
     private final List<Consumer<Object>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> disconnectHandlers = new CopyOnWriteArrayList<>();
     private volatile Function<Object, Object> requestHandler;
-    private final Function<byte[], CompletionStage<byte[]>> answer = this::answer; // one instance, not one per request
+    // One instance, not one per request; and classes, not lambdas, on the paths a worker runs as it
+    // starts: each lambda spins a class at run time (see ClusterSettings.Builder).
+    private final Function<byte[], CompletionStage<byte[]>> answer = new Answer();
     // Frames that arrived before the app registered a handler (the launcher connects before main runs);
     // guarded by this, drained when the first handler of their kind is registered.
     private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
@@ -53,7 +62,7 @@ public final class WorkerRuntime implements WorkerProcess {
         this.instance = instance;
         this.channel = channel;
         this.codec = codec;
-        this.correlator = new Correlator("primary", channel::send);
+        this.correlator = new Correlator("primary", channel, channel);
     }
 
     /** True if this process was started by a Brigade primary. */
@@ -67,7 +76,7 @@ public final class WorkerRuntime implements WorkerProcess {
             try {
                 current = open(codec);
             } catch (IOException e) {
-                LOG.log(Level.ERROR, "worker cannot reach its primary over IPC: " + e.getMessage());
+                log().log(Level.ERROR, "worker cannot reach its primary over IPC: " + e.getMessage());
                 System.err.println("brigade: worker cannot reach its primary over IPC: " + e.getMessage());
                 Runtime.getRuntime().halt(ExitCodes.IPC_LOST);
             }
@@ -87,10 +96,45 @@ public final class WorkerRuntime implements WorkerProcess {
         }
         channel.maxFrame(welcome.maxFrameBytes());
         WorkerRuntime rt = new WorkerRuntime(id, instance, channel, codec);
-        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt::readLoop);
+        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt.new Loop(0));
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
-                .start(() -> rt.heartbeat(welcome.heartbeatMillis()));
+                .start(rt.new Loop(welcome.heartbeatMillis()));
         return rt;
+    }
+
+    /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE). */
+    private final class Loop implements Runnable {
+        static final int LEAVE = -1;
+        private final int heartbeatMillis;
+
+        Loop(int heartbeatMillis) {
+            this.heartbeatMillis = heartbeatMillis;
+        }
+
+        @Override
+        public void run() {
+            if (heartbeatMillis > 0) {
+                heartbeat(heartbeatMillis);
+            } else if (heartbeatMillis == LEAVE) {
+                runDisconnectHandlersAndExit();
+            } else {
+                readLoop();
+            }
+        }
+    }
+
+    private final class Answer implements Function<byte[], CompletionStage<byte[]>> {
+        @Override
+        public CompletionStage<byte[]> apply(byte[] payload) {
+            return answer(payload);
+        }
+    }
+
+    private void serveEarlyRequests() {
+        for (Frame.Request r : earlyRequests) {
+            correlator.serve(r, answer);
+        }
+        earlyRequests.clear();
     }
 
     private void readLoop() {
@@ -139,8 +183,7 @@ public final class WorkerRuntime implements WorkerProcess {
     synchronized void mainReturned() {
         mainReturned = true;
         if (requestHandler == null) {
-            earlyRequests.forEach(r -> correlator.serve(r, answer));
-            earlyRequests.clear();
+            serveEarlyRequests();
         }
     }
 
@@ -150,7 +193,7 @@ public final class WorkerRuntime implements WorkerProcess {
             try {
                 h.accept(msg);
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "worker " + id + ": message handler failed", e);
+                log().log(Level.ERROR, "worker " + id + ": message handler failed", e);
             }
         }
     }
@@ -169,17 +212,19 @@ public final class WorkerRuntime implements WorkerProcess {
 
     private void leave() {
         leaving = true;
-        Thread.ofPlatform().name("brigade-disconnect").start(() -> {
-            for (Runnable h : disconnectHandlers) {
-                try {
-                    h.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
-                }
+        Thread.ofPlatform().name("brigade-disconnect").start(new Loop(Loop.LEAVE));
+    }
+
+    private void runDisconnectHandlersAndExit() {
+        for (Runnable h : disconnectHandlers) {
+            try {
+                h.run();
+            } catch (RuntimeException e) {
+                log().log(Level.ERROR, "worker " + id + ": disconnect handler failed", e);
             }
-            channel.close();
-            System.exit(ExitCodes.OK);
-        });
+        }
+        channel.close();
+        System.exit(ExitCodes.OK);
     }
 
     private void heartbeat(int millis) {
@@ -231,15 +276,16 @@ public final class WorkerRuntime implements WorkerProcess {
     @Override
     public synchronized void onMessage(Consumer<Object> handler) {
         messageHandlers.add(handler);
-        earlyMessages.forEach(this::dispatchMessage);
+        for (Frame.Message m : earlyMessages) {
+            dispatchMessage(m);
+        }
         earlyMessages.clear();
     }
 
     @Override
     public synchronized void onRequest(Function<Object, Object> handler) {
         requestHandler = handler;
-        earlyRequests.forEach(r -> correlator.serve(r, answer));
-        earlyRequests.clear();
+        serveEarlyRequests();
     }
 
     @Override public void onDisconnect(Runnable handler) { disconnectHandlers.add(handler); }
