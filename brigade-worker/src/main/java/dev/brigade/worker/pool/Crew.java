@@ -48,6 +48,11 @@ final class Crew {
         return best;
     }
 
+    /** True if {@link #grow} could start a worker now (a cheap look first: under load the pool is at maxThreads). */
+    boolean canGrow() {
+        return live.get() < pool.options.maxThreads() && pool.state < Dispatcher.STOPPING;
+    }
+
     /** Starts a worker if there are fewer than maxThreads and the pool is not stopping. */
     boolean grow() {
         for (;;) {

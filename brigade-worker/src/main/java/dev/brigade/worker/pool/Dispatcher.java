@@ -29,7 +29,8 @@ import org.HdrHistogram.Recorder;
  * A task is always covered either by {@link #queued} or by a held slot. The race to fear is a
  * producer that sees every worker full and queues its task while the last busy worker releases
  * its slot and goes idle. Both sides follow the same two-step rule, with a full fence between
- * the steps (an atomic update, or {@link VarHandle#fullFence()} after a queue offer):
+ * the steps (an atomic update; after a queue offer, the CAS that publishes it in the built-in
+ * queues, or {@link VarHandle#fullFence()} for a queue of the user's):
  * <pre>
  *   producer: offer to pending ; fence ; look at the loads  → reserve a slot and move the head ({@link #rescue})
  *   worker:   release its slot ; fence ; look at pending    → reserve a slot and take the head
@@ -62,7 +63,8 @@ import org.HdrHistogram.Recorder;
  *
  * <h2>Cache lines</h2>
  * What producers and a worker exchange on each hand-off (the worker's load and its spinning and
- * parked flags; the pool's queue depth) sits alone on its cache line ({@link HotLine}); what a
+ * parked flags; the pool's queue depth, split in a counter producers write and one workers
+ * write: {@link QueueDepth}) sits alone on its cache line ({@link HotLine}); what a
  * worker writes on every task (counters, the running task) lives in an object allocated on its
  * own thread. Per task a worker records its run and wait times in one phaser critical section
  * ({@link TaskTimes}) and a queued task is claimed with one CAS (QUEUED → RUNNING).
@@ -81,7 +83,9 @@ final class Dispatcher {
     final int perWorker;
     final int maxQueue;
     final TaskQueue pending;
-    final HotLine queued = new HotLine();          // alone on its line: written on every queued task
+    final QueueDepth queued = new QueueDepth();    // tasks in the pending queue (in/out counters, each on its line)
+    /** The built-in queues publish an offer with a CAS (a full fence): no extra fence is needed after it. */
+    private final boolean offerFences;
     final Crew crew;
     final Shutdown shutdown;
     final ScheduledThreadPoolExecutor timer;
@@ -103,6 +107,7 @@ final class Dispatcher {
         this.perWorker = options.concurrentTasksPerWorker();
         this.maxQueue = options.maxQueue();
         this.pending = pending;
+        this.offerFences = pending instanceof TaskQueue.Fifo || pending instanceof TaskQueue.Fixed;
         this.timer = timer;
         this.name = options.workerOptions().name();
         this.crew = new Crew(this);
@@ -115,19 +120,23 @@ final class Dispatcher {
             t.completeExceptionally(shutdown.rejection());
             return;
         }
-        if (queued.get() == 0) {              // nobody waiting: straight to the least-loaded worker
-            PoolWorker w;
-            while ((w = crew.leastLoaded()) != null) {
-                if (w.tryReserve()) {
-                    t.initState(w.assigned);
-                    w.deliver(t);
-                    return;
-                }
+        PoolWorker w;
+        while ((w = crew.leastLoaded()) != null && queued.get() == 0) {   // room, nobody waiting: straight to the worker
+            if (w.tryReserve()) {                  // (the loads first: under load every worker is full, and the depth is not read)
+                t.initState(w.assigned);
+                w.deliver(t);
+                return;
             }
         }
-        int depth = queued.incrementAndGet();
+        int depth;
+        if (maxQueue == Integer.MAX_VALUE) {       // unbounded: the depth cannot pass the limit, and is not read
+            queued.add();
+            depth = 0;
+        } else {
+            depth = queued.addAndGet();
+        }
         if (depth > maxQueue) {
-            queued.decrementAndGet();
+            queued.remove();
             rejected.increment();
             t.completeExceptionally(new PoolException(PoolErrorCode.ERR_QUEUE_FULL, "the task queue is full: maxQueue="
                     + maxQueue + ", queued=" + (depth - 1) + ", workers=" + crew.live() + " (all busy); wait for drain()"
@@ -149,7 +158,9 @@ final class Dispatcher {
             }
             return;
         }
-        VarHandle.fullFence();
+        if (!offerFences) {
+            VarHandle.fullFence();
+        }
         if (state >= STOPPING) {
             shutdown.sweepPending();
         }
@@ -160,7 +171,7 @@ final class Dispatcher {
         for (;;) {
             PoolWorker w = crew.leastLoaded();   // first: under load every worker is full, and their lines are not written
             if (w == null) {
-                if (!pending.isEmpty() && crew.grow()) {
+                if (crew.canGrow() && !pending.isEmpty() && crew.grow()) {
                     continue;
                 }
                 return;
@@ -194,14 +205,13 @@ final class Dispatcher {
     }
 
     void dequeued() {
-        if (queued.decrementAndGet() == 0) {
-            drain.signal();
-        }
+        queued.remove();
+        drain.maybeSignal();
     }
 
     /** Puts a task back in the queue (its worker retired or died), beyond maxQueue if need be. */
     void requeue(Task t, int expect) {
-        queued.incrementAndGet();
+        queued.add();
         if (!t.cas(expect, Task.QUEUED)) {
             dequeued();
             return;

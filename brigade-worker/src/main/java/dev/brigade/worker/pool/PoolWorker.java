@@ -275,7 +275,7 @@ final class PoolWorker implements WorkerEntry {
         // makes sure one of the two sides delivers the interrupt.
         long s = o.seq + 1;
         t.seq = s;
-        t.runner = this;
+        t.runBy(this);
         Own.SEQ.setRelease(o, s);
         Own.CURRENT.setVolatile(o, t);
         if (t.interruptRequested) {
