@@ -67,7 +67,8 @@ import org.HdrHistogram.Recorder;
  * write: {@link QueueDepth}) sits alone on its cache line ({@link HotLine}); what a
  * worker writes on every task (counters, the running task) lives in an object allocated on its
  * own thread. Per task a worker records its run and wait times in one phaser critical section
- * ({@link TaskTimes}) and a queued task is claimed with one CAS (QUEUED → RUNNING).
+ * ({@link TaskTimes}: plain writes to a ring, moved to histograms in batches) and a queued task
+ * is claimed with one CAS (QUEUED → RUNNING).
  *
  * <h2>Events between tasks</h2>
  * A worker thread has an event loop (port listeners a task set up, callbacks posted to it). The
