@@ -54,12 +54,17 @@ import org.HdrHistogram.Recorder;
  * a parked thread costs ~25 µs on these VMs. Spinning is allowed only while the pool's active
  * threads (running a task or spinning) leave a core for the caller: on 2 vCPUs one worker, and
  * only if the other is not running a task (caller + busy worker + spinner would be three threads
- * on two cores, and the spinner would steal the caller's time). A worker that may not spin, or
+ * on two cores, and the spinner would steal the caller's time). After about 5 µs a spinner
+ * yields its core on each round ({@code brigade.pool.yieldAfterSpins}): on a busy machine the
+ * producer it waits for may be the thread waiting for a core. A worker that may not spin, or
  * whose spin found nothing, <em>naps</em> for about 2 ms ({@code brigade.pool.napMicros}):
- * timed parks of ~50 µs that nobody has to cut short, so a producer that hands it a task pays no
- * futex call. After that it parks for good (until the idle timeout), and producers unpark it.
- * Wake-ups use the same Dekker pattern: the worker publishes {@code parked} then re-checks its
- * inbox; a producer offers then reads {@code parked}.
+ * timed parks of ~50 µs that a producer does not cut short while another worker is running or
+ * spinning (that one takes the queued tasks; the producer pays no futex call). When no worker is
+ * active the producer does unpark a napping worker it hands a task to: otherwise, once the
+ * caller had been descheduled long enough for every worker to start napping, a whole window of
+ * tasks would wait out a nap. After the nap period a worker parks for good (until the idle
+ * timeout), and producers unpark it. Wake-ups use the same Dekker pattern: the worker publishes
+ * {@code parked} (or napping) then re-checks its inbox; a producer offers then reads the flag.
  *
  * <h2>Cache lines</h2>
  * What producers and a worker exchange on each hand-off (the worker's load and its spinning and
@@ -288,6 +293,15 @@ final class Dispatcher {
                 return true;
             }
         }
+    }
+
+    /**
+     * True if no worker is running a task or spinning: a task handed to a napping worker would
+     * then wait out the nap (50-100 µs) with nobody else to take queued tasks, so the producer
+     * wakes it. While some worker is active, naps are left to end by themselves (no futex call).
+     */
+    boolean noneActive() {
+        return active.get() <= 0;
     }
 
     /** A worker starts running tasks (it was not counted active). */
