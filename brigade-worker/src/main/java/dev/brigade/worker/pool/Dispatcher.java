@@ -89,7 +89,7 @@ final class Dispatcher {
     final int perWorker;
     final int maxQueue;
     final TaskQueue pending;
-    final QueueDepth queued = new QueueDepth();    // tasks in the pending queue (in/out counters, each on its line)
+    final QueueDepth queued;                       // tasks in the pending queue (in/out counters, each on its line)
     /** The built-in queues publish an offer with a CAS (a full fence): no extra fence is needed after it. */
     private final boolean offerFences;
     final Crew crew;
@@ -113,6 +113,7 @@ final class Dispatcher {
         this.perWorker = options.concurrentTasksPerWorker();
         this.maxQueue = options.maxQueue();
         this.pending = pending;
+        this.queued = new QueueDepth(options.maxThreads());
         this.offerFences = pending instanceof TaskQueue.Fifo || pending instanceof TaskQueue.Fixed;
         this.timer = timer;
         this.name = options.workerOptions().name();
@@ -142,7 +143,7 @@ final class Dispatcher {
             depth = queued.addAndGet();
         }
         if (depth > maxQueue) {
-            queued.remove();
+            queued.remove(0);
             rejected.increment();
             t.completeExceptionally(new PoolException(PoolErrorCode.ERR_QUEUE_FULL, "the task queue is full: maxQueue="
                     + maxQueue + ", queued=" + (depth - 1) + ", workers=" + crew.live() + " (all busy); wait for drain()"
@@ -211,7 +212,12 @@ final class Dispatcher {
     }
 
     void dequeued() {
-        queued.remove();
+        dequeued(0);
+    }
+
+    /** A queued task left the queue; {@code stripe}: the claiming worker's ({@link QueueDepth#stripeOf}), or 0. */
+    void dequeued(int stripe) {
+        queued.remove(stripe);
         drain.maybeSignal();
     }
 

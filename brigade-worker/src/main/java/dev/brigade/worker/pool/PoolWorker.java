@@ -36,6 +36,7 @@ final class PoolWorker implements WorkerEntry {
     final Dispatcher pool;
     final int id;
     final int assigned;                       // Task state meaning "in my inbox"
+    final int stripe;                         // my counter of tasks taken from the queue (QueueDepth)
     final MpscAtomicArrayQueue<Task> inbox;   // producers: anyone holding a reserved slot; consumer: this thread
     /**
      * Slots held: tasks in the inbox, running, or pending asynchronously; + RETIRED once retired.
@@ -82,6 +83,7 @@ final class PoolWorker implements WorkerEntry {
         this.pool = pool;
         this.id = id;
         this.assigned = Task.ASSIGNED + id;
+        this.stripe = pool.queued.stripeOf(id);
         this.inbox = new MpscAtomicArrayQueue<>(Math.max(2, pool.perWorker));
     }
 
@@ -288,7 +290,7 @@ final class PoolWorker implements WorkerEntry {
             pool.crew.interrupt(t);
         }
         if (expect == Task.QUEUED) {
-            pool.dequeued();
+            pool.dequeued(stripe);
         }
         long start = System.nanoTime();
         Object result = null;
