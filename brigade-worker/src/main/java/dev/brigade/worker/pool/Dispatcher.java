@@ -21,8 +21,8 @@ import org.HdrHistogram.Recorder;
  * worker with room <em>reserves</em> a slot (CAS on load), then offers the task to that worker's
  * inbox: least-loaded dispatch, no lock, and the first idle worker is preferred so a lone caller
  * keeps hitting the same warm, spinning thread. Only when every worker is full does the task go
- * to the pending queue (that is where {@code maxQueue} is enforced, by one atomic increment, in
- * O(1)). A worker that finishes a task keeps its slot and pulls the next pending task itself,
+ * to the pending queue (that is where {@code maxQueue} is enforced, by one atomic increment and
+ * a read of the counters, in O(1); an unbounded queue only increments). A worker that finishes a task keeps its slot and pulls the next pending task itself,
  * so under load tasks flow queue → worker with no hand-off and no wake-up at all.
  *
  * <h2>Never losing a task: every release is followed by a look at the queue</h2>
@@ -67,13 +67,15 @@ import org.HdrHistogram.Recorder;
  * {@code parked} (or napping) then re-checks its inbox; a producer offers then reads the flag.
  *
  * <h2>Cache lines</h2>
- * What producers and a worker exchange on each hand-off (the worker's load and its spinning and
- * parked flags; the pool's queue depth, split in a counter producers write and one workers
- * write: {@link QueueDepth}) sits alone on its cache line ({@link HotLine}); what a
- * worker writes on every task (counters, the running task) lives in an object allocated on its
- * own thread. Per task a worker records its run and wait times in one phaser critical section
- * ({@link TaskTimes}: plain writes to a ring, moved to histograms in batches) and a queued task
- * is claimed with one CAS (QUEUED → RUNNING).
+ * What producers and a worker exchange on each hand-off (the worker's load and its spinning,
+ * parked and napping flags) sits alone on its cache line ({@link HotLine}). The queue depth is
+ * a counter producers write and one stripe per worker that worker writes ({@link QueueDepth}),
+ * so under load no counter line travels between cores on every task; the default queue keeps
+ * its head (polled by the workers) and its tail (offered to by the callers) on separate lines
+ * ({@link LinkedTaskQueue}). What a worker writes on every task (counters, the running task)
+ * lives in an object allocated on its own thread. Per task a worker appends its run and wait
+ * times to a ring with plain writes ({@link TaskTimes}; no atomic instruction, moved to the
+ * histograms in batches) and a queued task is claimed with one CAS (QUEUED → RUNNING).
  *
  * <h2>Events between tasks</h2>
  * A worker thread has an event loop (port listeners a task set up, callbacks posted to it). The
