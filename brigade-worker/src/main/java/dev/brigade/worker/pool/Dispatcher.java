@@ -86,6 +86,12 @@ final class Dispatcher {
     static final int RUNNING = 0;
     static final int CLOSING = 1;
     static final int STOPPING = 2;
+    /**
+     * Tasks were queued behind full workers: wake one worker that is napping (at most one unpark
+     * per nap; see {@link Crew#wakeNapper}). Without it, a worker counted active that the OS
+     * descheduled (a busy machine) leaves queued tasks to napping workers' timed wake-ups.
+     */
+    private static final boolean WAKE_NAPPERS = !Boolean.getBoolean("brigade.pool.noNapperWake");
 
     final PoolOptions options;
     final int perWorker;
@@ -182,6 +188,9 @@ final class Dispatcher {
             if (w == null) {
                 if (crew.canGrow() && !pending.isEmpty() && crew.grow()) {
                     continue;
+                }
+                if (WAKE_NAPPERS) {
+                    crew.wakeNapper();
                 }
                 return;
             }

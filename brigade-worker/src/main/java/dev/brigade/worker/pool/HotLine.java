@@ -74,6 +74,11 @@ final class HotLine {
         cells.set(FLAG_C, on ? 1 : 0);
     }
 
+    /** Clears flag C if it is set; true for the one caller that cleared it. */
+    boolean takeFlagC() {
+        return cells.get(FLAG_C) != 0 && cells.compareAndSet(FLAG_C, 1, 0);
+    }
+
     @Override
     public String toString() {
         return Integer.toString(get());

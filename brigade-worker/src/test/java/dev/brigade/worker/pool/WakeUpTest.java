@@ -16,20 +16,20 @@ class WakeUpTest {
     /**
      * Waits (for a state, not for a time) until a worker naps with nothing held. A worker naps
      * for ~2 ms after its last task, then parks for good: if every worker got there first, a
-     * task starts a new nap period.
+     * task (handed to the idle worker) starts a new nap period.
      */
     private static PoolWorker napping(WorkerPool pool) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            boolean allParked = true;
+            boolean parkedIdle = false;
             for (PoolWorker w : pool.dispatcher().crew.workers()) {
                 if (w.load.flagC() && w.load.get() == 0) {
                     return w;
                 }
-                allParked &= w.load.flagB();
+                parkedIdle |= w.load.flagB() && w.load.get() == 0;
             }
-            if (allParked) {
-                pool.run(-1).get(5, TimeUnit.SECONDS);
+            if (parkedIdle) {                      // past its nap period: a task goes to it and starts a new one
+                pool.run(1_000).get(5, TimeUnit.SECONDS);
             }
             Thread.onSpinWait();
         }
@@ -46,6 +46,34 @@ class WakeUpTest {
                 assertThat(pool.<Integer>run(i).get(5, TimeUnit.SECONDS)).isEqualTo(i + 1);
             }
             assertThat(pool.stats().completed()).isGreaterThanOrEqualTo(201);   // and a task per restarted nap period
+        }
+    }
+
+    @Test
+    void tasksQueuedBehindABusyWorker_whileTheOtherNaps_areRunByTheNapper() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (WorkerPool pool = WorkerPool.create(PoolOptions.builder((Integer i) -> {
+            if (i < 0) {
+                release.await();                   // holds one worker (the other stays idle)
+            }
+            return i;
+        }).threads(2).build())) {
+            pool.run(0).get(5, TimeUnit.SECONDS);
+            CompletableFuture<Integer> blocker = pool.run(-1);
+            for (int round = 0; round < 20; round++) {
+                PoolWorker napper;
+                do {                               // the idle worker, once it naps with nothing held
+                    napper = napping(pool);
+                } while (napper.current() != null);
+                List<CompletableFuture<Integer>> all = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {     // 1 to the napper's inbox, 9 queued: the napper is woken for them
+                    all.add(pool.run(i));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                assertThat(blocker).isNotDone();
+            }
+            release.countDown();
+            assertThat(blocker.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
         }
     }
 
