@@ -62,7 +62,9 @@ import org.HdrHistogram.Recorder;
  * spinning (that one takes the queued tasks; the producer pays no futex call). When no worker is
  * active the producer does unpark a napping worker it hands a task to: otherwise, once the
  * caller had been descheduled long enough for every worker to start napping, a whole window of
- * tasks would wait out a nap. After the nap period a worker parks for good (until the idle
+ * tasks would wait out a nap. Likewise a producer that queues a task behind full workers wakes
+ * one napping worker (the first to clear its napping flag, so at most one unpark per nap): the
+ * worker counted active may be one the OS has descheduled. After the nap period a worker parks for good (until the idle
  * timeout), and producers unpark it. Wake-ups use the same Dekker pattern: the worker publishes
  * {@code parked} (or napping) then re-checks its inbox; a producer offers then reads the flag.
  *
