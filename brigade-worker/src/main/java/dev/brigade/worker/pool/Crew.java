@@ -48,6 +48,25 @@ final class Crew {
         return best;
     }
 
+    /** True if {@link #grow} could start a worker now (a cheap look first: under load the pool is at maxThreads). */
+    boolean canGrow() {
+        return live.get() < pool.options.maxThreads() && pool.state < Dispatcher.STOPPING;
+    }
+
+    /**
+     * Unparks one napping worker, if any (the first to clear its napping flag does it, so a nap
+     * costs producers at most one unpark). Called when a task was queued because every worker is
+     * full: a napping worker then either holds a task in its inbox or can take queued ones.
+     */
+    void wakeNapper() {
+        for (PoolWorker w : workers) {
+            if (w.load.takeFlagC()) {
+                w.wake();
+                return;
+            }
+        }
+    }
+
     /** Starts a worker if there are fewer than maxThreads and the pool is not stopping. */
     boolean grow() {
         for (;;) {

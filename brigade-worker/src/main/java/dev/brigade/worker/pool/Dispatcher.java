@@ -21,15 +21,16 @@ import org.HdrHistogram.Recorder;
  * worker with room <em>reserves</em> a slot (CAS on load), then offers the task to that worker's
  * inbox: least-loaded dispatch, no lock, and the first idle worker is preferred so a lone caller
  * keeps hitting the same warm, spinning thread. Only when every worker is full does the task go
- * to the pending queue (that is where {@code maxQueue} is enforced, by one atomic increment, in
- * O(1)). A worker that finishes a task keeps its slot and pulls the next pending task itself,
+ * to the pending queue (that is where {@code maxQueue} is enforced, by one atomic increment and
+ * a read of the counters, in O(1); an unbounded queue only increments). A worker that finishes a task keeps its slot and pulls the next pending task itself,
  * so under load tasks flow queue → worker with no hand-off and no wake-up at all.
  *
  * <h2>Never losing a task: every release is followed by a look at the queue</h2>
  * A task is always covered either by {@link #queued} or by a held slot. The race to fear is a
  * producer that sees every worker full and queues its task while the last busy worker releases
  * its slot and goes idle. Both sides follow the same two-step rule, with a full fence between
- * the steps (an atomic update, or {@link VarHandle#fullFence()} after a queue offer):
+ * the steps (an atomic update; after a queue offer, the CAS that publishes it in the built-in
+ * queues, or {@link VarHandle#fullFence()} for a queue of the user's):
  * <pre>
  *   producer: offer to pending ; fence ; look at the loads  → reserve a slot and move the head ({@link #rescue})
  *   worker:   release its slot ; fence ; look at pending    → reserve a slot and take the head
@@ -53,19 +54,30 @@ import org.HdrHistogram.Recorder;
  * a parked thread costs ~25 µs on these VMs. Spinning is allowed only while the pool's active
  * threads (running a task or spinning) leave a core for the caller: on 2 vCPUs one worker, and
  * only if the other is not running a task (caller + busy worker + spinner would be three threads
- * on two cores, and the spinner would steal the caller's time). A worker that may not spin, or
+ * on two cores, and the spinner would steal the caller's time). After about 5 µs a spinner
+ * yields its core on each round ({@code brigade.pool.yieldAfterSpins}): on a busy machine the
+ * producer it waits for may be the thread waiting for a core. A worker that may not spin, or
  * whose spin found nothing, <em>naps</em> for about 2 ms ({@code brigade.pool.napMicros}):
- * timed parks of ~50 µs that nobody has to cut short, so a producer that hands it a task pays no
- * futex call. After that it parks for good (until the idle timeout), and producers unpark it.
- * Wake-ups use the same Dekker pattern: the worker publishes {@code parked} then re-checks its
- * inbox; a producer offers then reads {@code parked}.
+ * timed parks of ~50 µs that a producer does not cut short while another worker is running or
+ * spinning (that one takes the queued tasks; the producer pays no futex call). When no worker is
+ * active the producer does unpark a napping worker it hands a task to: otherwise, once the
+ * caller had been descheduled long enough for every worker to start napping, a whole window of
+ * tasks would wait out a nap. Likewise a producer that queues a task behind full workers wakes
+ * one napping worker (the first to clear its napping flag, so at most one unpark per nap): the
+ * worker counted active may be one the OS has descheduled. After the nap period a worker parks for good (until the idle
+ * timeout), and producers unpark it. Wake-ups use the same Dekker pattern: the worker publishes
+ * {@code parked} (or napping) then re-checks its inbox; a producer offers then reads the flag.
  *
  * <h2>Cache lines</h2>
- * What producers and a worker exchange on each hand-off (the worker's load and its spinning and
- * parked flags; the pool's queue depth) sits alone on its cache line ({@link HotLine}); what a
- * worker writes on every task (counters, the running task) lives in an object allocated on its
- * own thread. Per task a worker records its run and wait times in one phaser critical section
- * ({@link TaskTimes}) and a queued task is claimed with one CAS (QUEUED → RUNNING).
+ * What producers and a worker exchange on each hand-off (the worker's load and its spinning,
+ * parked and napping flags) sits alone on its cache line ({@link HotLine}). The queue depth is
+ * a counter producers write and one stripe per worker that worker writes ({@link QueueDepth}),
+ * so under load no counter line travels between cores on every task; the default queue keeps
+ * its head (polled by the workers) and its tail (offered to by the callers) on separate lines
+ * ({@link LinkedTaskQueue}). What a worker writes on every task (counters, the running task)
+ * lives in an object allocated on its own thread. Per task a worker appends its run and wait
+ * times to a ring with plain writes ({@link TaskTimes}; no atomic instruction, moved to the
+ * histograms in batches) and a queued task is claimed with one CAS (QUEUED → RUNNING).
  *
  * <h2>Events between tasks</h2>
  * A worker thread has an event loop (port listeners a task set up, callbacks posted to it). The
@@ -76,12 +88,20 @@ final class Dispatcher {
     static final int RUNNING = 0;
     static final int CLOSING = 1;
     static final int STOPPING = 2;
+    /**
+     * Tasks were queued behind full workers: wake one worker that is napping (at most one unpark
+     * per nap; see {@link Crew#wakeNapper}). Without it, a worker counted active that the OS
+     * descheduled (a busy machine) leaves queued tasks to napping workers' timed wake-ups.
+     */
+    private static final boolean WAKE_NAPPERS = !Boolean.getBoolean("brigade.pool.noNapperWake");
 
     final PoolOptions options;
     final int perWorker;
     final int maxQueue;
     final TaskQueue pending;
-    final HotLine queued = new HotLine();          // alone on its line: written on every queued task
+    final QueueDepth queued;                       // tasks in the pending queue (in/out counters, each on its line)
+    /** The built-in queues publish an offer with a CAS (a full fence): no extra fence is needed after it. */
+    private final boolean offerFences;
     final Crew crew;
     final Shutdown shutdown;
     final ScheduledThreadPoolExecutor timer;
@@ -103,6 +123,8 @@ final class Dispatcher {
         this.perWorker = options.concurrentTasksPerWorker();
         this.maxQueue = options.maxQueue();
         this.pending = pending;
+        this.queued = new QueueDepth(options.maxThreads());
+        this.offerFences = pending instanceof TaskQueue.Fifo || pending instanceof TaskQueue.Fixed;
         this.timer = timer;
         this.name = options.workerOptions().name();
         this.crew = new Crew(this);
@@ -115,19 +137,23 @@ final class Dispatcher {
             t.completeExceptionally(shutdown.rejection());
             return;
         }
-        if (queued.get() == 0) {              // nobody waiting: straight to the least-loaded worker
-            PoolWorker w;
-            while ((w = crew.leastLoaded()) != null) {
-                if (w.tryReserve()) {
-                    t.initState(w.assigned);
-                    w.deliver(t);
-                    return;
-                }
+        PoolWorker w;
+        while ((w = crew.leastLoaded()) != null && queued.get() == 0) {   // room, nobody waiting: straight to the worker
+            if (w.tryReserve()) {                  // (the loads first: under load every worker is full, and the depth is not read)
+                t.initState(w.assigned);
+                w.deliver(t);
+                return;
             }
         }
-        int depth = queued.incrementAndGet();
+        int depth;
+        if (maxQueue == Integer.MAX_VALUE) {       // unbounded: the depth cannot pass the limit, and is not read
+            queued.add();
+            depth = 0;
+        } else {
+            depth = queued.addAndGet();
+        }
         if (depth > maxQueue) {
-            queued.decrementAndGet();
+            queued.remove(0);
             rejected.increment();
             t.completeExceptionally(new PoolException(PoolErrorCode.ERR_QUEUE_FULL, "the task queue is full: maxQueue="
                     + maxQueue + ", queued=" + (depth - 1) + ", workers=" + crew.live() + " (all busy); wait for drain()"
@@ -149,7 +175,9 @@ final class Dispatcher {
             }
             return;
         }
-        VarHandle.fullFence();
+        if (!offerFences) {
+            VarHandle.fullFence();
+        }
         if (state >= STOPPING) {
             shutdown.sweepPending();
         }
@@ -160,8 +188,11 @@ final class Dispatcher {
         for (;;) {
             PoolWorker w = crew.leastLoaded();   // first: under load every worker is full, and their lines are not written
             if (w == null) {
-                if (!pending.isEmpty() && crew.grow()) {
+                if (crew.canGrow() && !pending.isEmpty() && crew.grow()) {
                     continue;
+                }
+                if (WAKE_NAPPERS) {
+                    crew.wakeNapper();
                 }
                 return;
             }
@@ -194,14 +225,18 @@ final class Dispatcher {
     }
 
     void dequeued() {
-        if (queued.decrementAndGet() == 0) {
-            drain.signal();
-        }
+        dequeued(0);
+    }
+
+    /** A queued task left the queue; {@code stripe}: the claiming worker's ({@link QueueDepth#stripeOf}), or 0. */
+    void dequeued(int stripe) {
+        queued.remove(stripe);
+        drain.maybeSignal();
     }
 
     /** Puts a task back in the queue (its worker retired or died), beyond maxQueue if need be. */
     void requeue(Task t, int expect) {
-        queued.incrementAndGet();
+        queued.add();
         if (!t.cas(expect, Task.QUEUED)) {
             dequeued();
             return;
@@ -277,6 +312,15 @@ final class Dispatcher {
                 return true;
             }
         }
+    }
+
+    /**
+     * True if no worker is running a task or spinning: a task handed to a napping worker would
+     * then wait out the nap (50-100 µs) with nobody else to take queued tasks, so the producer
+     * wakes it. While some worker is active, naps are left to end by themselves (no futex call).
+     */
+    boolean noneActive() {
+        return active.get() <= 0;
     }
 
     /** A worker starts running tasks (it was not counted active). */

@@ -27,7 +27,19 @@ final class Drain {
         return f;
     }
 
-    /** The queue just became empty. Cheap when nobody waits: one volatile read. */
+    /**
+     * A task left the queue: signals if someone waits and the queue is now empty. Cheap when
+     * nobody waits: one volatile read. (Dekker with {@link #await}: the caller counted the task
+     * out, an atomic update, before reading {@code wanted}; {@code await} writes {@code wanted}
+     * before reading the depth.)
+     */
+    void maybeSignal() {
+        if (wanted && pool.queued.get() == 0) {
+            signal();
+        }
+    }
+
+    /** The queue is empty (or the pool stopped): completes the waiters. */
     void signal() {
         if (!wanted) {
             return;

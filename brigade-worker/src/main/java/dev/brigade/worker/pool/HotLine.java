@@ -3,8 +3,8 @@ package dev.brigade.worker.pool;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * An atomic int alone on its cache line, with two flags beside it: what producers and a worker
- * exchange on every hand-off (a worker's load, spinning and parked flags; the pool's queue depth).
+ * An atomic int alone on its cache line, with three flags beside it: what producers and a worker
+ * exchange on every hand-off (a worker's load, spinning, parked and napping flags; the pool's queue depth).
  *
  * <p>Why: a field that other threads write on every task (a counter, a flag) must not share a
  * 64-byte line with fields that are only read (a worker's inbox, its id), or every write costs
@@ -15,7 +15,8 @@ final class HotLine {
     private static final int VALUE = 16;
     private static final int FLAG_A = 17;
     private static final int FLAG_B = 18;
-    private final AtomicIntegerArray cells = new AtomicIntegerArray(VALUE + 19);
+    private static final int FLAG_C = 19;
+    private final AtomicIntegerArray cells = new AtomicIntegerArray(VALUE + 20);
 
     HotLine() {
     }
@@ -63,6 +64,19 @@ final class HotLine {
 
     void flagB(boolean on) {
         cells.set(FLAG_B, on ? 1 : 0);
+    }
+
+    boolean flagC() {
+        return cells.get(FLAG_C) != 0;
+    }
+
+    void flagC(boolean on) {
+        cells.set(FLAG_C, on ? 1 : 0);
+    }
+
+    /** Clears flag C if it is set; true for the one caller that cleared it. */
+    boolean takeFlagC() {
+        return cells.get(FLAG_C) != 0 && cells.compareAndSet(FLAG_C, 1, 0);
     }
 
     @Override

@@ -27,9 +27,16 @@ final class PoolWorker implements WorkerEntry {
     private static final long NAP_NANOS = 50_000;
     /** How long after its last task an idle worker naps before it parks until unparked. */
     private static final long NAP_PERIOD_NANOS = Long.getLong("brigade.pool.napMicros", 2_000L) * 1_000L;
+    /**
+     * Spin rounds (about 5 µs) after which a spinning worker yields its core on each round: on
+     * a busy machine the producer it waits for may be the thread waiting for a core, and a pure
+     * spinner would hold that core for the whole window.
+     */
+    private static final int YIELD_AFTER = Integer.getInteger("brigade.pool.yieldAfterSpins", 128);
     final Dispatcher pool;
     final int id;
     final int assigned;                       // Task state meaning "in my inbox"
+    final int stripe;                         // my counter of tasks taken from the queue (QueueDepth)
     final MpscAtomicArrayQueue<Task> inbox;   // producers: anyone holding a reserved slot; consumer: this thread
     /**
      * Slots held: tasks in the inbox, running, or pending asynchronously; + RETIRED once retired.
@@ -76,6 +83,7 @@ final class PoolWorker implements WorkerEntry {
         this.pool = pool;
         this.id = id;
         this.assigned = Task.ASSIGNED + id;
+        this.stripe = pool.queued.stripeOf(id);
         this.inbox = new MpscAtomicArrayQueue<>(Math.max(2, pool.perWorker));
     }
 
@@ -104,7 +112,7 @@ final class PoolWorker implements WorkerEntry {
             pool.requeue(t, assigned);
             return;
         }
-        if (load.flagB()) {                   // parked
+        if (load.flagB() || (load.flagC() && pool.noneActive())) {   // parked; or napping while no worker runs or spins
             LockSupport.unpark(thread);
         }
         if (load.get() < 0) {                 // retired meanwhile: take it back unless the worker got it
@@ -275,14 +283,14 @@ final class PoolWorker implements WorkerEntry {
         // makes sure one of the two sides delivers the interrupt.
         long s = o.seq + 1;
         t.seq = s;
-        t.runner = this;
+        t.runBy(this);
         Own.SEQ.setRelease(o, s);
         Own.CURRENT.setVolatile(o, t);
         if (t.interruptRequested) {
             pool.crew.interrupt(t);
         }
         if (expect == Task.QUEUED) {
-            pool.dequeued();
+            pool.dequeued(stripe);
         }
         long start = System.nanoTime();
         Object result = null;
@@ -348,7 +356,11 @@ final class PoolWorker implements WorkerEntry {
                     if ((i & 63) == 0 && System.nanoTime() - end > 0) {
                         break;
                     }
-                    Thread.onSpinWait();
+                    if (i <= YIELD_AFTER) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();           // still nothing: let a runnable thread (the caller) have this core
+                    }
                 }
             } finally {
                 load.flagA(false);
@@ -366,7 +378,12 @@ final class PoolWorker implements WorkerEntry {
         long timeout = pool.options.idleTimeout().toNanos();
         long left = o.idleSince + timeout - now;
         if (now - o.idleSince < NAP_PERIOD_NANOS && left > 0) {
-            nap(loop, Math.min(left, NAP_NANOS));
+            load.flagC(true);                 // napping: a producer wakes us only if no worker is running or spinning
+            try {
+                nap(loop, Math.min(left, NAP_NANOS));
+            } finally {
+                load.flagC(false);
+            }
             return true;
         }
         if (left <= 0) {

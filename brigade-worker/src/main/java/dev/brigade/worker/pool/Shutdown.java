@@ -130,9 +130,7 @@ final class Shutdown {
         while ((q = pool.pending.poll()) != null) {
             Task t = (Task) q;
             if (t.cas(Task.QUEUED, Task.DONE)) {
-                if (pool.queued.decrementAndGet() == 0) {
-                    pool.drain.signal();
-                }
+                pool.dequeued();
                 t.completeExceptionally(why);
             }
         }

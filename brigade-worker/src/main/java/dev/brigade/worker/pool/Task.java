@@ -22,10 +22,12 @@ final class Task extends CompletableFuture<Object> implements QueuedTask {
     static final int DONE = 2;
     static final int ASSIGNED = 16;          // + worker id
     private static final VarHandle STATE;
+    private static final VarHandle RUNNER;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Task.class, "state", int.class);
+            RUNNER = MethodHandles.lookup().findVarHandle(Task.class, "runner", PoolWorker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,8 +62,18 @@ final class Task extends CompletableFuture<Object> implements QueuedTask {
         return STATE.compareAndSet(this, expect, update);
     }
 
+    /**
+     * The task returned: nothing may claim or withdraw it any more. A release write is enough
+     * (no fence): only the runner moves a RUNNING task, and a canceller that still reads RUNNING
+     * finds no thread to interrupt (the runner cleared its current task before this).
+     */
     void markDone() {
-        state = DONE;
+        STATE.setRelease(this, DONE);
+    }
+
+    /** Set by the worker that won the claim; ordered before its volatile write of its current task (see PoolWorker.execute). */
+    void runBy(PoolWorker w) {
+        RUNNER.setRelease(this, w);
     }
 
     /**

@@ -28,7 +28,10 @@ public interface TaskQueue {
     /** True if nothing is queued (cancelled entries may still count as something). */
     boolean isEmpty();
 
-    /** The default queue: unbounded, FIFO, lock-free ({@link ConcurrentLinkedQueue}). */
+    /**
+     * The default queue: unbounded, FIFO, lock-free (a linked queue like {@link ConcurrentLinkedQueue},
+     * with its head and tail on separate cache lines).
+     */
     static IntFunction<TaskQueue> fifo() {
         return maxQueue -> new Fifo();
     }
@@ -43,7 +46,7 @@ public interface TaskQueue {
 
     /** The FIFO queue. */
     final class Fifo implements TaskQueue {
-        private final ConcurrentLinkedQueue<QueuedTask> q = new ConcurrentLinkedQueue<>();
+        private final LinkedTaskQueue q = new LinkedTaskQueue();
 
         @Override public boolean offer(QueuedTask task) { return q.offer(task); }
         @Override public QueuedTask poll() { return q.poll(); }

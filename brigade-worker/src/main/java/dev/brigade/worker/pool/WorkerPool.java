@@ -214,6 +214,11 @@ public final class WorkerPool implements AutoCloseable {
         return pool.state != Dispatcher.RUNNING;
     }
 
+    /** For tests in this package: the dispatcher behind this pool. */
+    Dispatcher dispatcher() {
+        return pool;
+    }
+
     /** The options the pool was built with. */
     public PoolOptions options() {
         return pool.options;
