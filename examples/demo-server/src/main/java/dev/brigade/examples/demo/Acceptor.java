@@ -29,8 +29,9 @@ final class Acceptor {
         listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(address, backlog);
-        thread = new Thread(() -> run(loops, initializer, drain), "demo-acceptor"); // release 17: no Thread.ofPlatform
-        thread.setDaemon(true);
+        // Not a daemon thread: event loops start with their first connection, so until then this thread is
+        // what keeps a server JVM alive (close() ends it). Release 17: no Thread.ofPlatform.
+        thread = new Thread(() -> run(loops, initializer, drain), "demo-acceptor");
         thread.start();
     }
 

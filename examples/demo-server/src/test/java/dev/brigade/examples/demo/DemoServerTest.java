@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +88,30 @@ class DemoServerTest {
             assertThat(last).anySatisfy(h -> assertThat(h.toLowerCase()).isEqualTo("connection: close"));
             assertThat(s.getInputStream().read()).as("the server closed the connection after that response").isEqualTo(-1);
             closing.get();
+        }
+    }
+
+    @Test
+    void asAProgram_itKeepsServingAfterMainReturns_andExitsOnSigterm() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName(), "0")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.contains("listening on"));
+            assertThat(line).as("the server's start-up line").isNotNull();
+            int port = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1).trim());
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                List<String> hello = get(s, "/");
+                assertThat(hello.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            }
+            p.destroy();
+            assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        } finally {
+            p.destroyForcibly();
         }
     }
 }
