@@ -1,5 +1,6 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.Host;
 import dev.brigade.manager.daemon.Daemon;
 import dev.brigade.manager.daemon.DaemonClient;
 import dev.brigade.manager.daemon.Request;
@@ -73,7 +74,8 @@ final class DaemonCommands {
         @Override
         int run() throws Failed {
             try {
-                return Daemon.run(home(), logMaxBytes, logRetain);
+                return Daemon.run(home(), logMaxBytes, logRetain, (args, cwd, path, java, out, err) ->
+                        Main.run(args.toArray(String[]::new), out, err, new Host(cwd, path, java)));
             } catch (IOException e) {
                 throw new Failed("daemon: " + e.getMessage());
             }

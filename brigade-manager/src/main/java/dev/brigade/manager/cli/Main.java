@@ -1,5 +1,6 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.Host;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,8 @@ public final class Main implements Callable<Integer> {
     /** Where subcommands write; {@link #run} sets them so tests can capture the output. */
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** Where the command was typed (the daemon runs commands for the launcher's bash client). */
+    Host host;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -56,9 +59,15 @@ public final class Main implements Callable<Integer> {
         if (fast != null) {
             return fast;
         }
+        return run(args, out, err, Host.current());
+    }
+
+    /** The same for a command typed elsewhere: {@code host} gives its directory, PATH and java. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Host host) {
         Main main = new Main();
         main.out = out;
         main.err = err;
+        main.host = host;
         CommandLine cl = new CommandLine(main);
         // picocli builds the model of every command it is given, by reflection, and that was most of
         // a command's start-up: a named command gets only its own model; help and mistakes get them all.

@@ -73,7 +73,7 @@ final class StartCommand extends ManagerCommand {
 
     @Override
     int run() throws Failed {
-        Path cwd = Path.of("").toAbsolutePath();
+        Path cwd = main.host.cwd();
         List<AppSpec> specs;
         try {
             if (BrigadeYaml.isConfigFile(target)) {
@@ -84,7 +84,7 @@ final class StartCommand extends ManagerCommand {
             } else {
                 List<String> jvm = jvmArgs == null || jvmArgs.isBlank() ? List.of() : List.of(jvmArgs.trim().split("\\s+"));
                 specs = List.of(AppResolver.resolve(new AppOptions(name, target, args, classpath, instances, port, env, jvm,
-                        maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay), cwd, StartCommand::option));
+                        maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay), cwd, StartCommand::option, main.host));
             }
         } catch (ConfigException e) {
             throw new Failed(e.getMessage());

@@ -19,10 +19,15 @@ public final class AppResolver {
     }
 
     public static AppSpec resolve(AppOptions o, Path cwd, UnaryOperator<String> where) throws ConfigException {
+        return resolve(o, cwd, where, Host.current());
+    }
+
+    /** The same, with the PATH and java binary of {@code host} (the process the command came from). */
+    public static AppSpec resolve(AppOptions o, Path cwd, UnaryOperator<String> where, Host host) throws ConfigException {
         if (o.script() == null || o.script().isBlank()) {
             throw new ConfigException(where.apply("script"), "missing: a jar, a main class (with a class path) or a command");
         }
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = host.javaBin();
         List<String> cmd = new ArrayList<>();
         String kind;
         String defaultName;
@@ -64,7 +69,7 @@ public final class AppResolver {
             if (!o.jvmArgs().isEmpty()) {
                 throw new ConfigException(where.apply("jvmArgs"), "only apply to a jar or a main class, not to the command \"" + o.script() + "\"");
             }
-            Path exe = findExecutable(o.script(), cwd);
+            Path exe = findExecutable(o.script(), cwd, host.path());
             if (exe == null) {
                 throw new ConfigException(where.apply("script"), "command not found: \"" + o.script() + "\""
                         + (o.script().contains("/") ? " (no executable file at " + cwd.resolve(o.script()).normalize() + ")"
@@ -92,12 +97,11 @@ public final class AppResolver {
     }
 
     /** {@code script} itself if it holds a '/', else the first match on PATH; null if none is executable. */
-    static Path findExecutable(String script, Path cwd) {
+    static Path findExecutable(String script, Path cwd, String path) {
         if (script.contains("/")) {
             Path p = cwd.resolve(script).normalize();
             return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
         }
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;

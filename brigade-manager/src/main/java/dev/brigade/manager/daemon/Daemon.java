@@ -55,6 +55,7 @@ public final class Daemon {
     private final ScheduledExecutorService timer;
     private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
     private ServerSocketChannel server;
+    private CliRunner cli; // null: the bash client's commands go to a JVM of their own
 
     private Daemon(Home home, App.LogSettings logs) {
         this.home = home;
@@ -67,6 +68,11 @@ public final class Daemon {
      * another daemon already serves this home.
      */
     public static int run(Home home, long logMaxBytes, int logRetain) throws IOException {
+        return run(home, logMaxBytes, logRetain, null);
+    }
+
+    /** The same, running commands for the launcher's bash client with {@code cli} (null: never). */
+    public static int run(Home home, long logMaxBytes, int logRetain, CliRunner cli) throws IOException {
         home.prepare();
         FileChannel lockFile = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock();
@@ -75,6 +81,7 @@ public final class Daemon {
             return 3;
         }
         Daemon d = new Daemon(home, new App.LogSettings(home.logs(), logMaxBytes, logRetain));
+        d.cli = cli;
         d.serve();
         return 0;
     }
@@ -105,7 +112,7 @@ public final class Daemon {
         server.bind(UnixDomainSocketAddress.of(home.socket()));
         Files.setPosixFilePermissions(home.socket(), PosixFilePermissions.fromString("rw-------"));
         timer.scheduleAtFixedRate(apps::sample, 1, 1, TimeUnit.SECONDS);
-        new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList()).start();
+        new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList(), cli).start();
         System.err.println("brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket());
         while (server.isOpen()) {
             SocketChannel ch;

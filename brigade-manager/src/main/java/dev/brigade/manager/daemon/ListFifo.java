@@ -17,39 +17,51 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /*
- * `brigade ls` without a JVM. `ls` is what people run most; PM2 answers it in ~0.2 s, and a
- * client JVM cannot come close to a third of that: a bare JVM starts in ~30 ms, and opening a
- * Unix socket costs another ~35 ms on its own (the JDK seeds a SecureRandom for it). So the
- * launcher (./brigade) answers `ls` in bash when the daemon runs, over two named pipes in
- * BRIGADE_HOME, whose 0700 mode keeps them private to the user like the control socket:
+ * `brigade ls`, and the commands that only talk to the daemon, without a JVM of their own. A
+ * client JVM starts in ~30 ms bare, but a command costs ~0.25 s: picocli's model (its Java 5 class
+ * files cannot be archived), Jackson, and ~35 ms to open a Unix socket (the JDK seeds a
+ * SecureRandom for it). PM2's `pm2 ls` takes ~0.2 s. So the launcher (./brigade) asks the daemon,
+ * in bash, over two named pipes in BRIGADE_HOME, whose 0700 mode keeps them private to the user
+ * like the control socket:
  *
  *   1. the client makes its reply pipe ls-<pid>.fifo (0600) and opens it read-write (so neither
  *      end ever blocks on open);
- *   2. it writes one line, "ls table <pid>" or "ls json <pid>", to ls.fifo, opened read-write too
- *      (a line shorter than PIPE_BUF is written whole, whatever other clients do);
- *   3. the daemon answers on ls-<pid>.fifo: "ok <n>" then n lines (Listing's table or JSON, the
- *      same text as the Java path prints), and unlinks the pipe.
+ *   2. it writes one line to ls.fifo, opened read-write too (a line shorter than PIPE_BUF is
+ *      written whole, whatever other clients do):
+ *        "ls table <pid>" / "ls json <pid>": the daemon answers "ok <n>" then n lines (Listing's
+ *        table or JSON, the text the Java path prints);
+ *        "cli <pid>": the command is in cli-<pid>.req (0600; NUL-separated: the client's cwd, PATH
+ *        and java, then the arguments). The daemon runs it with its CliRunner (the CLI itself, with
+ *        that cwd, PATH and java) and answers "ok <code> <out> <err>" then the lines of stdout and of
+ *        stderr; or "no" (no runner, a command not in CliRunner.COMMANDS, a bad request file), and
+ *        the client runs the command in a JVM of its own;
+ *   3. it unlinks the reply pipe once it has opened it for writing.
  *
- * The client gives up after a few seconds and takes the ordinary path, which reports whatever is
- * wrong. This is read-only by construction: the only request is `ls`, so nothing written to the
- * pipe can change an app, and a line that is not a well-formed request is dropped (garbage, a
- * line too long, a reply pipe that is not a pipe or is gone). Replies are written non-blocking
- * with a deadline, so a client that stops reading costs one thread for at most REPLY_TIMEOUT_MS.
+ * Nothing a client writes can run anything but those commands, which the same user could run
+ * anyway: a line that is not a well-formed request is dropped (garbage, a line too long, a reply
+ * pipe that is not a pipe or is gone). Replies are written non-blocking with a deadline, so a
+ * client that stops reading costs one thread for at most REPLY_TIMEOUT_MS; at most MAX_REPLIES
+ * are in progress (a `reload` can take minutes). The client gives up on a dead daemon at once
+ * (ls.pid) and takes the ordinary path, which reports whatever is wrong.
  */
 
-/** Answers {@code ls} on the named pipe {@code BRIGADE_HOME/ls.fifo}, for the launcher's bash path. */
+/** Answers {@code ls}, and runs daemon-only commands, on the named pipe {@code BRIGADE_HOME/ls.fifo} for the launcher's bash client. */
 final class ListFifo {
     static final int MAX_LINE = 128;
     static final int REPLY_TIMEOUT_MS = 3000;
     private static final int MAX_REPLIES = 8;
 
+    static final int MAX_REQUEST_FILE = 256 * 1024;
+
     private final Home home;
     private final Supplier<List<AppInfo>> apps;
+    private final CliRunner cli; // null: "cli" requests are refused
     private final Semaphore replies = new Semaphore(MAX_REPLIES);
 
-    ListFifo(Home home, Supplier<List<AppInfo>> apps) {
+    ListFifo(Home home, Supplier<List<AppInfo>> apps, CliRunner cli) {
         this.home = home;
         this.apps = apps;
+        this.cli = cli;
     }
 
     static Path path(Home home) {
@@ -118,35 +130,99 @@ final class ListFifo {
         }
     }
 
-    /** One request line; anything but {@code ls table|json <pid>} is dropped. */
+    /** One request line; anything but {@code ls table|json <pid>} or {@code cli <pid>} is dropped. */
     void request(String line) {
         String[] w = line.split(" ");
-        if (w.length != 3 || !w[0].equals("ls") || !(w[1].equals("table") || w[1].equals("json"))
-                || !w[2].matches("[1-9][0-9]{0,9}")) {
+        boolean ls = w.length == 3 && w[0].equals("ls") && (w[1].equals("table") || w[1].equals("json"));
+        boolean command = w.length == 2 && w[0].equals("cli");
+        if (!(ls || command) || !w[w.length - 1].matches("[1-9][0-9]{0,9}")) {
             return;
         }
-        Path reply = home.dir().resolve("ls-" + w[2] + ".fifo");
-        try {
-            if (!Files.readAttributes(reply, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-                return; // not a pipe
-            }
-        } catch (IOException e) {
-            return; // gone
+        String pid = w[w.length - 1];
+        Path reply = home.dir().resolve("ls-" + pid + ".fifo");
+        if (!isPipe(reply)) {
+            return; // not a pipe, or gone
         }
         if (!replies.tryAcquire()) {
             return; // the client times out and takes the Java path
         }
-        boolean json = w[1].equals("json");
-        Thread.ofPlatform().daemon().name("brigade-ls-reply").start(() -> {
+        Runnable answer = ls ? () -> reply(reply, text(w[1].equals("json"))) : () -> reply(reply, command(pid));
+        Thread.ofPlatform().daemon().name("brigade-fifo-reply").start(() -> {
             try {
-                reply(reply, json);
+                answer.run();
             } finally {
                 replies.release();
             }
         });
     }
 
-    private void reply(Path reply, boolean json) {
+    private static boolean isPipe(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The {@code ls} answer: "ok N" and N lines. */
+    private String text(boolean json) {
+        List<AppInfo> list = apps.get();
+        String text = json ? Listing.json(list) : Listing.table(list);
+        return "ok " + lines(text) + "\n" + text;
+    }
+
+    /**
+     * Runs the command of {@code cli-PID.req} (NUL-separated: cwd, PATH, java, then the arguments) and
+     * answers "ok CODE OUT ERR" then OUT lines of stdout and ERR lines of stderr; "no" when it will not
+     * (no runner, a command not in {@link CliRunner#COMMANDS}, a request file that is not one): the client
+     * then runs the command in a JVM of its own.
+     */
+    private String command(String pid) {
+        Path req = home.dir().resolve("cli-" + pid + ".req");
+        List<String> fields;
+        try {
+            BasicFileAttributes a = Files.readAttributes(req, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > MAX_REQUEST_FILE) {
+                return "no\n";
+            }
+            String body = Files.readString(req, StandardCharsets.UTF_8);
+            fields = List.of(body.split("\0", -1));
+        } catch (IOException | RuntimeException e) {
+            return "no\n";
+        } finally {
+            try {
+                Files.deleteIfExists(req);
+            } catch (IOException ignored) {
+                // the client removes it too
+            }
+        }
+        // cwd, PATH, java, command, args..., and the empty string after the last NUL
+        if (cli == null || fields.size() < 5 || !fields.get(fields.size() - 1).isEmpty() || !CliRunner.COMMANDS.contains(fields.get(3))
+                || !fields.get(0).startsWith("/")) {
+            return "no\n";
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int code;
+        try (var o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8); var e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = cli.run(fields.subList(3, fields.size() - 1), Path.of(fields.get(0)), fields.get(1), fields.get(2), o, e);
+        } catch (RuntimeException e) {
+            return "no\n"; // an unexpected failure: the JVM path reports it
+        }
+        String o = endLine(out.toString(StandardCharsets.UTF_8));
+        String e = endLine(err.toString(StandardCharsets.UTF_8));
+        return "ok " + code + " " + lines(o) + " " + lines(e) + "\n" + o + e;
+    }
+
+    private static String endLine(String s) {
+        return s.isEmpty() || s.endsWith("\n") ? s : s + "\n";
+    }
+
+    private static long lines(String text) {
+        return text.chars().filter(c -> c == '\n').count();
+    }
+
+    private void reply(Path reply, String answer) {
         int fd = Posix.LIB.open(reply.toString(), Posix.O_WRONLY | Posix.O_NONBLOCK | Posix.O_NOFOLLOW | Posix.O_CLOEXEC);
         if (fd < 0) {
             return; // ENXIO: nobody reads it any more
@@ -157,10 +233,7 @@ final class ListFifo {
             } catch (IOException ignored) {
                 // the client removes it too
             }
-            List<AppInfo> list = apps.get();
-            String text = json ? Listing.json(list) : Listing.table(list);
-            long lines = text.chars().filter(c -> c == '\n').count();
-            write(fd, ("ok " + lines + "\n" + text).getBytes(StandardCharsets.UTF_8));
+            write(fd, answer.getBytes(StandardCharsets.UTF_8));
         } finally {
             Posix.LIB.close(fd);
         }

@@ -29,11 +29,23 @@ class QuickLsTest {
     }
 
     static Run launcher(TestHome home, String... args) throws IOException, InterruptedException {
+        return launcher(home, Path.of("").toAbsolutePath(), java.util.Map.of(), args);
+    }
+
+    /**
+     * Runs {@code ./brigade ARGS} in {@code cwd} with BRIGADE_HOME set, {@code env} added, and both quick
+     * paths in "only" mode (exit 3 rather than a JVM of its own); never builds.
+     */
+    static Run launcher(TestHome home, Path cwd, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("BRIGADE_HOME", home.dir.toString());
         pb.environment().put("BRIGADE_QUICK_LS", "only");
+        pb.environment().put("BRIGADE_QUICK_CLI", "only");
+        pb.environment().put("BRIGADE_NO_BUILD", "1");
+        pb.environment().putAll(env);
         Path out = Files.createTempFile("quick-ls-", ".out");
         Path err = Files.createTempFile("quick-ls-", ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
