@@ -85,7 +85,8 @@ public final class ManagerSuite implements Suite {
             out.add(Figure.lower("manager.ls_ms", Stats.median(ls), "ms", peers,
                     "median of " + lsRuns + " whole `brigade ls` commands " + how + ", daemon running, after warm-ups"));
             out.add(Figure.lower("manager.ls_jvm_ms", Stats.median(lsJvm), "ms", peers,
-                    "the same with BRIGADE_QUICK_LS=0: the JVM path every other command takes (picocli, CDS archive)"));
+                    "the same with BRIGADE_QUICK_LS=0: a command in a JVM of its own (picocli, CDS archive), as logs, monit or run, "
+                            + "or any command while no daemon runs"));
 
             int startRuns = quick ? 1 : 3;
             Map<String, Double> startPeers = new LinkedHashMap<>();
