@@ -45,4 +45,15 @@ class WorkerLifecycleTest {
             assertThat(w.notices.await(l -> true, Duration.ofSeconds(5))).isEqualTo("BRIGADE_LISTENING " + shared.port);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    @Timeout(60)
+    void nettyEpollApp_servesTheSharedPortFromTheFdItTook(Jdks.Jdk jdk) throws Exception {
+        try (Shared shared = new Shared();
+             Worker w = SharedPortTest.start(jdk, "NettyEpollApp", shared).awaitReady()) {
+            assertThat(SharedPortTest.requests(shared.port, 20, 2)).containsExactly(Map.entry(w.pid, 20));
+            assertThat(w.notices.await(l -> true, Duration.ofSeconds(5))).isEqualTo("BRIGADE_LISTENING " + shared.port);
+        }
+    }
 }

@@ -142,12 +142,13 @@ public final class Worker implements AutoCloseable {
         return jar;
     }
 
-    /** The test apps, Jetty and Tomcat: never target/classes or ASM (the agent must come from its shaded jar). */
+    /** The test apps, Jetty, Tomcat and Netty: never target/classes or ASM (the agent must come from its shaded jar). */
     static String appClassPath() {
         List<String> cp = new ArrayList<>();
         cp.add(System.getProperty("brigade.test.classes", "target/test-classes"));
         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.contains("/org/eclipse/jetty/") || e.contains("/org/slf4j/") || e.contains("/org/apache/tomcat/"))
+                .filter(e -> e.contains("/org/eclipse/jetty/") || e.contains("/org/slf4j/") || e.contains("/org/apache/tomcat/")
+                        || e.contains("/io/netty/"))
                 .forEach(cp::add);
         return cp.stream().collect(Collectors.joining(File.pathSeparator));
     }
