@@ -144,17 +144,25 @@ final class ListFifo {
             return; // not a pipe, or gone
         }
         if (!replies.tryAcquire()) {
-            return; // the client times out and takes the Java path
+            reply(reply, NO); // MAX_REPLIES in progress: the client runs it in a JVM of its own (3 bytes: never blocks)
+            return;
         }
-        Runnable answer = ls ? () -> reply(reply, text(w[1].equals("json"))) : () -> reply(reply, command(pid));
+        java.util.function.Supplier<String> answer = ls ? () -> text(w[1].equals("json")) : () -> command(pid);
         Thread.ofPlatform().daemon().name("brigade-fifo-reply").start(() -> {
+            String text = NO;
             try {
-                answer.run();
+                text = answer.get();
+            } catch (Throwable t) {
+                // an Error in a command: the client must not wait for an answer that never comes
             } finally {
+                reply(reply, text);
                 replies.release();
             }
         });
     }
+
+    /** "Not here": the client runs the command in a JVM of its own. */
+    static final String NO = "no\n";
 
     private static boolean isPipe(Path p) {
         try {
@@ -183,12 +191,12 @@ final class ListFifo {
         try {
             BasicFileAttributes a = Files.readAttributes(req, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > MAX_REQUEST_FILE) {
-                return "no\n";
+                return NO;
             }
             String body = Files.readString(req, StandardCharsets.UTF_8);
             fields = List.of(body.split("\0", -1));
         } catch (IOException | RuntimeException e) {
-            return "no\n";
+            return NO;
         } finally {
             try {
                 Files.deleteIfExists(req);
@@ -199,7 +207,7 @@ final class ListFifo {
         // cwd, PATH, java, command, args..., and the empty string after the last NUL
         if (cli == null || fields.size() < 5 || !fields.get(fields.size() - 1).isEmpty() || !CliRunner.COMMANDS.contains(fields.get(3))
                 || !fields.get(0).startsWith("/")) {
-            return "no\n";
+            return NO;
         }
         var out = new java.io.ByteArrayOutputStream();
         var err = new java.io.ByteArrayOutputStream();
@@ -207,7 +215,7 @@ final class ListFifo {
         try (var o = new java.io.PrintStream(out, true, StandardCharsets.UTF_8); var e = new java.io.PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = cli.run(fields.subList(3, fields.size() - 1), Path.of(fields.get(0)), fields.get(1), fields.get(2), o, e);
         } catch (RuntimeException e) {
-            return "no\n"; // an unexpected failure: the JVM path reports it
+            return NO; // an unexpected failure: the JVM path reports it
         }
         String o = endLine(out.toString(StandardCharsets.UTF_8));
         String e = endLine(err.toString(StandardCharsets.UTF_8));
