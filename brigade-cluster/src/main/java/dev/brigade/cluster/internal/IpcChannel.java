@@ -39,17 +39,8 @@ import java.util.function.Predicate;
  * that arrives when no caller polls is then read up to that long later.
  *
  * <h2>Writing</h2>
- * Any thread may {@link #send}; frames are encoded into a reused direct buffer under the write
- * lock and written at once. What the socket does not take depends on the side:
- * <ul>
- * <li>a <em>blocking</em> channel (the worker's) waits until the socket drains: a primary that
- * reads slowly slows its worker down, which is the back-pressure a worker should feel;
- * <li>a <em>queueing</em> channel (the primary's, {@code queueLimit > 0}) never blocks the
- * sender: the rest is queued and the reader thread flushes it when the socket is writable. A
- * worker that stops reading must not stall the primary, so when the queue would exceed its
- * limit the channel fails with {@link QueueFullException}, naming the peer and the limit: the
- * reader throws it and the connection is dropped (the worker, having lost its primary, exits).
- * </ul>
+ * Any thread may {@link #send}: see {@link IpcWriter}.
+ *
  * Frames above the limit are refused in both directions: an over-long outgoing message is the
  * caller's error, an over-long incoming header a {@link ProtocolException}.
  */
@@ -57,20 +48,12 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
     /** Read buffer size: large enough for the usual burst of small frames; larger frames grow it once. */
     private static final int IN_SIZE = 16 * 1024;
 
-    /** The outgoing queue of a worker's channel would exceed its limit: the worker is not reading. */
-    public static final class QueueFullException extends IOException {
-        QueueFullException(String message) {
-            super(message);
-        }
-    }
-
     private final SocketChannel channel;
     private volatile String peer;
-    private final long queueLimit; // 0: blocking writes
     private volatile int maxFrame;
 
     // Reading: the reader thread, or a caller waiting for a reply while the reader thread waits in its
-    // selector (see poll). Everything below up to writeLock is guarded by readLock.
+    // selector (see poll). Everything below up to the writer is guarded by readLock.
     private final ReentrantLock readLock = new ReentrantLock();
     private final Selector readSelector;
     private final SelectionKey readKey;
@@ -86,12 +69,7 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
     /** After a caller stopped polling, how long the reader thread keeps leaving the socket to callers. */
     private static final long BURST_NANOS = Long.getLong("brigade.ipc.burstMicros", 1000) * 1000;
 
-    private final Object writeLock = new Object();
-    private ByteBuffer out = ByteBuffer.allocateDirect(4096); // guarded by writeLock
-    private volatile Selector writeSelector; // set under writeLock; blocking channels, created when a write first stalls
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>(); // guarded by writeLock
-    private long queued; // guarded by writeLock: bytes in queue
-    private volatile QueueFullException full;
+    private final IpcWriter writer;
 
     /** A blocking channel (the worker's side). */
     public IpcChannel(SocketChannel channel, int maxFrame) throws IOException {
@@ -106,10 +84,10 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
         this.channel = channel;
         this.maxFrame = maxFrame;
         this.peer = peer;
-        this.queueLimit = queueLimit;
         channel.configureBlocking(false);
         this.readSelector = Selector.open();
         this.readKey = channel.register(readSelector, SelectionKey.OP_READ);
+        this.writer = new IpcWriter(channel, queueLimit, new WriterHooks());
     }
 
     public void maxFrame(int bytes) {
@@ -123,109 +101,21 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
 
     /**
      * Writes one frame (or queues it, on a queueing channel); {@link IllegalArgumentException} if it
-     * exceeds the frame limit, {@link QueueFullException} if the peer stopped reading.
+     * exceeds the frame limit, {@link IpcWriter.QueueFullException} if the peer stopped reading.
      */
     @Override
     public void send(Frame frame) throws IOException {
-        byte[] text = FrameCodec.text(frame);
-        int body = FrameCodec.bodySize(frame, text);
-        if (body > maxFrame) {
-            throw new IllegalArgumentException("frame of " + body + " bytes exceeds maxFrameBytes ("
-                    + maxFrame + "); send smaller messages or raise ClusterSettings.maxFrameBytes");
-        }
-        synchronized (writeLock) {
-            if (out.capacity() < 4 + body) {
-                out = ByteBuffer.allocateDirect(Math.max(4 + body, out.capacity() * 2));
-            }
-            out.clear();
-            FrameCodec.write(frame, text, out);
-            writeLocked(out.flip());
-            if (out.capacity() > 1 << 20) {
-                out = ByteBuffer.allocateDirect(4096); // do not keep a huge buffer for one huge frame
-            }
-        }
+        writer.send(frame, maxFrame);
     }
 
     /** Writes bytes as they are (tests use it to play a misbehaving peer). */
     void writeRaw(ByteBuffer buf) throws IOException {
-        synchronized (writeLock) {
-            writeLocked(buf);
-        }
-    }
-
-    private void writeLocked(ByteBuffer buf) throws IOException {
-        if (full != null) {
-            throw full;
-        }
-        if (queue.isEmpty()) {
-            channel.write(buf);
-        }
-        if (!buf.hasRemaining()) {
-            return;
-        }
-        if (queueLimit <= 0) {
-            awaitWritten(buf);
-            return;
-        }
-        int n = buf.remaining();
-        if (queued + n > queueLimit) {
-            full = new QueueFullException(peer + " stopped reading its IPC channel: " + (queued + n)
-                    + " bytes would be queued for it, over the limit of " + queueLimit + " bytes (-Dbrigade.ipc.maxQueuedBytes)");
-            readSelector.wakeup(); // the reader throws it and the connection is dropped
-            throw full;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(n).put(buf).flip();
-        boolean wasEmpty = queue.isEmpty();
-        queue.add(copy);
-        queued += n;
-        if (wasEmpty) {
-            readKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            readSelector.wakeup();
-        }
-    }
-
-    private void awaitWritten(ByteBuffer buf) throws IOException {
-        Selector ws = writeSelector;
-        if (ws == null) {
-            writeSelector = ws = Selector.open();
-            channel.register(ws, SelectionKey.OP_WRITE);
-        }
-        while (buf.hasRemaining()) {
-            if (!channel.isOpen()) {
-                throw new AsynchronousCloseException();
-            }
-            try {
-                ws.select(1000);
-                ws.selectedKeys().clear();
-            } catch (ClosedSelectorException e) {
-                throw new AsynchronousCloseException();
-            }
-            channel.write(buf);
-        }
-    }
-
-    /** Writes what the queue holds while the socket takes it; true if all of it went. Reader thread. */
-    private boolean flush() throws IOException {
-        synchronized (writeLock) {
-            while (!queue.isEmpty()) {
-                ByteBuffer b = queue.peek();
-                int n = channel.write(b);
-                queued -= n;
-                if (b.hasRemaining()) {
-                    return false;
-                }
-                queue.poll();
-            }
-            readKey.interestOps(SelectionKey.OP_READ);
-            return true;
-        }
+        writer.writeRaw(buf);
     }
 
     /** Bytes waiting in the outgoing queue (a queueing channel whose peer reads slowly). */
     public long queuedBytes() {
-        synchronized (writeLock) {
-            return queued;
-        }
+        return writer.queuedBytes();
     }
 
     /**
@@ -294,7 +184,7 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
             return; // not from inside a poll (a reply's dependent stage waiting for another reply): frames keep their order
         }
         try {
-            if (!readerWaiting || !handedOver.isEmpty() || full != null) {
+            if (!readerWaiting || !handedOver.isEmpty() || writer.full() != null) {
                 return; // the reader thread is busy with earlier frames: they come first
             }
             boolean handed = false;
@@ -395,8 +285,8 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
         if (in.position() > 0 && in.remaining() < 4 && in.capacity() > IN_SIZE) {
             in = ByteBuffer.allocateDirect(IN_SIZE).put(in).flip(); // a big frame is done: shrink back
         }
-        if (queueLimit > 0 && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
-            flush();
+        if (writer.queueing() && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            writer.flush();
         }
         try {
             int n = readSome();
@@ -406,7 +296,7 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
                     do {
                         Thread.onSpinWait();
                         n = readSome();
-                    } while (n == 0 && full == null && callers.get() == 0 && System.nanoTime() - deadline < 0);
+                    } while (n == 0 && writer.full() == null && callers.get() == 0 && System.nanoTime() - deadline < 0);
                 } finally {
                     Spin.release();
                 }
@@ -415,11 +305,11 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
                 }
             }
             while (n == 0) {
-                if (full != null) {
-                    throw full;
+                if (writer.full() != null) {
+                    throw writer.full();
                 }
-                if (queueLimit > 0 && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
-                    flush();
+                if (writer.queueing() && (readKey.interestOps() & SelectionKey.OP_WRITE) != 0) {
+                    writer.flush();
                 }
                 awaitReadable();
                 if (!channel.isOpen()) {
@@ -468,7 +358,7 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
             // a burst), the socket is theirs: wait for a frame they hand over, or for the burst to end,
             // rather than be woken by every reply they read. A caller that gives up and parks signals.
             while (BURST_NANOS > 0 && (callers.get() > 0 || System.nanoTime() - lastCallerNanos < BURST_NANOS)
-                    && handedOver.isEmpty() && full == null && channel.isOpen()
+                    && handedOver.isEmpty() && writer.full() == null && channel.isOpen()
                     && (readKey.interestOps() & SelectionKey.OP_WRITE) == 0) {
                 try {
                     readerWanted.awaitNanos(BURST_NANOS);
@@ -533,13 +423,27 @@ public final class IpcChannel implements AutoCloseable, Correlator.Sender {
         } catch (IOException ignored) {
             // nothing to do
         }
-        Selector ws = writeSelector; // not under the write lock: a sender may hold it, waiting in this selector
-        if (ws != null) {
-            try {
-                ws.close();
-            } catch (IOException ignored) {
-                // nothing to do
+        writer.close();
+    }
+
+    /** The writer's view of the reading side (a named class: no lambda spun on a worker's start-up path). */
+    private final class WriterHooks implements IpcWriter.Hooks {
+        @Override
+        public String peer() {
+            return peer;
+        }
+
+        @Override
+        public void wantWritable(boolean on) {
+            readKey.interestOps(on ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            if (on) {
+                readSelector.wakeup();
             }
+        }
+
+        @Override
+        public void queueFull() {
+            readSelector.wakeup(); // the reader throws it and the connection is dropped
         }
     }
 }
