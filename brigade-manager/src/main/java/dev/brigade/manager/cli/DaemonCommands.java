@@ -3,6 +3,7 @@ package dev.brigade.manager.cli;
 import dev.brigade.manager.config.Host;
 import dev.brigade.manager.daemon.Daemon;
 import dev.brigade.manager.daemon.DaemonClient;
+import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class DaemonCommands {
             Response.Ok ok = (Response.Ok) request(new Request.Resurrect());
             out().println(ok.message());
             if (!ok.apps().isEmpty()) {
-                Formats.table(out(), ok.apps());
+                out().print(Listing.table(ok.apps()));
             }
             return Main.OK;
         }

@@ -1,6 +1,7 @@
 package dev.brigade.manager.cli;
 
 import dev.brigade.manager.daemon.AppInfo;
+import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Request;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
@@ -33,12 +34,12 @@ final class DescribeCommand extends ManagerCommand {
                     ? ", sharing port " + a.ports().get(0) + " (one socket, bound by the daemon)"
                     : s.port() > 0 ? ", PORT=" + s.port() : ""));
             o.println("  env           " + (s.env().isEmpty() ? "-" : s.env()));
-            o.println("  max memory    " + (s.maxMemoryBytes() == 0 ? "-" : Formats.bytes(s.maxMemoryBytes())));
+            o.println("  max memory    " + (s.maxMemoryBytes() == 0 ? "-" : Listing.bytes(s.maxMemoryBytes())));
             o.println("  kill timeout  " + s.killTimeoutMs() + " ms; max restarts " + s.maxRestarts() + "/min, delay "
                     + s.restartDelayMs() + " ms doubling");
             o.println("  logs          " + a.logDir() + (a.logError() != null ? "  (ERROR: " + a.logError() + ")" : ""));
             for (AppInfo.InstanceInfo i : a.instances()) {
-                o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Formats.duration(i.uptimeMs()) : "")
+                o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Listing.duration(i.uptimeMs()) : "")
                         + ", " + i.restarts() + " restarts" + (i.lastExit() != null ? ", last exit: " + i.lastExit() : "")
                         + ", log " + i.logFile());
                 if (!"online".equals(i.status()) && !"listening".equals(i.status()) && !i.lastLines().isEmpty()) {

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * answers in microseconds; the CLI JVM's start-up is the whole cost, and most of that was picocli
  * building the model of every command by reflection (its classes are Java 5 class files, which the
  * JVM's class-data archive cannot hold). So `ls`/`list` with only the options it has (--json,
- * --home) and a running daemon skip picocli: same request, same output (Formats.table, the same
+ * --home) and a running daemon skip picocli: same request, same output (Listing.table, the same
  * JSON). Anything else, or no daemon yet (ls then starts it), takes the ordinary path.
  */
 /** The picocli-free path of {@code brigade ls}. */

@@ -2,6 +2,7 @@ package dev.brigade.manager.cli;
 
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.DaemonClient;
+import dev.brigade.manager.daemon.Listing;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
 import java.io.ByteArrayOutputStream;
@@ -104,12 +105,12 @@ final class MonitCommand extends ManagerCommand {
         }
         p.println(String.format(Locale.ROOT, "brigade monit  %s  %d app(s), %d/%d process(es) running, cpu %.0f%%, memory %s  (every %s%s)",
                 LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), apps.size(), online, processes, cpu,
-                memory == 0 ? "-" : Formats.bytes(memory), intervalMs % 1000 == 0 ? intervalMs / 1000 + "s" : intervalMs + "ms",
+                memory == 0 ? "-" : Listing.bytes(memory), intervalMs % 1000 == 0 ? intervalMs / 1000 + "s" : intervalMs + "ms",
                 ansi ? ", Ctrl-C to quit" : ""));
         if (apps.isEmpty()) {
             p.println("no apps (start one with 'brigade start')");
         } else {
-            Formats.table(p, apps);
+            p.print(Listing.table(apps));
         }
         String text = bytes.toString(StandardCharsets.UTF_8);
         if (ansi) {
