@@ -116,8 +116,14 @@ public record ClusterSettings(
         public Builder archiveDir(Path dir) { this.archiveDir = Objects.requireNonNull(dir, "archiveDir"); return this; }
         /** The {@code java} executable for workers; default the primary's own. */
         private static Path defaultJava() {
+            // java.home, not ProcessHandle: a worker builds settings too, and ProcessHandle's set-up
+            // (a reaper thread pool, a spun lambda) costs it memory it never uses.
+            Path home = Path.of(System.getProperty("java.home"), "bin", "java");
+            if (Files.isExecutable(home)) {
+                return home;
+            }
             java.util.Optional<String> self = ProcessHandle.current().info().command();
-            return self.isPresent() ? Path.of(self.get()) : Path.of(System.getProperty("java.home"), "bin", "java");
+            return self.isPresent() ? Path.of(self.get()) : home;
         }
 
         /** The default output: each line to this process's stdout or stderr. */

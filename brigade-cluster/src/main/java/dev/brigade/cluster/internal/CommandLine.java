@@ -49,14 +49,16 @@ public final class CommandLine {
                 launch.remove("--");
             }
             case WorkerEntry.MainClass m -> {
-                cp.addAll(brigadeClassPath());
+                cp.add(brigadeClassPath().get(0));
                 m.classPath().forEach(e -> cp.add(e.toString()));
+                cp.addAll(brigadeClassPath());
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
                 launch.addAll(s.args());
             }
             case WorkerEntry.Jar j -> {
-                cp.addAll(brigadeClassPath());
+                cp.add(brigadeClassPath().get(0));
                 cp.add(j.jar().toString());
+                cp.addAll(brigadeClassPath());
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
                 launch.addAll(s.args());
             }
@@ -114,7 +116,12 @@ public final class CommandLine {
                 || flag.startsWith("-XX:AOTMode") || flag.startsWith("-Djava.class.path"));
     }
 
-    /** Where Brigade's cluster classes and their dependencies (JNA, Jackson) live. */
+    /**
+     * Where Brigade's cluster classes (first) and their dependencies (JNA, Jackson) live. An
+     * explicit entry's class path is Brigade's cluster jar, then the app's, then these
+     * dependencies where the app has none of its own: the app's own versions win, and the app's
+     * classes are found without opening these jars.
+     */
     public static List<String> brigadeClassPath() {
         Set<String> out = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {CommandLine.class, com.sun.jna.Native.class,

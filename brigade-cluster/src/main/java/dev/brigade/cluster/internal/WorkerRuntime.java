@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +92,7 @@ public final class WorkerRuntime implements WorkerProcess {
         SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
         sc.connect(UnixDomainSocketAddress.of(System.getenv(ENV_IPC)));
         IpcChannel channel = new IpcChannel(sc, FrameCodec.DEFAULT_MAX_FRAME);
-        channel.send(new Frame.Hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), ProcessHandle.current().pid()));
+        channel.send(new Frame.Hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), selfPid()));
         if (!(channel.read() instanceof Frame.Welcome welcome)) {
             throw new ProtocolException("primary answered hello with something else than welcome");
         }
@@ -100,6 +102,18 @@ public final class WorkerRuntime implements WorkerProcess {
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
                 .start(rt.new Loop(welcome.heartbeatMillis()));
         return rt;
+    }
+
+    /**
+     * This process's id from {@code /proc/self}; {@link ProcessHandle} only where that cannot be read
+     * (its class set-up starts a reaper thread pool and spins a lambda: memory an idle worker keeps).
+     */
+    static long selfPid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
+        }
     }
 
     /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE). */

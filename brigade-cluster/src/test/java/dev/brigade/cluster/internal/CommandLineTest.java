@@ -1,0 +1,41 @@
+package dev.brigade.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.brigade.cluster.ClusterSettings;
+import dev.brigade.cluster.WorkerEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The class path of a worker started from an explicit entry. */
+class CommandLineTest {
+    private static final String CLUSTER = CommandLine.brigadeClassPath().get(0);
+    private static final String JNA = CommandLine.brigadeClassPath().get(1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void brigade_first_then_the_app_then_the_dependencies_the_app_does_not_bring() throws IOException {
+        Path a = Files.createFile(dir.resolve("a.jar"));
+        Path b = Files.createFile(dir.resolve("b.jar"));
+        List<String> cp = CommandLine.parts(settings(List.of(a, b))).classPath();
+        assertThat(cp).startsWith(CLUSTER, a.toString(), b.toString()).containsSubsequence(b.toString(), JNA)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_dependency_the_app_brings_keeps_its_place_in_the_app_class_path() throws IOException {
+        Path a = Files.createFile(dir.resolve("a.jar"));
+        List<String> cp = CommandLine.parts(settings(List.of(Path.of(JNA), a))).classPath();
+        assertThat(cp).startsWith(CLUSTER, JNA, a.toString()).doesNotHaveDuplicates();
+    }
+
+    private static ClusterSettings settings(List<Path> appClassPath) {
+        return ClusterSettings.builder().entry(WorkerEntry.mainClass("app.Main", appClassPath)).build();
+    }
+}
