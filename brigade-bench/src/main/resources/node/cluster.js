@@ -50,7 +50,7 @@ const pssMb = (pid) => {
   await once(w2, 'online');
   w2.send('ping');
   await once(w2, 'message');
-  await sleep(1000);
+  await sleep(5000); // as long as ClusterProbes.IDLE_MILLIS
   out['cluster.idle_worker_pss_mb'] = median([pssMb(w.process.pid), pssMb(w2.process.pid)]);
   w2.disconnect();
   await once(w2, 'exit');

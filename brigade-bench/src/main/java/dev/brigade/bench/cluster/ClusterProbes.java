@@ -22,15 +22,32 @@ import java.util.concurrent.TimeUnit;
 /** The measurements of {@code brigade bench cluster}, each on real worker JVMs. */
 final class ClusterProbes {
     private static final Duration T = Duration.ofSeconds(30);
+    /** How long workers idle before their PSS is read; the Node peer (cluster.js) waits as long. */
+    static final long IDLE_MILLIS = 5000;
 
     static ClusterSettings.Builder settings(List<Path> classPath) {
         return ClusterSettings.builder().entry(WorkerEntry.mainClass(ProbeWorker.class.getName(), classPath))
                 .instances(1).classDataArchive(false).shutdownHook(false).output(line -> { });
     }
 
+    /**
+     * This JVM's class path with the entry that holds {@link ProbeWorker} first, laid out as an app
+     * is ({@code java -cp app.jar:lib/*}): the class loader opens jars in order until it finds a
+     * class, and keeps each one it opened, so the place of the main class in a class path that
+     * {@code lib/*} expanded in directory order would otherwise decide a part of the figure.
+     */
     static List<Path> classPath() {
-        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).stream()
-                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+        List<Path> cp = new ArrayList<>(List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).stream()
+                .filter(s -> !s.isEmpty()).map(Path::of).toList());
+        try {
+            Path app = Path.of(ProbeWorker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (cp.remove(app)) {
+                cp.add(0, app);
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // keep the order as it is
+        }
+        return List.copyOf(cp);
     }
 
     /** fork → online, one worker at a time, milliseconds per start. */
@@ -66,14 +83,18 @@ final class ClusterProbes {
         }
     }
 
-    /** PSS of idle workers (MB), two at once, after they answered one request and idled for a second. */
+    /**
+     * PSS of idle workers (MB), two at once, after they answered one request and idled for
+     * {@link #IDLE_MILLIS}: past the JVM's periodic housekeeping (the SMALL profile returns freed C
+     * heap every 2 s), as the Node peer waits past V8's idle-time collection.
+     */
     static double[] idlePssMb(ClusterSettings settings) throws Exception {
         try (Cluster c = Cluster.create(settings.toBuilder().instances(2).build())) {
             List<ClusterWorker> ws = c.fork();
             for (ClusterWorker w : ws) {
                 w.request("ping", T).get(T.toMillis(), TimeUnit.MILLISECONDS);
             }
-            Thread.sleep(1000); // let start-up garbage and JIT settle: an idle worker is the subject
+            Thread.sleep(IDLE_MILLIS); // an idle worker is the subject, not one that just started
             double[] mb = new double[ws.size()];
             for (int i = 0; i < mb.length; i++) {
                 mb[i] = ProcStat.pssBytes(ws.get(i).pid()) / (1024.0 * 1024.0);

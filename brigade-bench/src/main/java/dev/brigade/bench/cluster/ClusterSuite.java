@@ -47,7 +47,7 @@ public final class ClusterSuite implements Suite {
                         + rtts + " after " + rtts / 5 + " warm-up; Node: send/echo, same count"));
         out.add(Figure.lower("cluster.idle_worker_pss_mb", Stats.median(ClusterProbes.idlePssMb(
                 ClusterProbes.settings(ClusterProbes.classPath()).build())), "MB", NodePeer.peer("node", node, "cluster.idle_worker_pss_mb"),
-                "PSS (/proc/PID/smaps_rollup) of 2 idle workers, no archive, median"));
+                "PSS (/proc/PID/smaps_rollup) of 2 workers idle for 5 s, no archive, median"));
         if (archived != null && !Double.isNaN(archived[1])) {
             out.add(Figure.lower("cluster.idle_worker_pss_archive_mb", archived[1], "MB", NodePeer.peer("node", node, "cluster.idle_worker_pss_mb"),
                     "PSS of 2 idle workers started with the class-data archive (the default settings), median"));
