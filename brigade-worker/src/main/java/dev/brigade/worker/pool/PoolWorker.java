@@ -353,7 +353,10 @@ final class PoolWorker implements WorkerEntry {
             try {
                 long end = now + Spin.WINDOW_NANOS;
                 for (int i = 1; !(found = hasWork(loop)); i++) {
-                    if ((i & 63) == 0 && System.nanoTime() - end > 0) {
+                    // the clock every 64 spins, and after every yield: on a busy machine one yield can
+                    // give the core away for a whole time slice, and 64 of them overran the window by
+                    // hundreds of ms (the worker counted as spinning all along, and never napped after)
+                    if (((i & 63) == 0 || i > YIELD_AFTER) && System.nanoTime() - end > 0) {
                         break;
                     }
                     if (i <= YIELD_AFTER) {
