@@ -49,16 +49,18 @@ public final class CommandLine {
                 launch.remove("--");
             }
             case WorkerEntry.MainClass m -> {
-                cp.add(brigadeClassPath().get(0));
+                List<String> brigade = brigadeClassPath();
+                cp.add(brigade.get(0));
                 m.classPath().forEach(e -> cp.add(e.toString()));
-                cp.addAll(brigadeClassPath());
+                cp.addAll(brigade);
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
                 launch.addAll(s.args());
             }
             case WorkerEntry.Jar j -> {
-                cp.add(brigadeClassPath().get(0));
+                List<String> brigade = brigadeClassPath();
+                cp.add(brigade.get(0));
                 cp.add(j.jar().toString());
-                cp.addAll(brigadeClassPath());
+                cp.addAll(brigade);
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
                 launch.addAll(s.args());
             }
