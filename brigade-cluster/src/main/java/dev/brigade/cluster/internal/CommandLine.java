@@ -49,18 +49,12 @@ public final class CommandLine {
                 launch.remove("--");
             }
             case WorkerEntry.MainClass m -> {
-                List<String> brigade = brigadeClassPath();
-                cp.add(brigade.get(0));
-                m.classPath().forEach(e -> cp.add(e.toString()));
-                cp.addAll(brigade);
+                cp.addAll(explicitClassPath(m.classPath().stream().map(Path::toString).toList()));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
                 launch.addAll(s.args());
             }
             case WorkerEntry.Jar j -> {
-                List<String> brigade = brigadeClassPath();
-                cp.add(brigade.get(0));
-                cp.add(j.jar().toString());
-                cp.addAll(brigade);
+                cp.addAll(explicitClassPath(List.of(j.jar().toString())));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
                 launch.addAll(s.args());
             }
@@ -119,11 +113,19 @@ public final class CommandLine {
     }
 
     /**
-     * Where Brigade's cluster classes (first) and their dependencies (JNA, Jackson) live. An
-     * explicit entry's class path is Brigade's cluster jar, then the app's, then these
-     * dependencies where the app has none of its own: the app's own versions win, and the app's
-     * classes are found without opening these jars.
+     * The class path of an explicit entry: Brigade's cluster jar, then the app's, then Brigade's
+     * dependencies where the app has none of its own (duplicates go when {@link #parts} makes it a
+     * set): the app's own versions win, and the app's classes are found without opening these jars.
      */
+    private static List<String> explicitClassPath(List<String> app) {
+        List<String> brigade = brigadeClassPath();
+        List<String> cp = new ArrayList<>(brigade.subList(0, 1));
+        cp.addAll(app);
+        cp.addAll(brigade);
+        return cp;
+    }
+
+    /** Where Brigade's cluster classes (first) and their dependencies (JNA, Jackson) live. */
     public static List<String> brigadeClassPath() {
         Set<String> out = new LinkedHashSet<>();
         for (Class<?> c : new Class<?>[] {CommandLine.class, com.sun.jna.Native.class,

@@ -17,9 +17,9 @@ class WakeUpTest {
      * Waits (for a state, not for a time) until a worker naps with nothing held; if asked, while no
      * worker is active (running a task or spinning: an idle worker spins again between naps). A
      * worker naps for ~2 ms after its last task, then parks for good: if every worker got there
-     * first, a task (handed to the idle worker) starts a new nap period. This thread keeps watching while
-     * that task runs rather than blocking on it: woken from a blocking wait, on a loaded machine it
-     * may run again only after the 2 ms are over, every time.
+     * first, a task (handed to the idle worker) starts a new nap period. This thread keeps
+     * watching while that task runs rather than blocking on it: woken from a blocking wait, on a
+     * loaded machine it may run again only after the 2 ms are over, every time.
      */
     private static PoolWorker napping(WorkerPool pool, boolean noneActive) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -50,12 +50,12 @@ class WakeUpTest {
             // 200 rounds; on a busy machine (catching that state took 0.1-0.5 s with three CPU hogs on
             // two cores) as many as fit in 10 s, at least 10
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            int rounds = 0;
-            for (int i = 0; i < 200 && (i < 10 || System.nanoTime() < end); i++, rounds++) {
+            int i = 0;
+            for (; i < 200 && (i < 10 || System.nanoTime() < end); i++) {
                 napping(pool, true);               // napping, and no worker active: the producer must wake it
                 assertThat(pool.<Integer>run(i).get(5, TimeUnit.SECONDS)).isEqualTo(i + 1);
             }
-            assertThat(pool.stats().completed()).isGreaterThanOrEqualTo(rounds + 1L);   // and a task per restarted nap period
+            assertThat(pool.stats().completed()).isGreaterThanOrEqualTo(i + 1L);   // and a task per restarted nap period
         }
     }
 
