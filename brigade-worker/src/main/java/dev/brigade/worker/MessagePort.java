@@ -168,9 +168,16 @@ public final class MessagePort implements AutoCloseable {
         }
     }
 
-    private void finishClose(Loop loop) {
+    /** Hands every queued message to the listener now, if it runs on {@code loop}; the caller runs there. */
+    void deliverQueuedOn(Loop loop) {
         if (mailbox.owner() == loop) {
             mailbox.drainAll();
+        }
+    }
+
+    private void finishClose(Loop loop) {
+        if (mailbox.owner() == loop) {
+            deliverQueuedOn(loop);
             mailbox.detach();
         }
         loop.disown(this);

@@ -258,6 +258,8 @@ public final class Worker {
 
     void fireExit(int code) {
         parentLoop.execute(() -> {
+            // A listener set after the worker closed its port has its drain queued behind this task.
+            port.deliverQueuedOn(parentLoop);
             exit.complete(code);
             for (IntConsumer l : exitListeners) {
                 if (exitListeners.remove(l)) {

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.brigade.worker.internal.Loop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -234,6 +236,42 @@ class WorkerTest {
         });
         w.onMessage(events::add).onExit(code -> events.add("exit " + code));
         for (int i = 0; i < 1000; i++) {
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(i);
+        }
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("exit 0");
+    }
+
+    @Test
+    void listenersSetAfterTheWorkerEnded_stillGetItsMessagesBeforeItsExit() throws Exception {
+        // The parent's loop is held busy while the worker posts, ends and queues its exit event;
+        // the listeners are set only then, so the exit event is queued ahead of their delivery.
+        CountDownLatch hold = new CountDownLatch(1);
+        Loop.main().execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AtomicReference<Thread> workerThread = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Worker w = Worker.start(ctx -> {
+            workerThread.set(Thread.currentThread());
+            started.countDown();
+            for (int i = 0; i < 3; i++) {
+                ctx.parentPort().postMessage(i);
+            }
+        });
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        try {
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            workerThread.get().join(10_000);
+            assertThat(workerThread.get().isAlive()).isFalse();
+            w.onMessage(events::add).onExit(code -> events.add("exit " + code));
+        } finally {
+            hold.countDown();
+        }
+        for (int i = 0; i < 3; i++) {
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(i);
         }
         assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("exit 0");

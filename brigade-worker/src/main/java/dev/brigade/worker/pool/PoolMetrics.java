@@ -55,12 +55,14 @@ public final class PoolMetrics implements MeterBinder {
         times(registry, "brigade.pool.wait.time", false);
     }
 
+    // Micrometer holds a meter's state object weakly. The state is the pool, which its owner keeps;
+    // this binder is often created inline and dropped, so the functions hold it instead.
     private void counter(MeterRegistry r, String name, ToDoubleFunction<PoolStats> f) {
-        FunctionCounter.builder(name, this, m -> f.applyAsDouble(m.stats())).tags(tags).register(r);
+        FunctionCounter.builder(name, pool, p -> f.applyAsDouble(stats())).tags(tags).register(r);
     }
 
     private void gauge(MeterRegistry r, String name, Tags extra, ToDoubleFunction<PoolStats> f) {
-        Gauge.builder(name, this, m -> f.applyAsDouble(m.stats())).tags(tags.and(extra)).register(r);
+        Gauge.builder(name, pool, p -> f.applyAsDouble(stats())).tags(tags.and(extra)).register(r);
     }
 
     private void times(MeterRegistry r, String name, boolean run) {
@@ -76,7 +78,7 @@ public final class PoolMetrics implements MeterBinder {
                 default -> PoolStats.TimeSummary::max;
             };
             ToDoubleFunction<PoolStats.TimeSummary> m = micros;
-            Gauge.builder(name, this, x -> m.applyAsDouble(run ? x.stats().runTime() : x.stats().waitTime()) / 1e6)
+            Gauge.builder(name, pool, p -> m.applyAsDouble(run ? stats().runTime() : stats().waitTime()) / 1e6)
                     .baseUnit("seconds").tags(tags.and("stat", stat)).register(r);
         }
     }

@@ -3,6 +3,7 @@ package dev.brigade.worker.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,13 +51,23 @@ class StatsTest {
     void micrometer_exportsTheFigures() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (WorkerPool pool = WorkerPool.create(PoolOptions.builder((Integer n) -> n).threads(1).build())) {
-            new PoolMetrics(pool, "test").bindTo(registry);
+            new PoolMetrics(pool, "test").bindTo(registry);   // as the javadoc shows: the binder is dropped
             for (int i = 0; i < 10; i++) {
                 pool.run(i).get(5, TimeUnit.SECONDS);
             }
+            collectWeaklyHeldObjects();   // Micrometer holds meter state weakly: the figures must survive a GC
             assertThat(registry.get("brigade.pool.tasks.completed").tag("pool", "test").functionCounter().count()).isEqualTo(10);
             assertThat(registry.get("brigade.pool.threads").gauge().value()).isEqualTo(1);
             assertThat(registry.get("brigade.pool.run.time").tag("stat", "p99").gauge().value()).isGreaterThan(0);
+            assertThat(registry.get("brigade.pool.utilization").gauge().value()).isGreaterThan(0);
         }
+    }
+
+    private static void collectWeaklyHeldObjects() throws InterruptedException {
+        WeakReference<Object> canary = new WeakReference<>(new Object());
+        for (int i = 0; i < 50 && canary.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(canary.get()).as("a weakly held object was collected").isNull();
     }
 }
