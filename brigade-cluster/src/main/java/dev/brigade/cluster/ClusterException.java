@@ -27,6 +27,8 @@ public class ClusterException extends RuntimeException {
         CHANNEL_CLOSED,
         /** A declared port could not be bound by the primary (in use, not permitted, unknown host). */
         LISTEN_FAILED,
+        /** A worker did not listen on the declared ports within the listen timeout (reported; it keeps running). */
+        NOT_LISTENING,
         /** A rolling reload stopped because a new worker did not start or listen in time; the old ones keep serving. */
         RELOAD_ABORTED
     }

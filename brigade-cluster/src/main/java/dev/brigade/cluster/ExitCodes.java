@@ -6,6 +6,8 @@ package dev.brigade.cluster;
  *
  * <ul>
  *   <li>{@link #OK} (0): the worker finished; after {@code disconnect()} it is not restarted.</li>
+ *   <li>{@link #UNCAUGHT} (1): the app's main threw (or the app exited with 1). The worker ends even
+ *       if the app started other threads, which a plain JVM would wait for; restarted.</li>
  *   <li>{@link #OUT_OF_MEMORY} (3): what {@code -XX:+ExitOnOutOfMemoryError} exits with; restarted.</li>
  *   <li>{@link #IPC_LOST} (4): the worker lost its primary and exited on its own.</li>
  *   <li>{@link #BOOT_ERROR} (78, sysexits' EX_CONFIG): the worker cannot start (main class missing,
@@ -15,6 +17,7 @@ package dev.brigade.cluster;
  */
 public final class ExitCodes {
     public static final int OK = 0;
+    public static final int UNCAUGHT = 1;
     public static final int OUT_OF_MEMORY = 3;
     public static final int IPC_LOST = 4;
     public static final int BOOT_ERROR = 78;

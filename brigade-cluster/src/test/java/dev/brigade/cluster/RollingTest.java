@@ -117,6 +117,21 @@ class RollingTest {
     }
 
     @Test
+    void aWorkerThatNeverListens_isReportedNamingTheMissingAgent_andKeptRunning() throws Exception {
+        try (Cluster c = Cluster.create(Workers.settings().listen("127.0.0.1", 0).agentJar(null)
+                .listenTimeout(Duration.ofMillis(500)).build())) {
+            var rec = new Workers.Recorder(c);
+            ClusterWorker w = c.fork().get(0);   // the test worker never binds the port
+            await().atMost(T).until(() -> !rec.of(ClusterEvent.Error.class).isEmpty());
+            ClusterException e = rec.of(ClusterEvent.Error.class).get(0).error();
+            assertThat(e.code()).isEqualTo(ClusterException.Code.NOT_LISTENING);
+            assertThat(e).hasMessageContaining("has not listened on " + c.ports() + " within 500 ms (listenTimeout)")
+                    .hasMessageContaining("no brigade-agent jar was found");
+            assertThat(w.request("ping", T).get(10, TimeUnit.SECONDS)).isEqualTo("pong");
+        }
+    }
+
+    @Test
     void badListenOptions_nameTheOption() {
         assertThatThrownBy(() -> Workers.settings().listen("127.0.0.1", 70000)).hasMessageContaining("listen.port must be in 0..65535, got 70000");
         assertThatThrownBy(() -> Workers.settings().listen(" ", 80)).hasMessageContaining("listen.host must be an address");

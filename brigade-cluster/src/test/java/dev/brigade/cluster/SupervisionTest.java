@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +50,18 @@ class SupervisionTest {
             assertThat(rec.of(ClusterEvent.Fork.class)).hasSize(3); // first start + 2 restarts
             assertThat(rec.of(ClusterEvent.Exit.class).get(2).worker().state()).isEqualTo(WorkerState.ERRORED);
             assertThat(c.workers()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_main_that_throws_ends_its_worker_with_code_1_though_other_threads_run() throws Exception {
+        List<OutputLine> output = new CopyOnWriteArrayList<>();
+        var settings = Workers.settings().args("throw-at-start:thrown on purpose").output(output::add).build();
+        try (Cluster c = Cluster.create(settings)) {
+            ClusterWorker w = c.fork().get(0);
+            assertThat(w.exit().get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(ExitCodes.UNCAUGHT));
+            assertThat(output).anySatisfy(line -> assertThat(line.stderr() ? line.text() : "")
+                    .contains("Exception in thread \"main\" java.lang.IllegalStateException: thrown on purpose"));
         }
     }
 

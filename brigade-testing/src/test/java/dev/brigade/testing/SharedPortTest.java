@@ -27,7 +27,7 @@ class SharedPortTest {
     private static final String CP = System.getProperty("java.class.path");
 
     private static ClusterSettings settings(int workers) {
-        return ClusterSettings.builder()
+        ClusterSettings s = ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
                 .instances(workers)
                 .listen("127.0.0.1", 0)
@@ -36,14 +36,21 @@ class SharedPortTest {
                 .killTimeout(Duration.ofSeconds(10))
                 .output(line -> { })
                 .build();
+        assertThat(s.agentJar()).as("the brigade-agent jar, which `mvn package` builds: run these tests with `mvn verify`").isNotNull();
+        return s;
     }
 
     /** Forks and waits until every worker has adopted the shared socket. */
     private static void startListening(Cluster c, int workers) throws Exception {
         List<ClusterEvent.Listening> listening = new CopyOnWriteArrayList<>();
+        List<ClusterEvent.Error> errors = new CopyOnWriteArrayList<>();
         c.on(ClusterEvent.Listening.class, listening::add);
+        c.on(ClusterEvent.Error.class, errors::add);
         c.fork();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> listening.size() >= workers);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            assertThat(errors).as("errors while the workers start").isEmpty();
+            return listening.size() >= workers;
+        });
     }
 
     private static HttpLoad.Result reloadsUnderLoad(boolean keepAlive) throws Exception {

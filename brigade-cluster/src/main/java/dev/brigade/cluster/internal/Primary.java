@@ -99,6 +99,15 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         this.output = new OutputSink(settings.output(), settings.outputBufferLines());
         this.ipc = new IpcServer(this, timer, settings.maxFrameBytes());
         this.watchdog = new Watchdog(this, settings, timer);
+        if (!listeners.isEmpty() && settings.agentJar() == null) {
+            LOG.log(Level.WARNING, noAgent());
+        }
+    }
+
+    private static String noAgent() {
+        return "no brigade-agent jar was found (the brigade.agent.jar property, the class path, and next to"
+                + " brigade-cluster's jar were searched), so workers get no agent: a server that binds the port"
+                + " itself fails with 'Address already in use'. Set agentJar(...), or adopt the socket with InheritedSockets";
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
@@ -199,6 +208,9 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
                 child.killTree();
             }
         }, settings.onlineTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!listeners.isEmpty()) {
+            timer.schedule(() -> notListening(child), settings.listenTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
         return child;
     }
 
@@ -292,6 +304,18 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         Child previous = slot.current;
         slot.current = fresh;
         return previous;
+    }
+
+    /** Reported, not killed: a server may take long to start; a reload waits for it the same way. */
+    private void notListening(Child child) {
+        WorkerState s = child.state();
+        if ((s == WorkerState.STARTING || s == WorkerState.ONLINE) && !child.listening().isDone()) {
+            List<String> tail = child.lastStderr();
+            publish(new ClusterEvent.Error(child, new ClusterException(Code.NOT_LISTENING, child + " has not listened on "
+                    + ports() + " within " + settings.listenTimeout().toMillis() + " ms (listenTimeout)"
+                    + (settings.agentJar() == null ? "; " + noAgent() : "")
+                    + (tail.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", tail)))));
+        }
     }
 
     boolean portsDeclared() {

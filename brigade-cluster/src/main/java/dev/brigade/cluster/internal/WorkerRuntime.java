@@ -101,7 +101,26 @@ public final class WorkerRuntime implements WorkerProcess {
         Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt.new Loop(0));
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
                 .start(rt.new Loop(welcome.heartbeatMillis()));
+        Thread main = Thread.currentThread();
+        if (main.getName().equals("main") && main.getUncaughtExceptionHandler() == main.getThreadGroup()) {
+            main.setUncaughtExceptionHandler(new MainFailure());
+        }
         return rt;
+    }
+
+    /**
+     * An exception thrown out of the app's main ends the worker with {@link ExitCodes#UNCAUGHT}, as it
+     * ends a Node worker, so the primary sees the crash. Without it the IPC reader, a non-daemon thread
+     * so that a worker whose main only registers handlers lives on, would keep a worker whose start
+     * failed alive: online, and serving nothing.
+     */
+    private static final class MainFailure implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            t.getThreadGroup().uncaughtException(t, e); // printed as the JVM prints it
+            System.err.flush();
+            exit(ExitCodes.UNCAUGHT, Duration.ofSeconds(10));
+        }
     }
 
     /**

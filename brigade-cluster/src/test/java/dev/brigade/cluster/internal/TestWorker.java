@@ -30,6 +30,16 @@ public final class TestWorker {
         if (args.length > 0 && args[0].startsWith("exit-at-start:")) {
             System.exit(Integer.parseInt(args[0].substring(14)));
         }
+        if (args.length > 0 && args[0].startsWith("throw-at-start:")) {
+            Thread.ofPlatform().name("app-non-daemon").start(() -> {   // a plain JVM would wait for it
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            throw new IllegalStateException(args[0].substring(15));
+        }
         self.onRequest(TestWorker::answer);
         self.onMessage(msg -> obey(self, (String) msg));
     }
