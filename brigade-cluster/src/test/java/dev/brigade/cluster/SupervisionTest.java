@@ -66,6 +66,14 @@ class SupervisionTest {
     }
 
     @Test
+    void a_main_that_returns_leaving_nothing_to_run_ends_its_worker_with_code_0() throws Exception {
+        try (Cluster c = Cluster.create(Workers.settings().args("return-at-start").build())) {
+            ClusterWorker w = c.fork().get(0);
+            assertThat(w.exit().get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(ExitCodes.OK));
+        }
+    }
+
+    @Test
     void an_unknown_main_class_is_a_boot_failure_reported_with_stderr_and_not_respawned() throws Exception {
         var settings = Workers.settings().entry(WorkerEntry.mainClass("no.such.Main", Workers.CP)).build();
         try (Cluster c = Cluster.create(settings)) {

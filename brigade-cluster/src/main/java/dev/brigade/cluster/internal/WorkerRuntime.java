@@ -57,6 +57,8 @@ public final class WorkerRuntime implements WorkerProcess {
     private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
     private final List<Frame.Request> earlyRequests = new java.util.ArrayList<>();
     private boolean mainReturned; // guarded by this
+    private Thread holder;        // guarded by this: keeps the JVM alive once a handler is set
+    private final java.util.concurrent.CountDownLatch readerDone = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean leaving;
 
     private WorkerRuntime(int id, int instance, IpcChannel channel, MessageCodec codec) {
@@ -98,7 +100,7 @@ public final class WorkerRuntime implements WorkerProcess {
         }
         channel.maxFrame(welcome.maxFrameBytes());
         WorkerRuntime rt = new WorkerRuntime(id, instance, channel, codec);
-        Thread.ofPlatform().name("brigade-ipc").daemon(false).start(rt.new Loop(0));
+        Thread.ofPlatform().name("brigade-ipc").daemon(true).start(rt.new Loop(0));
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
                 .start(rt.new Loop(welcome.heartbeatMillis()));
         Thread main = Thread.currentThread();
@@ -110,9 +112,8 @@ public final class WorkerRuntime implements WorkerProcess {
 
     /**
      * An exception thrown out of the app's main ends the worker with {@link ExitCodes#UNCAUGHT}, as it
-     * ends a Node worker, so the primary sees the crash. Without it the IPC reader, a non-daemon thread
-     * so that a worker whose main only registers handlers lives on, would keep a worker whose start
-     * failed alive: online, and serving nothing.
+     * ends a Node worker, so the primary sees the crash. Without it a worker whose app had started
+     * threads, or had set a message handler (see {@link #keepAlive}), would stay online serving nothing.
      */
     private static final class MainFailure implements Thread.UncaughtExceptionHandler {
         @Override
@@ -137,7 +138,7 @@ public final class WorkerRuntime implements WorkerProcess {
 
     /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE). */
     private final class Loop implements Runnable {
-        static final int LEAVE = -1;
+        static final int LEAVE = -1, HOLD = -2;
         private final int heartbeatMillis;
 
         Loop(int heartbeatMillis) {
@@ -150,6 +151,8 @@ public final class WorkerRuntime implements WorkerProcess {
                 heartbeat(heartbeatMillis);
             } else if (heartbeatMillis == LEAVE) {
                 runDisconnectHandlersAndExit();
+            } else if (heartbeatMillis == HOLD) {
+                holdUntilTheReaderEnds();
             } else {
                 readLoop();
             }
@@ -201,6 +204,27 @@ public final class WorkerRuntime implements WorkerProcess {
                 System.err.println("brigade: worker " + id + " exits: " + why);
                 exit(ExitCodes.IPC_LOST, Duration.ofMillis(500));
             }
+        } finally {
+            readerDone.countDown();
+        }
+    }
+
+    /**
+     * Node's rule for a child's IPC channel: it keeps the process alive only while someone listens on
+     * it. The reader is a daemon thread, so a worker whose app returns from main with no thread of its
+     * own left ends as {@code java -cp app.jar Main} would; a handler starts this non-daemon holder.
+     */
+    private synchronized void keepAlive() {
+        if (holder == null) {
+            holder = Thread.ofPlatform().name("brigade-keepalive").stackSize(128 * 1024).start(new Loop(Loop.HOLD));
+        }
+    }
+
+    private void holdUntilTheReaderEnds() {
+        try {
+            readerDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -309,6 +333,7 @@ public final class WorkerRuntime implements WorkerProcess {
     @Override
     public synchronized void onMessage(Consumer<Object> handler) {
         messageHandlers.add(handler);
+        keepAlive();
         for (Frame.Message m : earlyMessages) {
             dispatchMessage(m);
         }
@@ -318,6 +343,7 @@ public final class WorkerRuntime implements WorkerProcess {
     @Override
     public synchronized void onRequest(Function<Object, Object> handler) {
         requestHandler = handler;
+        keepAlive();
         serveEarlyRequests();
     }
 

@@ -30,6 +30,10 @@ public final class TestWorker {
         if (args.length > 0 && args[0].startsWith("exit-at-start:")) {
             System.exit(Integer.parseInt(args[0].substring(14)));
         }
+        if (args.length > 0 && args[0].equals("return-at-start")) {
+            System.out.println("main returns");
+            return;   // no handler, no thread of its own: the JVM ends, as without Brigade
+        }
         if (args.length > 0 && args[0].startsWith("throw-at-start:")) {
             Thread.ofPlatform().name("app-non-daemon").start(() -> {   // a plain JVM would wait for it
                 try {
