@@ -185,6 +185,7 @@ final class Crew {
             grow();
         }
         pool.rescue();
+        pool.shutdown.onIdle();               // closing: the one that left may have been all that was waited for
         pool.shutdown.onWorkerGone();
     }
 

@@ -71,13 +71,17 @@ final class Shutdown {
                 + running + ")"));
     }
 
-    /** A worker went idle (or an async task ended): if closing and nothing is left, stop the workers. */
+    /**
+     * A worker went idle, left, or an async task ended: if closing and nothing is left, stop the
+     * workers. (close() while the last worker was retiring used to wait for the close timeout.)
+     */
     void onIdle() {
         if (pool.state != Dispatcher.CLOSING || pool.queued.get() > 0 || !pool.asyncTasks.isEmpty()) {
             return;
         }
         for (PoolWorker w : pool.crew.workers()) {
-            if (w.load.get() != 0) {
+            int l = w.load.get();             // a retiring worker (negative load) that holds nothing does not count
+            if ((l >= 0 ? l : l - PoolWorker.RETIRED) != 0) {
                 return;
             }
         }

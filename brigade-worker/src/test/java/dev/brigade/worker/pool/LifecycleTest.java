@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,24 @@ class LifecycleTest {
                 LockSupport.parkNanos(rnd.nextInt(100_000));   // jitter, so retirements meet arrivals
             }
             assertThat(pool.threads()).isBetween(0, 2);
+        }
+    }
+
+    @Test
+    void closeWhileTheLastWorkerRetires_endsAtOnce() throws Exception {
+        // close() used to wait for its whole timeout when the last worker was retiring as it came:
+        // the retiring worker blocked the "nothing left" check, and its leaving did not repeat it.
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int round = 0; round < 400; round++) {
+            WorkerPool pool = WorkerPool.create(PoolOptions.builder((Integer i) -> i).minThreads(0).maxThreads(1)
+                    .idleTimeout(Duration.ofNanos(1000)).build());
+            pool.run(round).get(5, TimeUnit.SECONDS);
+            LockSupport.parkNanos(rnd.nextInt(200_000));   // land the close anywhere in the worker's retirement
+            try {
+                pool.close(Duration.ofSeconds(10)).get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("close() still waiting after 5 s in round " + round + ": " + pool.stats(), e);
+            }
         }
     }
 }
