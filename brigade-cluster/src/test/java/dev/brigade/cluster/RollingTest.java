@@ -46,6 +46,7 @@ class RollingTest {
                 assertThat(w.request("ping", T).get(10, TimeUnit.SECONDS)).isEqualTo("pong");
             }
             // each old worker was disconnected only after its replacement was online
+            await().atMost(T).until(() -> old.stream().allMatch(w -> !events.of(ClusterEvent.Disconnect.class, w).isEmpty()));
             for (ClusterWorker w : old) {
                 int disconnectAt = events.events.indexOf(events.of(ClusterEvent.Disconnect.class, w).get(0));
                 long onlineBefore = events.events.subList(0, disconnectAt).stream()

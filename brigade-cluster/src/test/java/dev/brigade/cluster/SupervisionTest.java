@@ -60,8 +60,8 @@ class SupervisionTest {
         try (Cluster c = Cluster.create(settings)) {
             ClusterWorker w = c.fork().get(0);
             assertThat(w.exit().get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(ExitCodes.UNCAUGHT));
-            assertThat(output).anySatisfy(line -> assertThat(line.stderr() ? line.text() : "")
-                    .contains("Exception in thread \"main\" java.lang.IllegalStateException: thrown on purpose"));
+            await().atMost(T).untilAsserted(() -> assertThat(output).anySatisfy(line -> assertThat(line.stderr() ? line.text() : "")
+                    .contains("Exception in thread \"main\" java.lang.IllegalStateException: thrown on purpose")));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.brigade.worker;
 
 import dev.brigade.worker.internal.Loop;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  * own thread for a nested worker, the process's main loop otherwise. Messages posted by the
  * worker before it exits are delivered before {@code exit}. {@code online} and {@code exit} are
  * sticky: a listener added after they happened is still called, and {@link #online()} /
- * {@link #exited()} are futures. An {@code error} with no listener is logged, never lost.
+ * {@link #exited()} are futures. An {@code error} or {@code messageerror} with no listener is
+ * logged, and kept for the first listener added later: never lost.
  *
  * <p><b>Stopping a thread.</b> {@link #terminate()} asks: it stops the worker's event loop and
  * interrupts its thread, which ends any blocking call (receive, Atomics.wait, sleep, I/O on
@@ -50,6 +52,11 @@ public final class Worker {
     private final List<IntConsumer> exitListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Throwable>> errorListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<MessageError>> messageErrorListeners = new CopyOnWriteArrayList<>();
+    // Errors that came before any listener: kept for the first one (only touched on the parent's loop),
+    // as messages wait for theirs. A caller that is not a loop adds listeners while events already run.
+    private static final int MAX_UNHEARD = 64;
+    private final List<Throwable> unheardErrors = new ArrayList<>();
+    private final List<MessageError> unheardMessageErrors = new ArrayList<>();
     private volatile CompletableFuture<Integer> termination;
     private volatile boolean refed = true;
 
@@ -145,12 +152,14 @@ public final class Worker {
     /** Uncaught exceptions of the worker (the entry's, or a handler's). */
     public Worker onError(Consumer<Throwable> listener) {
         errorListeners.add(Objects.requireNonNull(listener, "listener"));
+        parentLoop.execute(() -> replay(errorListeners, unheardErrors));
         return this;
     }
 
     /** Messages the worker accepted but never read (see {@link MessageError}). */
     public Worker onMessageError(Consumer<MessageError> listener) {
         messageErrorListeners.add(Objects.requireNonNull(listener, "listener"));
+        parentLoop.execute(() -> replay(messageErrorListeners, unheardMessageErrors));
         return this;
     }
 
@@ -158,7 +167,7 @@ public final class Worker {
     public Worker onExit(IntConsumer listener) {
         exitListeners.add(Objects.requireNonNull(listener, "listener"));
         if (exit.isDone()) {
-            parentLoop.execute(() -> { if (exitListeners.remove(listener)) listener.accept(exit.join()); });
+            parentLoop.execute(() -> callExit(listener, exit.join()));
         }
         return this;
     }
@@ -229,27 +238,42 @@ public final class Worker {
     }
 
     void fireError(Throwable t) {
-        parentLoop.execute(() -> {
-            if (errorListeners.isEmpty()) {
-                System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
-                        "worker '" + name + "' failed and nobody listens for its errors", t);
-            }
-            for (Consumer<Throwable> l : errorListeners) {
-                l.accept(t);
-            }
-        });
+        parentLoop.execute(() -> deliver(errorListeners, unheardErrors, t,
+                () -> System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
+                        "worker '" + name + "' failed and nobody listens for its errors yet", t)));
     }
 
     void fireMessageError(MessageError e) {
-        parentLoop.execute(() -> {
-            if (messageErrorListeners.isEmpty()) {
-                System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
-                        "worker '" + name + "': " + e.reason() + ": " + e.message());
+        parentLoop.execute(() -> deliver(messageErrorListeners, unheardMessageErrors, e,
+                () -> System.getLogger("dev.brigade.worker").log(System.Logger.Level.WARNING,
+                        "worker '" + name + "': " + e.reason() + ": " + e.message())));
+    }
+
+    /** On the parent's loop: to the listeners there are, or logged and kept for the first one to come. */
+    private static <E> void deliver(List<Consumer<E>> listeners, List<E> unheard, E event, Runnable log) {
+        List<Consumer<E>> now = List.copyOf(listeners);
+        if (now.isEmpty()) {
+            log.run();
+            if (unheard.size() == MAX_UNHEARD) {
+                unheard.remove(0);            // logged already: a worker nobody ever listens to must not grow
             }
-            for (Consumer<MessageError> l : messageErrorListeners) {
-                l.accept(e);
+            unheard.add(event);
+        }
+        for (Consumer<E> l : now) {
+            l.accept(event);
+        }
+    }
+
+    /** On the parent's loop: events that found no listener go to the listeners there are now. */
+    private static <E> void replay(List<Consumer<E>> listeners, List<E> unheard) {
+        List<Consumer<E>> now = List.copyOf(listeners);
+        List<E> events = List.copyOf(unheard);
+        unheard.clear();
+        for (E event : events) {
+            for (Consumer<E> l : now) {
+                l.accept(event);
             }
-        });
+        }
     }
 
     void deliverOutput(Consumer<String> sink, String line) {
@@ -259,12 +283,9 @@ public final class Worker {
     void fireExit(int code) {
         parentLoop.execute(() -> {
             // A listener set after the worker closed its port has its drain queued behind this task.
-            port.deliverQueuedOn(parentLoop);
             exit.complete(code);
             for (IntConsumer l : exitListeners) {
-                if (exitListeners.remove(l)) {
-                    l.accept(code);
-                }
+                callExit(l, code);
             }
             synchronized (this) {
                 if (refed) {
@@ -273,6 +294,17 @@ public final class Worker {
                 }
             }
         });
+    }
+
+    /**
+     * Runs an exit listener once, on the parent's loop, after the messages the worker posted: a
+     * message listener set after the worker closed its port has its delivery queued behind this.
+     */
+    private void callExit(IntConsumer listener, int code) {
+        if (exitListeners.remove(listener)) {
+            port.deliverQueuedOn(parentLoop);
+            listener.accept(code);
+        }
     }
 
     @Override

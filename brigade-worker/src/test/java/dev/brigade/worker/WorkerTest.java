@@ -242,6 +242,25 @@ class WorkerTest {
     }
 
     @Test
+    void errorsThatCameBeforeAnyListener_goToTheFirstOneAddedLater() throws Exception {
+        // the error and messageerror events are queued before the exit event: once exited, both have fired
+        Worker failed = Worker.start(ctx -> { throw new IllegalArgumentException("failed at once"); });
+        assertThat(exitCode(failed)).isEqualTo(1);
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        failed.onError(error::complete);
+        assertThat(error.get(10, TimeUnit.SECONDS)).hasMessage("failed at once");
+
+        CountDownLatch go = new CountDownLatch(1);
+        Worker w = Worker.start(ctx -> go.await());
+        w.postMessage("unread");
+        go.countDown();
+        assertThat(exitCode(w)).isZero();
+        CompletableFuture<MessageError> lost = new CompletableFuture<>();
+        w.onMessageError(lost::complete);
+        assertThat(lost.get(10, TimeUnit.SECONDS).message()).isEqualTo("unread");
+    }
+
+    @Test
     void listenersSetAfterTheWorkerEnded_stillGetItsMessagesBeforeItsExit() throws Exception {
         // The parent's loop is held busy while the worker posts, ends and queues its exit event;
         // the listeners are set only then, so the exit event is queued ahead of their delivery.

@@ -150,6 +150,9 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             if (hello.pid() != pid) {
                 throw new ProtocolException("worker " + id + " has pid " + pid + " but the hello came from pid " + hello.pid());
             }
+            // before the welcome: a worker may exit as soon as it has it, and that exit is a crash, not a boot failure
+            lastHeartbeatNanos = System.nanoTime();
+            wasOnline = true;
             ch.send(new Frame.Welcome(owner.heartbeatMillis(), owner.maxFrameBytes()));
             for (Frame f : backlog) {
                 ch.send(f);
@@ -159,8 +162,6 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             channel = ch;
         }
         Thread.currentThread().setName("brigade-ipc-worker-" + id);
-        lastHeartbeatNanos = System.nanoTime();
-        wasOnline = true;
         if (moveTo(WorkerState.ONLINE)) {
             owner.publish(new ClusterEvent.Online(this));
         }

@@ -213,10 +213,11 @@ public final class WorkerRuntime implements WorkerProcess {
      * Node's rule for a child's IPC channel: it keeps the process alive only while someone listens on
      * it. The reader is a daemon thread, so a worker whose app returns from main with no thread of its
      * own left ends as {@code java -cp app.jar Main} would; a handler starts this non-daemon holder.
+     * (Threads inherit daemon status: those that must finish, such as exit and disconnect, say so.)
      */
     private synchronized void keepAlive() {
         if (holder == null) {
-            holder = Thread.ofPlatform().name("brigade-keepalive").stackSize(128 * 1024).start(new Loop(Loop.HOLD));
+            holder = Thread.ofPlatform().name("brigade-keepalive").daemon(false).stackSize(128 * 1024).start(new Loop(Loop.HOLD));
         }
     }
 
@@ -269,7 +270,7 @@ public final class WorkerRuntime implements WorkerProcess {
 
     private void leave() {
         leaving = true;
-        Thread.ofPlatform().name("brigade-disconnect").start(new Loop(Loop.LEAVE));
+        Thread.ofPlatform().name("brigade-disconnect").daemon(false).start(new Loop(Loop.LEAVE));
     }
 
     private void runDisconnectHandlersAndExit() {
@@ -305,7 +306,7 @@ public final class WorkerRuntime implements WorkerProcess {
             }
             Runtime.getRuntime().halt(code);
         });
-        Thread.ofPlatform().start(() -> System.exit(code));
+        Thread.ofPlatform().daemon(false).start(() -> System.exit(code)); // not inherited: callers are daemons
     }
 
     IpcChannel channel() {

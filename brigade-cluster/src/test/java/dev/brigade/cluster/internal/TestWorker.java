@@ -44,6 +44,17 @@ public final class TestWorker {
             });
             throw new IllegalStateException(args[0].substring(15));
         }
+        if (args.length > 0 && args[0].equals("slow-drain")) {
+            self.onDisconnect(() -> {
+                try {
+                    Thread.sleep(300);        // stands for in-flight work being finished
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.out.println("drained");
+                System.out.flush();
+            });
+        }
         self.onRequest(TestWorker::answer);
         self.onMessage(msg -> obey(self, (String) msg));
     }

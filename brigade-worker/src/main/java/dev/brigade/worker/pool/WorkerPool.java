@@ -134,9 +134,10 @@ public final class WorkerPool implements AutoCloseable {
 
     private static PoolException timedOut(Task t, Duration timeout) {
         boolean running = t.phase() == Task.RUNNING;
+        PoolWorker runner = t.runner;         // set just after the claim: a timeout can fire in between
         return new PoolException(PoolErrorCode.ERR_TASK_TIMEOUT, "the task did not finish within its timeout of "
-                + timeout.toMillis() + " ms (" + (running ? "it was running on " + t.runner.pool.name + "-" + t.runner.id
-                + " and is being interrupted" : "it was still waiting in the queue") + ")");
+                + timeout.toMillis() + " ms (" + (running ? "it was running" + (runner == null ? "" : " on "
+                + runner.pool.name + "-" + runner.id) + " and is being interrupted" : "it was still waiting in the queue") + ")");
     }
 
     /** Current figures: counts, queue depth, utilization, run and wait time distributions, per-worker counts. */

@@ -2,6 +2,7 @@ package dev.brigade.worker.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,13 @@ class TaskTimesTest {
         Histogram wait = new Histogram(3);
         int n = 2_000_000;
         AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch drained = new CountDownLatch(1);
         Thread writer = new Thread(() -> {
             for (int i = 1; i <= n; i++) {
                 times.record(i % 7 == 0 ? -1 : i % 1000, 1000 + i % 500);   // every 7th: an async task (wait only)
+                if (i == n / 2) {
+                    awaitQuietly(drained);     // the second half is written while the reader drains
+                }
             }
             writing.set(false);
         });
@@ -28,6 +33,7 @@ class TaskTimesTest {
         while (writing.get()) {                // the reader races the writer: its copy may be overwritten, then it retries
             times.drainInto(run, wait);
             drains++;
+            drained.countDown();
         }
         writer.join();
         times.drainInto(run, wait);
@@ -55,5 +61,13 @@ class TaskTimesTest {
         times.drainInto(run, wait);
         assertThat(run.getTotalCount()).isEqualTo(1000);
         assertThat(wait.getTotalCount()).isEqualTo(1001);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
