@@ -322,7 +322,8 @@ final class PoolWorker implements WorkerEntry {
             return false;
         }
         if (loop != null && loop.isStopping()) {  // exit() or terminate(): this worker is dying
-            t.completeExceptionally(new PoolException(PoolErrorCode.ERR_WORKER_DIED, "worker '"
+            PoolException stopped = pool.shutdown.reason();   // the pool's stop may have missed a task just claimed
+            t.completeExceptionally(stopped != null ? stopped : new PoolException(PoolErrorCode.ERR_WORKER_DIED, "worker '"
                     + Thread.currentThread().getName() + "' exited while running this task", error));
             throw Dispatcher.sneaky(error);
         }

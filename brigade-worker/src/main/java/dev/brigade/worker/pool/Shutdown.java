@@ -33,6 +33,11 @@ final class Shutdown {
         return new PoolException(PoolErrorCode.ERR_POOL_CLOSED, "the pool '" + pool.name + "' is closed: the task was not run");
     }
 
+    /** Why the pool was stopped by force (destroy, close timeout), or null. */
+    PoolException reason() {
+        return reason;
+    }
+
     CompletableFuture<Void> terminated() {
         return terminated;
     }
