@@ -92,9 +92,13 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             if (t != null) {
                 t.cancel(false);
             }
+            // First the grandchildren left in its process group: they may hold its stdout and stderr open.
+            Spawner.kill(pid, Signal.SIGKILL.number(), true);
             try {
-                out.join(500);
-                err.join(500);
+                // Then its last lines, which reports quote: on a busy machine the pumps may not have read them yet.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -102,7 +106,6 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             if (ch != null) {
                 ch.close();
             }
-            Spawner.kill(pid, Signal.SIGKILL.number(), true); // grandchildren left in its process group
             online.completeExceptionally(new ClusterException(Code.CHANNEL_CLOSED, this + " exited before it came online"));
             ExitStatus st = status != null ? status : ExitStatus.killedBy(Signal.SIGKILL.number());
             try {
