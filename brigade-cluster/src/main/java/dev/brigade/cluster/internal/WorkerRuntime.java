@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -58,7 +59,7 @@ public final class WorkerRuntime implements WorkerProcess {
     private final List<Frame.Request> earlyRequests = new java.util.ArrayList<>();
     private boolean mainReturned; // guarded by this
     private Thread holder;        // guarded by this: keeps the JVM alive once a handler is set
-    private final java.util.concurrent.CountDownLatch readerDone = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch readerDone = new CountDownLatch(1);
     private volatile boolean leaving;
 
     private WorkerRuntime(int id, int instance, IpcChannel channel, MessageCodec codec) {
@@ -136,7 +137,7 @@ public final class WorkerRuntime implements WorkerProcess {
         }
     }
 
-    /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE). */
+    /** The threads of this worker: the reader loop (0), the heartbeat loop (its interval), the disconnect (LEAVE), the holder (HOLD). */
     private final class Loop implements Runnable {
         static final int LEAVE = -1, HOLD = -2;
         private final int heartbeatMillis;
