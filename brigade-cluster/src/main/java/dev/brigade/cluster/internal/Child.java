@@ -66,6 +66,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private volatile ScheduledFuture<?> killTimer;
     volatile long lastHeartbeatNanos;
     volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
+    private volatile boolean gone;            // reaped
 
     Child(int id, int instance, String token, Owner owner) {
         this.id = id;
@@ -88,11 +89,13 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         this.stdout = out;
         this.stderr = err;
         reaped.whenComplete((status, error) -> {
+            gone = true;                      // from now on its pid may be another process's: never signal it
             ScheduledFuture<?> t = killTimer;
             if (t != null) {
                 t.cancel(false);
             }
             // First the grandchildren left in its process group: they may hold its stdout and stderr open.
+            // (A group with members keeps its id: no new process can have it.)
             Spawner.kill(pid, Signal.SIGKILL.number(), true);
             try {
                 // Then its last lines, which reports quote: on a busy machine the pumps may not have read them yet.
@@ -242,13 +245,20 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
 
     /** SIGKILL to the worker, its process group, and descendants that left the group. */
     void killTree() {
-        if (exit.isDone() || pid == 0) {
+        if (gone || exit.isDone() || pid == 0) {
             return;
         }
         List<ProcessHandle> descendants = ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of());
-        Spawner.kill(pid, Signal.SIGKILL.number(), true);
-        Spawner.kill(pid, Signal.SIGKILL.number(), false);
+        signalIfAlive(Signal.SIGKILL.number(), true);
+        signalIfAlive(Signal.SIGKILL.number(), false);
         descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Signals the worker (or its process group) unless it was reaped: pids are reused, soon where pid_max is small. */
+    private void signalIfAlive(int signal, boolean group) {
+        if (!gone && pid != 0) {
+            Spawner.kill(pid, signal, group);
+        }
     }
 
     @Override
@@ -264,7 +274,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             }
             ch.send(new Frame.Disconnect());
         } catch (IOException e) {
-            Spawner.kill(pid, Signal.SIGTERM.number(), true);
+            signalIfAlive(Signal.SIGTERM.number(), true);
         }
         armKill();
         return exit;
@@ -274,14 +284,14 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     public CompletableFuture<ExitStatus> kill() {
         stopRequested = true;
         moveTo(WorkerState.DISCONNECTING);
-        Spawner.kill(pid, Signal.SIGTERM.number(), true);
+        signalIfAlive(Signal.SIGTERM.number(), true);
         armKill();
         return exit;
     }
 
     @Override
     public void signal(Signal signal) {
-        Spawner.kill(pid, signal.number(), false);
+        signalIfAlive(signal.number(), false);
     }
 
     @Override
