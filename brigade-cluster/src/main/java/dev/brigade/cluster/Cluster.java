@@ -1,6 +1,7 @@
 package dev.brigade.cluster;
 
 import dev.brigade.cluster.internal.Primary;
+import dev.brigade.cluster.internal.Requests;
 import dev.brigade.cluster.internal.WorkerRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,8 +153,8 @@ public final class Cluster implements AutoCloseable {
      */
     public CompletableFuture<Object> callService(String name, Object body, Duration timeout) {
         java.util.Map<String, Object> envelope = new java.util.HashMap<>();
-        envelope.put(Primary.SERVICE_KEY, name);
-        envelope.put(Primary.SERVICE_BODY, body);
+        envelope.put(Requests.SERVICE_KEY, name);
+        envelope.put(Requests.SERVICE_BODY, body);
         return self().request(envelope, timeout);
     }
 

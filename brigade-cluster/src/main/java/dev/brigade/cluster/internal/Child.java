@@ -349,6 +349,12 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
 
     @Override public List<String> lastStderr() { OutputPump e = stderr; return e == null ? List.of() : e.tail(); }
 
+    /** "; its last stderr lines: ..." for reports, or "" if it wrote none. */
+    String stderrTail() {
+        List<String> t = lastStderr();
+        return t.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", t);
+    }
+
     List<String> lastStdout() { OutputPump o = stdout; return o == null ? List.of() : o.tail(); }
 
     @Override

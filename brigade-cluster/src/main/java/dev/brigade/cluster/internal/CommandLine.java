@@ -7,8 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,6 +66,18 @@ public final class CommandLine {
     }
 
     /** The argv after {@code java}: flags, archive flags, class path, launch. */
+    /** A worker's environment: the primary's, the profile's, the settings', then its id, instance and IPC. */
+    static Map<String, String> env(ClusterSettings settings, Child child, Path ipc) {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.putAll(settings.profile().env());
+        env.putAll(settings.env());
+        env.put(WorkerRuntime.ENV_ID, Integer.toString(child.id()));
+        env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(child.instance()));
+        env.put(WorkerRuntime.ENV_IPC, ipc.toString());
+        env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        return env;
+    }
+
     public static List<String> argv(String java, Parts parts, List<String> archiveFlags) {
         List<String> argv = new ArrayList<>();
         argv.add(java);

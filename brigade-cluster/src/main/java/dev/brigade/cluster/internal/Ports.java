@@ -1,6 +1,7 @@
 package dev.brigade.cluster.internal;
 
 import dev.brigade.cluster.ClusterException;
+import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ListenAddress;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,7 +24,18 @@ final class Ports {
     static final String ENV_LISTEN_FDS = "BRIGADE_LISTEN_FDS";
     static final String ENV_PORT = "PORT";
 
+    static final String NO_AGENT = "no brigade-agent jar was found (the brigade.agent.jar property, the class path,"
+            + " and next to brigade-cluster's jar were searched), so workers get no agent: a server that binds the port"
+            + " itself fails with 'Address already in use'. Set agentJar(...), or adopt the socket with InheritedSockets";
+
     private Ports() {
+    }
+
+    /** The report on a worker that has not listened within the listen timeout. */
+    static ClusterException notListening(Child child, List<Integer> ports, ClusterSettings settings) {
+        return new ClusterException(ClusterException.Code.NOT_LISTENING, child + " has not listened on " + ports + " within "
+                + settings.listenTimeout().toMillis() + " ms (listenTimeout)"
+                + (settings.agentJar() == null ? "; " + NO_AGENT : "") + child.stderrTail());
     }
 
     /** Binds every address, or none: on the first failure the ones already bound are closed. */

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -74,8 +73,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
     private volatile List<Integer> inherited = List.of();
     private final List<Listeners.Listener> listeners;
-    private volatile BiFunction<ClusterWorker, Object, Object> requestHandler;
-    private final Map<String, BiFunction<ClusterWorker, Object, Object>> services = new ConcurrentHashMap<>();
+    private final Requests requests = new Requests();
     private boolean closing; // guarded by this
 
     /** An instance index and its restart history; holds the current worker. */
@@ -100,14 +98,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         this.ipc = new IpcServer(this, timer, settings.maxFrameBytes());
         this.watchdog = new Watchdog(this, settings, timer);
         if (!listeners.isEmpty() && settings.agentJar() == null) {
-            LOG.log(Level.WARNING, noAgent());
+            LOG.log(Level.WARNING, Ports.NO_AGENT);
         }
-    }
-
-    private static String noAgent() {
-        return "no brigade-agent jar was found (the brigade.agent.jar property, the class path, and next to"
-                + " brigade-cluster's jar were searched), so workers get no agent: a server that binds the port"
-                + " itself fails with 'Address already in use'. Set agentJar(...), or adopt the socket with InheritedSockets";
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
@@ -148,13 +140,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         byte[] secret = new byte[24];
         random.nextBytes(secret);
         Child child = new Child(id, slot.instance, HexFormat.of().formatHex(secret), this);
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
-        env.putAll(settings.profile().env());
-        env.putAll(settings.env());
-        env.put(WorkerRuntime.ENV_ID, Integer.toString(id));
-        env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(slot.instance));
-        env.put(WorkerRuntime.ENV_IPC, ipc.path().toString());
-        env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        Map<String, String> env = CommandLine.env(settings, child, ipc.path());
         env.putAll(Ports.env(listeners));
         List<String> archiveFlags = archive.nextFlags();
         List<String> argv = new ArrayList<>(CommandLine.argv(settings.java().toString(), parts, archiveFlags));
@@ -246,9 +232,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         switch (decision) {
             case Supervisor.Decision.Stop s -> { }
             case Supervisor.Decision.GiveUp g -> {
-                List<String> tail = child.lastStderr();
-                String msg = child + " " + g.reason() + "; not restarting it"
-                        + (tail.isEmpty() ? "" : "; last stderr lines:\n  " + String.join("\n  ", tail));
+                String msg = child + " " + g.reason() + "; not restarting it" + child.stderrTail();
                 LOG.log(Level.ERROR, msg);
                 publish(new ClusterEvent.Error(child, new ClusterException(g.bootFailure() ? Code.BOOT_FAILED : Code.CRASH_LOOP, msg)));
             }
@@ -310,11 +294,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private void notListening(Child child) {
         WorkerState s = child.state();
         if ((s == WorkerState.STARTING || s == WorkerState.ONLINE) && !child.listening().isDone()) {
-            List<String> tail = child.lastStderr();
-            publish(new ClusterEvent.Error(child, new ClusterException(Code.NOT_LISTENING, child + " has not listened on "
-                    + ports() + " within " + settings.listenTimeout().toMillis() + " ms (listenTimeout)"
-                    + (settings.agentJar() == null ? "; " + noAgent() : "")
-                    + (tail.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", tail)))));
+            publish(new ClusterEvent.Error(child, Ports.notListening(child, ports(), settings)));
         }
     }
 
@@ -408,16 +388,12 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     public void onRequest(BiFunction<ClusterWorker, Object, Object> handler) {
-        this.requestHandler = handler;
+        requests.onRequest(handler);
     }
-
-    /** The key that marks a request as addressed to a named service, and the key of its body. */
-    public static final String SERVICE_KEY = "$brigade.service";
-    public static final String SERVICE_BODY = "body";
 
     /** Answers requests addressed to service {@code name} (see {@code Cluster.service}). */
     public void service(String name, BiFunction<ClusterWorker, Object, Object> handler) {
-        services.put(name, handler);
+        requests.service(name, handler);
     }
 
     public String describe() {
@@ -442,20 +418,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     @Override
     public CompletionStage<byte[]> answer(Child child, byte[] request) {
-        Object decoded = decode(request);
-        BiFunction<ClusterWorker, Object, Object> h = requestHandler;
-        if (decoded instanceof Map<?, ?> m && m.get(SERVICE_KEY) instanceof String name) {
-            h = services.get(name);
-            if (h == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("the primary offers no service '" + name
-                        + "' (services: " + services.keySet() + ")"));
-            }
-            decoded = m.get(SERVICE_BODY);
-        } else if (h == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the primary has no request handler (Cluster.onRequest)"));
-        }
-        Object result = h.apply(child, decoded);
-        return result instanceof CompletionStage<?> s ? s.thenApply(this::encode) : CompletableFuture.completedFuture(encode(result));
+        return requests.answer(child, request, settings.codec());
     }
 
     @Override public Object decode(byte[] payload) { return settings.codec().decode(payload); }

@@ -83,19 +83,15 @@ final class Rollout {
             ready.get(ms, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new ClusterException(Code.RELOAD_ABORTED, c + " did not " + (ports ? "listen on " + primary.ports() : "come online")
-                    + " within " + ms + " ms (" + (ports ? "listenTimeout" : "onlineTimeout") + ")" + tail(c));
+                    + " within " + ms + " ms (" + (ports ? "listenTimeout" : "onlineTimeout") + ")" + c.stderrTail());
         } catch (ExecutionException e) {
-            throw new ClusterException(Code.RELOAD_ABORTED, c + " failed to start: " + e.getCause().getMessage() + tail(c));
+            throw new ClusterException(Code.RELOAD_ABORTED, c + " failed to start: " + e.getCause().getMessage() + c.stderrTail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException(Code.RELOAD_ABORTED, "interrupted while waiting for " + c);
         }
     }
 
-    private static String tail(Child c) {
-        List<String> t = c.lastStderr();
-        return t.isEmpty() ? "" : "; its last stderr lines:\n  " + String.join("\n  ", t);
-    }
 
     /** Waits for workers to exit, at most {@code limit} (they are killed after the kill timeout anyway). */
     static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {

@@ -36,10 +36,8 @@ public final class TestWorker {
         }
         if (args.length > 0 && args[0].startsWith("throw-at-start:")) {
             Thread.ofPlatform().name("app-non-daemon").start(() -> {   // a plain JVM would wait for it
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                while (true) {
+                    java.util.concurrent.locks.LockSupport.park();
                 }
             });
             throw new IllegalStateException(args[0].substring(15));
