@@ -282,7 +282,6 @@ public final class Worker {
 
     void fireExit(int code) {
         parentLoop.execute(() -> {
-            // A listener set after the worker closed its port has its drain queued behind this task.
             exit.complete(code);
             for (IntConsumer l : exitListeners) {
                 callExit(l, code);
