@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class ClusterLifecycleTest {
@@ -77,12 +81,17 @@ class ClusterLifecycleTest {
     }
 
     @Test
-    void disconnect_runs_the_workers_disconnect_handlers_to_the_end_before_it_exits() throws Exception {
+    void disconnect_runs_the_workers_disconnect_handlers_to_the_end_before_it_exits(@TempDir Path dir) throws Exception {
         List<OutputLine> output = new CopyOnWriteArrayList<>();
-        try (Cluster c = Cluster.create(Workers.settings().args("slow-drain").output(output::add).build())) {
+        Path go = dir.resolve("go");
+        try (Cluster c = Cluster.create(Workers.settings().args("drain-until:" + go).killTimeout(Duration.ofSeconds(30)).output(output::add).build())) {
             ClusterWorker w = c.fork().get(0);
             assertThat(w.request("ping", T).get(10, TimeUnit.SECONDS)).isEqualTo("pong");
-            assertThat(w.disconnect().get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
+            CompletableFuture<ExitStatus> exit = w.disconnect();
+            await().atMost(T).until(() -> output.stream().anyMatch(l -> l.text().equals("draining")));
+            assertThat(exit).isNotDone();     // its handler is still at work
+            Files.createFile(go);
+            assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(0));
             await().atMost(T).until(() -> output.stream().anyMatch(l -> l.text().equals("drained")));
         }
     }

@@ -42,19 +42,32 @@ public final class TestWorker {
             });
             throw new IllegalStateException(args[0].substring(15));
         }
-        if (args.length > 0 && args[0].equals("slow-drain")) {
+        if (args.length > 0 && args[0].startsWith("drain-until:")) {
+            Path go = Path.of(args[0].substring(12));
             self.onDisconnect(() -> {
-                try {
-                    Thread.sleep(300);        // stands for in-flight work being finished
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                System.out.println("draining");   // in-flight work, which ends when the test creates the file
+                System.out.flush();
+                awaitFile(go);
                 System.out.println("drained");
                 System.out.flush();
             });
         }
         self.onRequest(TestWorker::answer);
         self.onMessage(msg -> obey(self, (String) msg));
+    }
+
+    /** Waits, without polling, until {@code file} exists. */
+    static void awaitFile(Path file) {
+        try (java.nio.file.WatchService ws = file.getFileSystem().newWatchService()) {
+            file.getParent().register(ws, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {     // checked after registering: a file created in between is not missed
+                ws.take().reset();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Object answer(Object req) {
