@@ -32,6 +32,13 @@ import java.util.stream.Collectors;
  * {@link #exited()} are futures. An {@code error} or {@code messageerror} with no listener is
  * logged, and kept for the first listener added later: never lost.
  *
+ * <p><b>Lifetime.</b> As in Node, a started worker keeps the JVM alive until its {@code exit}
+ * event, and every message it posted before exiting, have been delivered to the listeners: a
+ * {@code main} that starts a worker and returns still sees all of its events. {@link #unref()}
+ * (or {@link WorkerOptions#daemon()}) lets the JVM exit without waiting for the worker;
+ * {@link #ref()} undoes it. The worker's thread itself is a daemon thread: what holds the JVM
+ * open is this reference, held by Brigade's main loop.
+ *
  * <p><b>Stopping a thread.</b> {@link #terminate()} asks: it stops the worker's event loop and
  * interrupts its thread, which ends any blocking call (receive, Atomics.wait, sleep, I/O on
  * interruptible channels). Code that never blocks and never checks
@@ -58,7 +65,8 @@ public final class Worker {
     private final List<Throwable> unheardErrors = new ArrayList<>();
     private final List<MessageError> unheardMessageErrors = new ArrayList<>();
     private volatile CompletableFuture<Integer> termination;
-    private volatile boolean refed = true;
+    private boolean refed = true;              // guarded by this: we hold a ref on parentLoop
+    private boolean abandoned;                 // guarded by this: terminate() gave up on a stuck thread
 
     private Worker(Object entry, WorkerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -68,8 +76,13 @@ public final class Worker {
         this.parentLoop = Loop.currentOrMain();
         this.run = new WorkerRun(this, entry, options, pair[1]);
         this.thread = new Thread(null, run, name, options.stackSize());
-        thread.setDaemon(options.daemon());
-        parentLoop.ref();
+        thread.setDaemon(true);                // what keeps the JVM alive is the ref below, as in Node
+        port.unref();                          // a message listener does not: the worker itself does, until exit
+        if (options.daemon()) {
+            refed = false;
+        } else {
+            parentLoop.ref();
+        }
     }
 
     /** Starts a worker running {@code entry} (a lambda or an instance) with default options. */
@@ -182,11 +195,30 @@ public final class Worker {
         return exit.copy();
     }
 
-    /** Lets the parent's event loop end while this worker runs (Node's {@code worker.unref()}). */
+    /**
+     * Lets the parent's event loop end while this worker runs (Node's {@code worker.unref()}): for
+     * a worker started outside any worker, the JVM may then exit once {@code main} has returned
+     * and nothing else keeps it alive, without waiting for this worker's {@code exit} event.
+     * Idempotent; {@link #ref()} undoes it.
+     */
     public synchronized Worker unref() {
-        if (refed && !exit.isDone()) {
+        if (refed) {
             refed = false;
             parentLoop.unref();
+        }
+        return this;
+    }
+
+    /**
+     * Undoes {@link #unref()} (Node's {@code worker.ref()}): until its {@code exit} event and the
+     * messages before it have been delivered, this worker keeps its parent's event loop alive,
+     * and with it the JVM for a worker started outside any worker. This is the state a worker
+     * starts in, unless {@link WorkerOptions#daemon()}. No effect once the worker has exited.
+     */
+    public synchronized Worker ref() {
+        if (!refed && !exit.isDone() && !abandoned) {
+            refed = true;
+            parentLoop.ref();
         }
         return this;
     }
@@ -214,10 +246,17 @@ public final class Worker {
                             + where());
                     result.completeExceptionally(stuck);
                     fireError(stuck);
+                    abandon();
                 }
             });
         }
         return result;
+    }
+
+    /** A thread that ignored terminate() no longer holds the JVM open: it is left to run, unwatched. */
+    private synchronized void abandon() {
+        abandoned = true;
+        unref();
     }
 
     private String where() {

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * @param uncaught       what a handler's uncaught exception does; default {@link UncaughtPolicy#EXIT}
  * @param terminateGrace how long {@code terminate()} waits for the thread to stop before reporting
  *                       it stuck; default 1 s
- * @param daemon         whether the worker thread lets the JVM exit while it runs; default false
+ * @param daemon         true starts the worker unref'd ({@link Worker#unref()}): it does not keep
+ *                       its parent's event loop, nor the JVM, alive; default false (a started worker
+ *                       keeps the JVM alive until its {@code exit} event has been delivered, as in Node)
  * @param stackSize      thread stack size in bytes; 0 (default) lets the JVM choose
  */
 public record WorkerOptions(String name, Object workerData, Consumer<String> stdout, Consumer<String> stderr,

@@ -34,6 +34,7 @@ public final class Loop implements Executor {
     private volatile boolean parked;
     private volatile boolean stopping;
     private boolean isMain;
+    private KeepAlive keepAlive;              // main loop only: holds the JVM open while refs > 0
 
     /** @param uncaught receives what a task throws; it may call {@link #stop()} */
     public Loop(Consumer<Throwable> uncaught) {
@@ -51,7 +52,12 @@ public final class Loop implements Executor {
         return l != null ? l : main();
     }
 
-    /** The process's main loop: a daemon thread started on first use, for non-worker threads. */
+    /**
+     * The process's main loop, for non-worker threads: a daemon thread started on first use. While
+     * something holds a {@link #ref()} on it (a worker that has not exited, a port listening here),
+     * a non-daemon thread keeps the JVM alive, so that a {@code main} that returns still gets its
+     * events, as a Node script does.
+     */
     public static Loop main() {
         return MainLoop.INSTANCE;
     }
@@ -62,15 +68,24 @@ public final class Loop implements Executor {
         wake();
     }
 
-    /** Keeps an until-idle loop alive (a listening port, a pending callback). */
+    /**
+     * Keeps an until-idle loop alive (a listening port, a pending callback). On the main loop it
+     * keeps the JVM alive instead, as Node's ref'd handles keep its process alive.
+     */
     public void ref() {
         refs.incrementAndGet();
+        if (keepAlive != null) {
+            keepAlive.hold();
+        }
     }
 
-    /** Releases a {@link #ref()}; the loop may now end if it has nothing else to do. */
+    /** Releases a {@link #ref()}; the loop (or, for the main loop, the JVM) may now end if it has nothing else to do. */
     public void unref() {
         if (refs.decrementAndGet() <= 0) {
             wake();
+            if (keepAlive != null) {
+                keepAlive.release();
+            }
         }
     }
 
@@ -228,8 +243,57 @@ public final class Loop implements Executor {
             t.setDaemon(true);
             loop.thread = t;
             loop.isMain = true;
+            loop.keepAlive = new KeepAlive(loop.refs);
             t.start();
             return loop;
+        }
+    }
+
+    /**
+     * A non-daemon thread that exists only while the main loop's refs are above zero: it parks
+     * until they drop to zero, then ends, letting the JVM exit once {@code main} has returned.
+     *
+     * <p>At most one holder runs: starting one needs the CAS of {@code running} from false to
+     * true; a holder that sees the refs at zero clears {@code running}, then reads the refs again
+     * and goes on holding only if they rose meanwhile and it wins that CAS again. A {@link #hold}
+     * that saw {@code running} still true before it was cleared is covered by that second read.
+     * The thread is published before it starts, so a {@link #release} never misses its unpark.
+     */
+    private static final class KeepAlive {
+        private final AtomicInteger refs;
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile Thread holder;
+
+        KeepAlive(AtomicInteger refs) {
+            this.refs = refs;
+        }
+
+        void hold() {
+            if (!running.get() && running.compareAndSet(false, true)) {
+                Thread t = Thread.ofPlatform().name("brigade-keepalive").daemon(false).stackSize(128 * 1024)
+                        .unstarted(this::run);
+                holder = t;
+                t.start();
+            }
+        }
+
+        void release() {
+            Thread t = holder;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        private void run() {
+            for (;;) {
+                while (refs.get() > 0) {
+                    LockSupport.park(this);
+                }
+                running.set(false);
+                if (refs.get() <= 0 || !running.compareAndSet(false, true)) {
+                    return;
+                }
+            }
         }
     }
 }
