@@ -39,11 +39,32 @@ public record RunOptions(String name, List<?> transferList, Duration timeout, Ab
         return DEFAULTS;
     }
 
-    /** Calls the task function {@code name}. */
+    /**
+     * Calls the task function {@code name}.
+     *
+     * @param name a key of the handler's {@link TaskHandler#functions()}
+     * @return options with that name and nothing else
+     */
     public static RunOptions named(String name) {
         return new RunOptions(name, List.of(), null, null);
     }
 
+    /**
+     * Moves {@code items} to the worker with the task (Piscina's {@code Piscina.move}):
+     * {@code pool.run(buf, RunOptions.transfer(buf))}.
+     *
+     * @param items ByteBuffers and MessagePorts reachable from the task
+     * @return options with that transfer list and nothing else
+     */
+    public static RunOptions transfer(Object... items) {
+        return new RunOptions(null, List.of(items), null, null);
+    }
+
+    /**
+     * A builder for options that combine a name, a transfer list, a timeout and a signal.
+     *
+     * @return a builder with every option at its default
+     */
     public static Builder builder() {
         return new Builder();
     }

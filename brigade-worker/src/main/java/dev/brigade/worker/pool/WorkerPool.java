@@ -13,11 +13,14 @@ import java.util.concurrent.TimeUnit;
  * A pool of worker threads for CPU-heavy tasks: what Piscina gives Node, for the JVM.
  *
  * <pre>{@code
- * try (WorkerPool pool = WorkerPool.create(PoolOptions.builder(Hasher.class).maxThreads(4).build())) {
+ * try (WorkerPool<byte[], byte[]> pool = WorkerPool.create(PoolOptions.builder(Hasher.class).maxThreads(4).build())) {
  *     CompletableFuture<byte[]> digest = pool.run(bytes);
  *     CompletableFuture<byte[]> other = pool.run(bytes, RunOptions.named("reverse"));
  * }
  * }</pre>
+ *
+ * <p><b>Types.</b> {@code T} and {@code R} come from the {@link TaskHandler} the options were
+ * built from: a task of another type, or a future of another result type, does not compile.
  *
  * <p><b>Tasks.</b> {@link #run} hands the task to the least-loaded worker at once, or queues it
  * when every worker is busy, and returns a future. The task's exception fails its own future;
@@ -50,11 +53,14 @@ import java.util.concurrent.TimeUnit;
  * (failing what is left after {@link PoolOptions#closeTimeout()}, naming how many), then stops
  * the workers; {@link #destroy()} fails everything at once. Both are idempotent and safe to call
  * from inside a task. All methods are thread-safe.
+ *
+ * @param <T> the tasks' type
+ * @param <R> the results' type
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool<T, R> implements AutoCloseable {
     private final Dispatcher pool;
 
-    private WorkerPool(PoolOptions options) {
+    private WorkerPool(PoolOptions<T, R> options) {
         Objects.requireNonNull(options, "options");
         TaskQueue queue;
         try {
@@ -75,25 +81,43 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Starts a pool: {@code minThreads} workers at once. */
-    public static WorkerPool create(PoolOptions options) {
-        return new WorkerPool(options);
+    /**
+     * Starts a pool: {@code minThreads} workers at once.
+     *
+     * @param options the pool's options, which name its {@link TaskHandler}
+     * @param <T>     the tasks' type
+     * @param <R>     the results' type
+     * @return the running pool
+     * @throws dev.brigade.worker.WorkerException {@code ERR_INVALID_OPTION} if the task queue factory fails
+     */
+    public static <T, R> WorkerPool<T, R> create(PoolOptions<T, R> options) {
+        return new WorkerPool<>(options);
     }
 
-    /** Runs {@code task} through the handler's {@link TaskHandler#run}. */
-    public <R> CompletableFuture<R> run(Object task) {
+    /**
+     * Runs {@code task} through the handler's {@link TaskHandler#run}.
+     *
+     * @param task the task, passed by reference to the worker
+     * @return a future of the task's result (see {@link #run(Object, RunOptions)})
+     */
+    public CompletableFuture<R> run(T task) {
         return run(task, RunOptions.defaults());
     }
 
     /**
      * Runs {@code task} as {@code options} say. The future completes with the result, or fails
      * with what the task threw, or with a {@link PoolException} (see {@link PoolErrorCode}), or
-     * is cancelled.
+     * is cancelled. With a transfer list, the handler gets the task as a receiving thread would
+     * get it from {@code MessagePort.postMessage}: the same object, with each listed ByteBuffer
+     * replaced by a fresh view of its memory wherever it sits (the caller's buffer is detached).
      *
+     * @param task    the task
+     * @param options the function to call, a transfer list, a timeout, an abort signal
+     * @return a future of the task's result
      * @throws dev.brigade.worker.WorkerException if the transfer list is invalid (nothing was moved then)
      */
     @SuppressWarnings("unchecked")
-    public <R> CompletableFuture<R> run(Object task, RunOptions options) {
+    public CompletableFuture<R> run(T task, RunOptions options) {
         Objects.requireNonNull(options, "options");
         Object input = options.transferList().isEmpty() ? task : transfer(task, options.transferList());
         Task t = new Task(pool, input, options.name(), System.nanoTime());
@@ -220,9 +244,14 @@ public final class WorkerPool implements AutoCloseable {
         return pool;
     }
 
-    /** The options the pool was built with. */
-    public PoolOptions options() {
-        return pool.options;
+    /**
+     * The options the pool was built with.
+     *
+     * @return the options
+     */
+    @SuppressWarnings("unchecked")
+    public PoolOptions<T, R> options() {
+        return (PoolOptions<T, R>) pool.options;
     }
 
     @Override
