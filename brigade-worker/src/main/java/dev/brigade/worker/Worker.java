@@ -85,17 +85,34 @@ public final class Worker {
         }
     }
 
-    /** Starts a worker running {@code entry} (a lambda or an instance) with default options. */
+    /**
+     * Starts a worker running {@code entry} (a lambda or an instance) with default options.
+     *
+     * @param entry the worker's code, run on its thread
+     * @return the started worker
+     */
     public static Worker start(WorkerEntry entry) {
         return start(entry, WorkerOptions.defaults());
     }
 
-    /** Starts a worker running {@code entry} (a lambda or an instance). */
+    /**
+     * Starts a worker running {@code entry} (a lambda or an instance).
+     *
+     * @param entry   the worker's code, run on its thread
+     * @param options name, workerData, output sinks and the rest
+     * @return the started worker
+     */
     public static Worker start(WorkerEntry entry, WorkerOptions options) {
         return launch(Objects.requireNonNull(entry, "entry"), options);
     }
 
-    /** Starts a worker that instantiates {@code entryClass} (public, public no-arg constructor) on its thread. */
+    /**
+     * Starts a worker that instantiates {@code entryClass} on its own thread.
+     *
+     * @param entryClass a public class with a public no-argument constructor
+     * @param options    name, workerData, output sinks and the rest
+     * @return the started worker
+     */
     public static Worker start(Class<? extends WorkerEntry> entryClass, WorkerOptions options) {
         return launch(Objects.requireNonNull(entryClass, "entryClass"), options);
     }
@@ -104,6 +121,10 @@ public final class Worker {
      * Starts a worker from an entry class name, loaded on the worker's thread with the context
      * class loader. A class that cannot be loaded gives an {@code error} event
      * ({@link ErrorCode#ERR_WORKER_ENTRY}) and {@code exit(1)}.
+     *
+     * @param entryClassName the binary name of a public {@link WorkerEntry} class with a public no-argument constructor
+     * @param options        name, workerData, output sinks and the rest
+     * @return the started worker
      */
     public static Worker start(String entryClassName, WorkerOptions options) {
         return launch(Objects.requireNonNull(entryClassName, "entryClassName"), options);
@@ -115,25 +136,51 @@ public final class Worker {
         return w;
     }
 
+    /**
+     * The worker's name, from {@link WorkerOptions#name()}.
+     *
+     * @return the name, also its thread's name
+     */
     public String name() {
         return name;
     }
 
-    /** The worker thread's id, as its {@link WorkerContext#threadId()} reports it. */
+    /**
+     * The worker thread's id, as its {@link WorkerContext#threadId()} reports it.
+     *
+     * @return the thread id
+     */
     public long threadId() {
         return thread.threadId();
     }
 
+    /**
+     * The options the worker was started with.
+     *
+     * @return the options
+     */
     public WorkerOptions options() {
         return options;
     }
 
-    /** Posts a value to the worker's {@code parentPort}. See {@link MessagePort#postMessage(Object)}. */
+    /**
+     * Posts a value to the worker's {@code parentPort}. See {@link MessagePort#postMessage(Object)}.
+     *
+     * @param value the message (by reference; a bare ByteBuffer is copied)
+     * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if the worker has exited
+     */
     public void postMessage(Object value) {
         postMessage(value, List.of());
     }
 
-    /** Posts a value, moving what {@code transferList} holds. See {@link MessagePort#postMessage(Object, List)}. */
+    /**
+     * Posts a value, moving what {@code transferList} holds. See {@link MessagePort#postMessage(Object, List)}.
+     *
+     * @param value        the message
+     * @param transferList ByteBuffers to move and MessagePorts to hand over
+     * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if the worker has exited, or a
+     *         transfer error (nothing is changed then)
+     */
     public void postMessage(Object value, List<?> transferList) {
         if (exit.isDone()) {
             throw new WorkerException(ErrorCode.ERR_PORT_CLOSED, "worker '" + name + "' has exited (code "
@@ -142,18 +189,35 @@ public final class Worker {
         port.postMessage(value, transferList);
     }
 
-    /** Messages the worker posts on its {@code parentPort}, on the parent's event loop. */
+    /**
+     * Sets the listener for the messages the worker posts on its {@code parentPort}; it runs on
+     * the parent's event loop. Messages that came before it are delivered first.
+     *
+     * @param listener called with each message, in order
+     * @return this worker
+     */
     public Worker onMessage(Consumer<Object> listener) {
         port.onMessage(listener, parentLoop); // events run on the loop that started the worker
         return this;
     }
 
-    /** Takes the next message from the worker, waiting up to {@code timeout} (see {@link MessagePort#receive}). */
+    /**
+     * Takes the next message from the worker, waiting up to {@code timeout} (see {@link MessagePort#receive}).
+     *
+     * @param timeout the longest wait
+     * @return the message, or empty if none came in time or the worker has exited with nothing queued
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
     public Optional<Received> receive(Duration timeout) throws InterruptedException {
         return port.receive(timeout);
     }
 
-    /** Called once the worker's thread starts running its entry (immediately if it already has). */
+    /**
+     * Adds a listener called once the worker's thread starts running its entry (at once if it already has).
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onOnline(Runnable listener) {
         onlineListeners.add(Objects.requireNonNull(listener, "listener"));
         if (online.isDone()) {
@@ -162,21 +226,38 @@ public final class Worker {
         return this;
     }
 
-    /** Uncaught exceptions of the worker (the entry's, or a handler's). */
+    /**
+     * Adds a listener for the worker's uncaught exceptions (the entry's, or a handler's). Errors
+     * that came before any listener are given to the first one.
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onError(Consumer<Throwable> listener) {
         errorListeners.add(Objects.requireNonNull(listener, "listener"));
         parentLoop.execute(() -> replay(errorListeners, unheardErrors));
         return this;
     }
 
-    /** Messages the worker accepted but never read (see {@link MessageError}). */
+    /**
+     * Adds a listener for the messages the worker accepted but never read (see {@link MessageError}).
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onMessageError(Consumer<MessageError> listener) {
         messageErrorListeners.add(Objects.requireNonNull(listener, "listener"));
         parentLoop.execute(() -> replay(messageErrorListeners, unheardMessageErrors));
         return this;
     }
 
-    /** Called with the exit code once the worker's thread has ended (immediately if it has). */
+    /**
+     * Adds a listener called with the exit code once the worker's thread has ended (at once if
+     * it has), after the messages the worker posted.
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onExit(IntConsumer listener) {
         exitListeners.add(Objects.requireNonNull(listener, "listener"));
         if (exit.isDone()) {
@@ -185,12 +266,20 @@ public final class Worker {
         return this;
     }
 
-    /** Completes when the worker is online. */
+    /**
+     * A future of the {@code online} event.
+     *
+     * @return a future that completes when the worker runs its entry
+     */
     public CompletableFuture<Void> online() {
         return online.copy();
     }
 
-    /** Completes with the exit code when the worker's thread has ended. */
+    /**
+     * A future of the {@code exit} event.
+     *
+     * @return a future of the exit code, completed when the worker's thread has ended
+     */
     public CompletableFuture<Integer> exited() {
         return exit.copy();
     }
@@ -200,6 +289,8 @@ public final class Worker {
      * a worker started outside any worker, the JVM may then exit once {@code main} has returned
      * and nothing else keeps it alive, without waiting for this worker's {@code exit} event.
      * Idempotent; {@link #ref()} undoes it.
+     *
+     * @return this worker
      */
     public synchronized Worker unref() {
         if (refed) {
@@ -214,6 +305,8 @@ public final class Worker {
      * messages before it have been delivered, this worker keeps its parent's event loop alive,
      * and with it the JVM for a worker started outside any worker. This is the state a worker
      * starts in, unless {@link WorkerOptions#daemon()}. No effect once the worker has exited.
+     *
+     * @return this worker
      */
     public synchronized Worker ref() {
         if (!refed && !exit.isDone() && !abandoned) {
@@ -227,6 +320,8 @@ public final class Worker {
      * Stops the worker: its loop stops after the handler in progress and its thread is
      * interrupted. Completes with the exit code (1), or fails with {@link ErrorCode#ERR_WORKER_STUCK}
      * if the thread has not ended after {@link WorkerOptions#terminateGrace()}. Idempotent.
+     *
+     * @return a future of the exit code
      */
     public synchronized CompletableFuture<Integer> terminate() {
         if (termination != null) {

@@ -39,6 +39,10 @@ public final class GraphScan {
     /**
      * Where in {@code message} the first object matching {@code wanted} sits, as a path such as
      * {@code message.get(2).port()}; null if there is none.
+     *
+     * @param message the message to look through
+     * @param wanted what to look for
+     * @return the path, or null if nothing matches
      */
     public static String find(Object message, Predicate<Object> wanted) {
         if (!isContainer(message)) {

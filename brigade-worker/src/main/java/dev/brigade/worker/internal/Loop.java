@@ -36,17 +36,29 @@ public final class Loop implements Executor {
     private boolean isMain;
     private KeepAlive keepAlive;              // main loop only: holds the JVM open while refs > 0
 
-    /** @param uncaught receives what a task throws; it may call {@link #stop()} */
+    /**
+     * A loop that no thread runs yet (see {@link #enter()}).
+     *
+     * @param uncaught receives what a task throws; it may call {@link #stop()}
+     */
     public Loop(Consumer<Throwable> uncaught) {
         this.uncaught = uncaught;
     }
 
-    /** The loop the current thread runs, or null if it runs none. */
+    /**
+     * The loop the current thread runs, or null if it runs none.
+     *
+     * @return the loop, or null
+     */
     public static Loop current() {
         return CURRENT.get();
     }
 
-    /** The loop of the current thread if it runs one, otherwise the main loop. */
+    /**
+     * The loop of the current thread if it runs one, otherwise the main loop.
+     *
+     * @return the current thread's loop, or the main loop
+     */
     public static Loop currentOrMain() {
         Loop l = CURRENT.get();
         return l != null ? l : main();
@@ -57,6 +69,8 @@ public final class Loop implements Executor {
      * something holds a {@link #ref()} on it (a worker that has not exited, a port listening here),
      * a non-daemon thread keeps the JVM alive, so that a {@code main} that returns still gets its
      * events, as a Node script does.
+     *
+     * @return the main loop
      */
     public static Loop main() {
         return MainLoop.INSTANCE;
@@ -89,14 +103,22 @@ public final class Loop implements Executor {
         }
     }
 
-    /** Remembers a port or channel whose listener runs here, to close it when the loop's worker ends. */
+    /**
+     * Remembers a port or channel whose listener runs here, to close it when the loop's worker ends.
+     *
+     * @param resource a port or channel whose listener runs on this loop
+     */
     public void own(AutoCloseable resource) {
         if (!isMain) { // the main loop never ends, so it closes nothing: do not pin what it serves
             owned.add(resource);
         }
     }
 
-    /** Forgets a resource that moved elsewhere (a transferred port) or closed. */
+    /**
+     * Forgets a resource that moved elsewhere (a transferred port) or closed.
+     *
+     * @param resource a port or channel whose listener runs on this loop
+     */
     public void disown(AutoCloseable resource) {
         owned.remove(resource);
     }
@@ -119,11 +141,20 @@ public final class Loop implements Executor {
         wake();
     }
 
+    /**
+     * Whether {@link #stop()} was called.
+     *
+     * @return true once stopping
+     */
     public boolean isStopping() {
         return stopping;
     }
 
-    /** True if the calling thread is this loop's thread. */
+    /**
+     * True if the calling thread is this loop's thread.
+     *
+     * @return true if the calling thread is this loop's thread
+     */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
@@ -143,6 +174,8 @@ public final class Loop implements Executor {
     /**
      * Runs tasks on the calling thread (which must have {@link #enter() entered}) until
      * {@link #stop()} or, when {@code untilIdle}, until the queue is empty and no refs remain.
+     *
+     * @param untilIdle true to return once the queue is empty and nothing holds a ref
      */
     public void run(boolean untilIdle) {
         while (!stopping) {
@@ -179,7 +212,11 @@ public final class Loop implements Executor {
         return ran;
     }
 
-    /** True if tasks are waiting to run. */
+    /**
+     * True if tasks are waiting to run.
+     *
+     * @return true if tasks are waiting to run
+     */
     public boolean hasReady() {
         return !tasks.isEmpty();
     }
@@ -189,6 +226,9 @@ public final class Loop implements Executor {
      * stopping, or {@code ready} answers true. A task posted meanwhile wakes it (same protocol as
      * {@link #run}); whoever makes {@code ready} true must unpark the thread itself. Does not run
      * anything and does not spin; a stray interrupt is cleared.
+     *
+     * @param nanos the longest park
+     * @param ready answers true when the caller has work besides tasks
      */
     public void awaitWork(long nanos, BooleanSupplier ready) {
         parked = true;

@@ -26,6 +26,12 @@ public final class PoolMetrics implements MeterBinder {
     private volatile PoolStats last;
     private volatile long lastAt;
 
+    /**
+     * Meters for {@code pool}, tagged {@code pool=name}; bind them with {@link #bindTo}.
+     *
+     * @param pool the pool to read
+     * @param name the {@code pool} tag's value
+     */
     public PoolMetrics(WorkerPool<?, ?> pool, String name) {
         this.pool = pool;
         this.tags = Tags.of(Tag.of("pool", name));

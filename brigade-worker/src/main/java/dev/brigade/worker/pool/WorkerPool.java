@@ -164,17 +164,29 @@ public final class WorkerPool<T, R> implements AutoCloseable {
                 + runner.pool.name + "-" + runner.id) + " and is being interrupted" : "it was still waiting in the queue") + ")");
     }
 
-    /** Current figures: counts, queue depth, utilization, run and wait time distributions, per-worker counts. */
+    /**
+     * Current figures: counts, queue depth, utilization, run and wait time distributions, per-worker counts.
+     *
+     * @return a snapshot of the figures
+     */
     public PoolStats stats() {
         return pool.stats.snapshot(pool);
     }
 
-    /** Tasks waiting in the queue now (not those the workers hold). */
+    /**
+     * Tasks waiting in the queue now (not those the workers hold).
+     *
+     * @return tasks waiting in the queue now (not those the workers hold)
+     */
     public int queueSize() {
         return Math.max(0, pool.queued.get());
     }
 
-    /** Live workers now. */
+    /**
+     * Live workers now.
+     *
+     * @return live workers now
+     */
     public int threads() {
         return pool.crew.live();
     }
@@ -182,6 +194,8 @@ public final class WorkerPool<T, R> implements AutoCloseable {
     /**
      * True when producers should wait for {@link #drain()} before running more: the queue is at
      * maxQueue or, if the queue is unbounded, holds more tasks than the workers can hold at once.
+     *
+     * @return true if producers should wait for {@link #drain()}
      */
     public boolean needsDrain() {
         long high = pool.maxQueue != Integer.MAX_VALUE ? pool.maxQueue
@@ -189,7 +203,11 @@ public final class WorkerPool<T, R> implements AutoCloseable {
         return pool.queued.get() >= high;
     }
 
-    /** Completes when the queue is (or becomes) empty: Piscina's {@code 'drain'} event. */
+    /**
+     * Completes when the queue is (or becomes) empty: Piscina's {@code 'drain'} event.
+     *
+     * @return a future that completes when the queue is empty
+     */
     public CompletableFuture<Void> drain() {
         return pool.drain.await();
     }
@@ -199,6 +217,9 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * running tasks may finish within {@code timeout}, after which those left fail with
      * {@link PoolErrorCode#ERR_CLOSE_TIMEOUT} and the future fails with that error. Completes
      * once every worker has stopped. Idempotent: later calls return the same future.
+     *
+     * @param timeout the longest wait
+     * @return a future that completes once every worker has stopped
      */
     public CompletableFuture<Void> close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -229,12 +250,18 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * Stops at once: queued and running tasks fail with {@link PoolErrorCode#ERR_POOL_DESTROYED},
      * running ones are interrupted, workers stop. Completes when they have (a worker whose task
      * ignores interrupts is abandoned after {@link PoolOptions#cancelGrace()}). Idempotent.
+     *
+     * @return a future that completes when the workers have stopped
      */
     public CompletableFuture<Void> destroy() {
         return pool.shutdown.destroy().copy();
     }
 
-    /** True once {@link #close} or {@link #destroy} was called. */
+    /**
+     * True once {@link #close} or {@link #destroy} was called.
+     *
+     * @return true once {@link #close} or {@link #destroy} was called
+     */
     public boolean isClosed() {
         return pool.state != Dispatcher.RUNNING;
     }
