@@ -1,6 +1,10 @@
 package dev.brigade.worker.pool;
 
+import dev.brigade.worker.ErrorCode;
 import dev.brigade.worker.MessageChannel;
+import dev.brigade.worker.MessagePort;
+import dev.brigade.worker.WorkerException;
+import dev.brigade.worker.internal.GraphScan;
 import dev.brigade.worker.Received;
 import java.time.Duration;
 import java.util.List;
@@ -114,12 +118,13 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * @param task    the task
      * @param options the function to call, a transfer list, a timeout, an abort signal
      * @return a future of the task's result
-     * @throws dev.brigade.worker.WorkerException if the transfer list is invalid (nothing was moved then)
+     * @throws WorkerException if the transfer list is invalid (nothing was moved then), or
+     *         {@link ErrorCode#ERR_PORT_NOT_TRANSFERRED} if the task holds a MessagePort that is not listed
      */
     @SuppressWarnings("unchecked")
     public CompletableFuture<R> run(T task, RunOptions options) {
         Objects.requireNonNull(options, "options");
-        Object input = options.transferList().isEmpty() ? task : transfer(task, options.transferList());
+        Object input = options.transferList().isEmpty() ? checkedByReference(task) : transfer(task, options.transferList());
         Task t = new Task(pool, input, options.name(), System.nanoTime());
         AbortSignal signal = options.signal();
         t.signal = signal;
@@ -139,6 +144,20 @@ public final class WorkerPool<T, R> implements AutoCloseable {
             }
         }
         return (CompletableFuture<R>) t;
+    }
+
+    /**
+     * A task passed by reference must not hold a MessagePort: ports move only when listed, as
+     * with {@code MessagePort.postMessage}.
+     */
+    private static Object checkedByReference(Object task) {
+        String where = GraphScan.find(task, o -> o instanceof MessagePort);
+        if (where != null) {
+            throw new WorkerException(ErrorCode.ERR_PORT_NOT_TRANSFERRED, "the MessagePort at "
+                    + where.replaceFirst("^message", "task") + " was passed without being listed in the transfer list:"
+                    + " list it to move it (RunOptions.transfer(port); Node: ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST)");
+        }
+        return task;
     }
 
     /** Moves what the transfer list holds exactly as {@code MessagePort.postMessage} does. */

@@ -169,4 +169,17 @@ class WorkerPoolTest {
             return task;
         }
     }
+
+    @Test
+    void aTaskHoldingAPortItDoesNotList_isRefused_andAListedOneMoves() throws Exception {
+        try (WorkerPool<List<Object>, Boolean> pool = WorkerPool.create(
+                PoolOptions.builder((List<Object> task) -> ((dev.brigade.worker.MessagePort) task.get(1)).isClosed()).threads(1).build())) {
+            dev.brigade.worker.MessageChannel ch = new dev.brigade.worker.MessageChannel();
+            assertThatThrownBy(() -> pool.run(List.of("reply to", ch.port2())))
+                    .isInstanceOf(WorkerException.class).hasMessageContaining("the MessagePort at task.get(1) was passed without")
+                    .extracting(e -> ((WorkerException) e).code()).isEqualTo(ErrorCode.ERR_PORT_NOT_TRANSFERRED);
+            assertThat(pool.run(List.of("reply to", ch.port2()), RunOptions.transfer(ch.port2())).get(5, TimeUnit.SECONDS))
+                    .isEqualTo(false);
+        }
+    }
 }
