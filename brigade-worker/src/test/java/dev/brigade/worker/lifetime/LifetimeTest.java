@@ -71,4 +71,13 @@ class LifetimeTest {
         assertThat(r.code()).as("the JVM ended by itself (-1: killed after 60 s); stderr:%n%s", r.stderr()).isZero();
         assertThat(r.stdout().lines().toList()).containsExactly("main returns");
     }
+
+    @Test
+    @Timeout(value = 5 * 60)
+    void aWorkerRefdAgainAfterUnref_keepsTheJvmAliveAgain() throws Exception {
+        Run r = run("reref");
+        assertThat(r.stdout().lines().toList()).as("stderr:%n%s", r.stderr())
+                .containsExactly("main returns", "m1", "m2", "m3", "exit 7");
+        assertThat(r.code()).isZero();
+    }
 }

@@ -8,11 +8,13 @@ import java.util.concurrent.CountDownLatch;
  * A program whose {@code main} starts a worker and returns at once, as the README's does. The
  * worker waits until the main thread has ended before it posts anything, so every event comes
  * after {@code main} returned. With {@code unref} as argument the worker never ends and is
- * unref'd: the JVM must exit anyway.
+ * unref'd: the JVM must exit anyway. With {@code reref} it is unref'd then ref'd again: the
+ * JVM must wait for it as if nothing happened.
  */
 public final class ReturningMain {
     public static void main(String[] args) {
         boolean unref = args.length > 0 && args[0].equals("unref");
+        boolean reref = args.length > 0 && args[0].equals("reref");
         Thread main = Thread.currentThread();
         Worker w = Worker.start(ctx -> {
             main.join();                               // main has returned
@@ -27,6 +29,9 @@ public final class ReturningMain {
         w.onMessage(m -> System.out.println(m)).onExit(code -> System.out.println("exit " + code));
         if (unref) {
             w.unref();
+        }
+        if (reref) {
+            w.unref().ref();
         }
         System.out.println("main returns");
     }
