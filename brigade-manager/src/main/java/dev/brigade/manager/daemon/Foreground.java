@@ -34,7 +34,7 @@ public final class Foreground {
      */
     public static Foreground open(Home home, Consumer<Response.LogLine> lines) throws IOException {
         home.prepare();
-        FileChannel f = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel f = PrivateFiles.open(home.daemonLock(), StandardOpenOption.WRITE);
         FileLock lock = f.tryLock();
         if (lock == null) {
             f.close();
