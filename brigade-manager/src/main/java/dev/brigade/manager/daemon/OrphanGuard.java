@@ -42,7 +42,6 @@ class OrphanGuard implements AutoCloseable {
     private static final String SCRIPT = """
             exec </dev/null >/dev/null 2>&1
             trap '' HUP INT TERM QUIT PIPE
-            set -f
             home=$1 sid=$2 dpid=$3 groups=' ' apps='' clean=0
             while IFS= read -r line <&3; do
               case $line in
@@ -59,7 +58,9 @@ class OrphanGuard implements AutoCloseable {
                   read -r s < "$st" || continue
                   p=${st#/proc/}; p=${p%/stat}
                   [ "$p" = $$ ] || [ "$p" = "$dpid" ] && continue
+                  set -f
                   set -- ${s##*\\) }
+                  set +f
                   [ "$4" = "$sid" ] && kill -s KILL "$p"
                 done
               fi
