@@ -61,7 +61,6 @@ public final class Daemon {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private ServerSocketChannel server;
     private CliRunner cli; // null: the bash client's commands go to a JVM of their own
-    private OrphanGuard guard = OrphanGuard.NONE;
 
     private Daemon(Home home, App.LogSettings logs) {
         this.home = home;
@@ -79,6 +78,15 @@ public final class Daemon {
 
     /** The same, running commands for the launcher's bash client with {@code cli} (null: never). */
     public static int run(Home home, long logMaxBytes, int logRetain, CliRunner cli) throws IOException {
+        try {
+            return runUninterrupted(home, logMaxBytes, logRetain, cli);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static int runUninterrupted(Home home, long logMaxBytes, int logRetain, CliRunner cli) throws IOException, InterruptedException {
         home.prepare();
         FileChannel lockFile = PrivateFiles.open(home.daemonLock(), StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock();
@@ -93,13 +101,16 @@ public final class Daemon {
         Daemon d = new Daemon(home, new App.LogSettings(home.logs(), logMaxBytes, logRetain));
         d.cli = cli;
         try {
-            d.guard = OrphanGuard.start(home, Stale.leadsSession());
-            d.apps.guard = d.guard;
+            d.apps.guard = OrphanGuard.start(home, Stale.leadsSession());
         } catch (IOException | RuntimeException | LinkageError e) {
             System.err.println(stamp() + " brigade daemon: no orphan guard (" + e.getMessage() + "): apps would outlive a killed daemon");
         }
         d.handleSignals();
         d.serve();
+        if (d.stopping.get()) {
+            // shutdown() closed the socket and ends the process once its last line is out: returning now would exit first
+            new java.util.concurrent.CountDownLatch(1).await(); // never counted down: System.exit comes
+        }
         return 0;
     }
 
@@ -136,14 +147,14 @@ public final class Daemon {
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList(), cli).start();
         System.err.println(stamp() + " brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket()
-                + (guard.pid() > 0 ? " (orphan guard pid " + guard.pid() + ")" : ""));
+                + (apps.guard.pid() > 0 ? " (orphan guard pid " + apps.guard.pid() + ")" : ""));
         new Connections(server, timer, this::handle).acceptLoop();
     }
 
     /** Every second: the apps' CPU and memory, and their names for the guard's report of a death. */
     private void tick() {
         apps.sample();
-        guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList());
+        apps.guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList());
     }
 
     /** One request of a connection; false ends the connection. */
@@ -153,7 +164,7 @@ public final class Daemon {
             return !logs.follow(); // a follower hung up
         }
         Response r = apps.handle(env.request());
-        guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList()); // before the answer: a kill -9 next is reported right
+        apps.guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList()); // before the answer: a kill -9 next is reported right
         Protocol.writeResponse(ch, r);
         if (env.request() instanceof Request.Kill && r instanceof Response.Ok) {
             stopping.set(true);
@@ -204,7 +215,7 @@ public final class Daemon {
         } catch (IOException ignored) {
             // the next daemon replaces it
         }
-        guard.close();
+        apps.guard.close();
         System.err.println(stamp() + " brigade daemon " + ProcessHandle.current().pid() + " stopped (" + cause + ")");
         System.exit(0);
     }

@@ -76,6 +76,7 @@ class OrphanGuard implements AutoCloseable {
     private final int pid;
     private String lastApps = ""; // guarded by this
     private boolean broken;       // guarded by this
+    private volatile java.util.concurrent.CompletableFuture<?> exit = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private OrphanGuard(int fd, int pid) {
         this.fd = fd;
@@ -105,7 +106,7 @@ class OrphanGuard implements AutoCloseable {
         ListFifo.Posix.LIB.close(s.stdoutFd());
         ListFifo.Posix.LIB.close(s.stderrFd());
         OrphanGuard g = new OrphanGuard(fds[1], s.pid());
-        Reaper.watch(s.pid(), "brigade-guard").whenComplete((st, err) -> g.exited(st == null ? String.valueOf(err) : st.toString()));
+        g.exit = Reaper.watch(s.pid(), "brigade-guard").whenComplete((st, err) -> g.exited(st == null ? String.valueOf(err) : st.toString()));
         return g;
     }
 
@@ -130,6 +131,9 @@ class OrphanGuard implements AutoCloseable {
 
     /** The names of the running apps, for the report of a death; sent only when they changed. */
     synchronized void apps(List<String> names) {
+        if (fd < 0) {
+            return;
+        }
         String line = String.join(", ", names).replace('\n', ' ');
         if (!line.equals(lastApps)) {
             lastApps = line;
@@ -137,13 +141,26 @@ class OrphanGuard implements AutoCloseable {
         }
     }
 
-    /** A clean stop (every app was stopped): the guard kills only what is left in the session, reports nothing, and exits. */
+    /**
+     * A clean stop (every app was stopped): the guard kills only what is left in the session, reports nothing, and exits;
+     * waited for (at most 5 s), so that nothing of the daemon outlives it.
+     */
     @Override
-    public synchronized void close() {
-        if (fd >= 0 && !broken) {
+    public void close() {
+        synchronized (this) {
+            if (fd < 0 || broken) {
+                return;
+            }
             send("q");
             ListFifo.Posix.LIB.close(fd);
             broken = true;
+        }
+        try {
+            exit.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            System.err.println(Daemon.stamp() + " brigade: the orphan guard (pid " + pid + ") did not exit: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

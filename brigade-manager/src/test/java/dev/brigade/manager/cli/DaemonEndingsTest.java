@@ -201,4 +201,25 @@ class DaemonEndingsTest {
         assertThat(daemonPid()).isNotEqualTo(daemon);
         assertThat(ipcDirs(daemon)).as("the dead daemon's IPC directories are swept").isEmpty();
     }
+
+    @Test
+    void sigkillOfBrigadeRun_takesItsForkAppsAlong() throws Exception {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--home",
+                home.dir.toString(), "--name", "fg", "-i", "2", "--", "sleep", sleepArg("fg"));
+        Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(home.dir.resolve("run.out").toFile()).start();
+        try {
+            String arg = sleepArg("fg");
+            await().atMost(BOUND).until(() -> run.descendants().filter(p -> p.info().arguments()
+                    .map(a -> a.length == 1 && a[0].equals(arg)).orElse(false)).count() == 2);
+            List<ProcessHandle> apps = run.descendants().filter(p -> p.info().arguments()
+                    .map(a -> a.length == 1 && a[0].equals(arg)).orElse(false)).toList();
+            run.destroyForcibly(); // SIGKILL
+            run.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(BOUND).until(() -> apps.stream().noneMatch(p -> alive(p.pid())));
+        } finally {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+        }
+    }
 }

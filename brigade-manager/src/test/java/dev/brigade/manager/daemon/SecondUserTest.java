@@ -92,6 +92,7 @@ class SecondUserTest {
         return Files.readString(home.daemonLog());
     }
 
+    /** Connects to the socket, sends a ping, prints whatever comes back (the daemon may answer and close before the ping is sent). */
     private static final String PING = """
             import socket, struct, sys
             s = socket.socket(socket.AF_UNIX)
@@ -99,6 +100,9 @@ class SecondUserTest {
             body = b'{"v":1,"request":{"type":"ping"}}'
             try:
                 s.sendall(struct.pack('>i', len(body)) + body)
+            except OSError as e:
+                print('send failed:', e)
+            try:
                 head = s.recv(4)
                 n = struct.unpack('>i', head)[0] if len(head) == 4 else 0
                 data = b''
