@@ -217,4 +217,56 @@ class HostileClientsTest {
         }
         assertThat(daemonLog()).doesNotContain("OutOfMemoryError");
     }
+
+    @Test
+    void mutatedFrames_neverHurtTheDaemon_andItKeepsServing() throws Exception {
+        long pid;
+        try (DaemonClient c = DaemonClient.connect(home)) {
+            pid = ping(c);
+        }
+        List<byte[]> seeds = List.of(
+                "{\"v\":1,\"request\":{\"type\":\"ping\"}}",
+                "{\"v\":1,\"request\":{\"type\":\"describe\",\"target\":\"all\"}}",
+                "{\"v\":1,\"request\":{\"type\":\"logs\",\"target\":\"nope\",\"lines\":5,\"follow\":false}}",
+                "{\"v\":1,\"request\":{\"type\":\"scale\",\"target\":\"x\",\"instances\":3}}",
+                "{\"v\":1,\"request\":{\"type\":\"start\",\"specs\":[{\"name\":\"a\",\"command\":[]}]}}")
+                .stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        java.util.Random r = new java.util.Random(12345);
+        int answered = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] body = seeds.get(r.nextInt(seeds.size())).clone();
+            for (int k = r.nextInt(4) + 1; k > 0; k--) { // flip, drop or duplicate a few bytes
+                int at = r.nextInt(body.length);
+                switch (r.nextInt(3)) {
+                    case 0 -> body[at] = (byte) r.nextInt(256);
+                    case 1 -> body = java.util.Arrays.copyOf(body, Math.max(1, at));
+                    default -> {
+                        byte[] b = java.util.Arrays.copyOf(body, body.length + 1);
+                        System.arraycopy(body, at, b, at + 1, body.length - at);
+                        body = b;
+                    }
+                }
+            }
+            int declared = switch (r.nextInt(5)) {
+                case 0 -> body.length + r.nextInt(3) - 1; // off by one either way
+                default -> body.length;
+            };
+            try (SocketChannel ch = raw()) {
+                ch.write(ByteBuffer.allocate(4 + body.length).putInt(declared).put(body).flip());
+                if (declared <= body.length && declared >= 0) {
+                    Response resp = Protocol.readResponse(ch);
+                    assertThat(resp).isNotNull();
+                    answered++;
+                }
+            } catch (java.io.EOFException e) {
+                // a frame whose declared length ran past the body: the daemon waits, then we hang up
+            }
+        }
+        assertThat(answered).isGreaterThan(200);
+        try (DaemonClient c = DaemonClient.connect(home)) {
+            assertThat(ping(c)).isEqualTo(pid);
+            assertThat(((Response.Apps) c.send(new Request.ListApps())).apps()).isEmpty();
+        }
+        assertThat(daemonLog()).doesNotContain("Exception in thread").doesNotContain("OutOfMemoryError");
+    }
 }
