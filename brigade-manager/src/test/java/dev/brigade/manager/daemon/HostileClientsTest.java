@@ -206,8 +206,11 @@ class HostileClientsTest {
             }
             return seen;
         })).toList();
+        // every tail ends (well or not) before anything is asserted: a failed one must not leave others to start a daemon
+        // after the clean-up
+        CompletableFuture.allOf(tails.toArray(CompletableFuture[]::new)).exceptionally(t -> null).get(BOUND.toSeconds(), TimeUnit.SECONDS);
         for (CompletableFuture<int[]> t : tails) {
-            int[] seen = t.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            int[] seen = t.get();
             assertThat(seen[0]).isEqualTo(50_000);
             assertThat(seen[1]).isZero(); // the first of the last 50,000 lines
             assertThat(seen[2]).isEqualTo(1);
