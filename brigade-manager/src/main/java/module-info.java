@@ -10,6 +10,8 @@ module dev.brigade.manager {
     requires info.picocli;
     requires jdk.httpserver;
     requires java.net.http;
+    requires jdk.net;         // SO_PEERCRED: the daemon serves only its own user
+    requires jdk.unsupported; // sun.misc.Signal: SIGTERM/SIGINT stop the daemon gracefully
     requires java.logging; // the demo quiets the cluster's INFO lines
     requires HdrHistogram;
     requires dev.brigade.testing;

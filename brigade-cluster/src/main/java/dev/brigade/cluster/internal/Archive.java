@@ -36,6 +36,7 @@ final class Archive {
     private final Path dir;
     private final String appPrefix;
     private boolean training; // guarded by this
+    private String dirProblem; // guarded by this; null until the directory was checked, "" when it is fine
 
     Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
         this.dir = dir;
@@ -84,15 +85,22 @@ final class Archive {
         if (!enabled) {
             return List.of();
         }
+        if (dirProblem == null) {
+            try {
+                privateDir(dir);
+                dirProblem = "";
+            } catch (IOException | RuntimeException e) {
+                dirProblem = "no class-data archive: " + e.getMessage();
+                System.getLogger("dev.brigade.cluster").log(System.Logger.Level.WARNING, dirProblem);
+            }
+        }
+        if (!dirProblem.isEmpty()) {
+            return List.of();
+        }
         if (Files.isRegularFile(file)) {
             return List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file, "-Xlog:cds=off", "-Xlog:aot=off");
         }
         if (training) {
-            return List.of();
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
             return List.of();
         }
         training = true;
@@ -110,6 +118,7 @@ final class Archive {
         training = false;
         try {
             if (Files.isRegularFile(temp) && Files.size(temp) > 0) {
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 try (var others = Files.list(dir)) {
                     for (Path p : others.toList()) {
@@ -129,6 +138,39 @@ final class Archive {
 
     boolean ready() {
         return enabled && Files.isRegularFile(file);
+    }
+
+    /**
+     * Creates the archive directory 0700 (its parents too) and refuses one that another user owns or may write: a JVM
+     * maps the archive it is given, so an archive planted by someone else would run their code as this user. Deletes the
+     * training files ({@code *.tmpPID}, {@code *.tmpPID.config}) of primaries that died mid-training.
+     */
+    static void privateDir(Path dir) throws IOException {
+        var rwx = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, rwx);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // raced: checked below
+            }
+        }
+        Path real = dir.toRealPath();
+        int owner = (Integer) Files.getAttribute(real, "unix:uid");
+        int mode = (Integer) Files.getAttribute(real, "unix:mode") & 0777;
+        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (owner != me || (mode & 0022) != 0) {
+            throw new IOException("the archive directory " + dir + " is owned by uid " + owner + " with mode " + Integer.toOctalString(mode)
+                    + ": it must be yours and writable by you only (fix: chown " + me + " " + dir + " && chmod 700 " + dir + ")");
+        }
+        try (var files = Files.newDirectoryStream(dir, "*.tmp*")) {
+            for (Path f : files) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*\\.tmp([0-9]{1,10})(\\.config)?").matcher(f.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     String describe() {

@@ -47,13 +47,49 @@ public final class IpcServer implements AutoCloseable {
         this.registry = registry;
         this.timer = timer;
         this.maxFrame = maxFrame;
-        this.dir = Files.createTempDirectory("brigade-", PosixFilePermissions.asFileAttribute(
+        sweepStale();
+        // mkdir with a random name and 0700 from the start: exclusive, so nothing another user planted is ever reused
+        this.dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         this.socket = dir.resolve("ipc.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         Thread.ofPlatform().daemon().name("brigade-ipc-accept").start(this::acceptLoop);
+    }
+
+    /** IPC directories are named {@code brigade-ipc-PID-RANDOM} after their primary's pid. */
+    static final String PREFIX = "brigade-ipc-";
+    private static final java.util.concurrent.atomic.AtomicBoolean SWEPT = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per JVM: deletes the IPC directories (and their socket) of primaries that died without closing them
+     * (a SIGKILL), in the temporary directory: only this user's, only those whose pid no longer runs.
+     */
+    public static void sweepStale() {
+        if (!SWEPT.compareAndSet(false, true)) {
+            return;
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+            int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            for (Path d : dirs) {
+                String[] parts = d.getFileName().toString().substring(PREFIX.length()).split("-", 2);
+                if (parts.length != 2 || !parts[0].matches("[0-9]{1,10}") || ProcessHandle.of(Long.parseLong(parts[0])).isPresent()
+                        || (Integer) Files.getAttribute(d, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS) != me
+                        || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (var files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(d);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "sweeping stale IPC directories failed: " + e);
+        }
     }
 
     /** The socket's path, given to workers in {@code BRIGADE_IPC_PATH}. */

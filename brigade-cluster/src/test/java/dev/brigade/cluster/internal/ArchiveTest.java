@@ -1,6 +1,7 @@
 package dev.brigade.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,5 +57,34 @@ class ArchiveTest {
         assertThat(a.nextFlags()).isEmpty();
         assertThat(a.describe()).contains("is not a jar");
         assertThat(new Archive(false, dir, JAVA, parts).describe()).isEqualTo("off (classDataArchive=false)");
+    }
+
+    @Test
+    void an_archive_directory_others_may_write_is_never_used_and_a_fresh_one_is_private(@TempDir Path dir) throws Exception {
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});
+        var parts = new CommandLine.Parts(List.of(), List.of(jar.toString()), List.of("Main"));
+        Path fresh = dir.resolve("cache/brigade/archives");
+        assertThat(new Archive(true, fresh, JAVA, parts).nextFlags()).isNotEmpty();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Archive planted = new Archive(true, shared, JAVA, parts);
+        assertThat(planted.nextFlags()).as("an archive someone else could plant would run as this user").isEmpty();
+        assertThat(catchThrowable(() -> Archive.privateDir(shared))).hasMessageContaining("mode 777").hasMessageContaining("chmod 700");
+    }
+
+    @Test
+    void training_files_of_a_dead_primary_are_swept(@TempDir Path dir) throws Exception {
+        Path archives = Files.createDirectory(dir.resolve("archives"));
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path leftover = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid()), new byte[1024]);
+        Path config = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid() + ".config"), new byte[1]);
+        Path mine = Files.write(archives.resolve("abc-def.aot.tmp" + ProcessHandle.current().pid()), new byte[1]);
+        Archive.privateDir(archives);
+        assertThat(leftover).doesNotExist();
+        assertThat(config).doesNotExist();
+        assertThat(mine).as("a live primary's training file stays").exists();
     }
 }

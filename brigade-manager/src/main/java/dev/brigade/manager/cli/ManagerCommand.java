@@ -58,7 +58,7 @@ abstract class ManagerCommand implements Callable<Integer> {
 
     DaemonClient connect() throws Failed {
         try {
-            return DaemonClient.connect(home());
+            return DaemonClient.connect(home(), err());
         } catch (IOException e) {
             throw new Failed("cannot reach the daemon: " + e.getMessage());
         }

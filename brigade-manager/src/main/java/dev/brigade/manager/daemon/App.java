@@ -23,6 +23,8 @@ final class App {
     private final List<Instance> instances = new ArrayList<>(); // guarded by this
     private final List<Consumer<Response.LogLine>> followers = new CopyOnWriteArrayList<>();
     private final ClusterRun cluster; // null in fork mode
+    /** Told every process group an instance spawns and reaps (set by {@link Apps} before start). */
+    volatile OrphanGuard guard = OrphanGuard.NONE;
 
     /** Where and how instance logs are written. */
     record LogSettings(Path dir, long maxBytes, int retain) {

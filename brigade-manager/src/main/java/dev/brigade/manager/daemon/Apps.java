@@ -3,7 +3,6 @@ package dev.brigade.manager.daemon;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,8 @@ final class Apps {
     private long lastSample = System.nanoTime();                 // only touched by the timer thread
     /** {@code brigade run}: every line of every app, including apps started later; null in the daemon. */
     volatile java.util.function.Consumer<Response.LogLine> tap;
+    /** Kills the apps' process groups if the daemon dies without stopping them (set by the daemon). */
+    volatile OrphanGuard guard = OrphanGuard.NONE;
 
     Apps(Home home, ScheduledExecutorService timer, App.LogSettings logs) {
         this.home = home;
@@ -107,6 +108,7 @@ final class Apps {
             }
             for (AppSpec s : specs) {
                 App a = new App(++nextId, s, timer, logs);
+                a.guard = guard;
                 if (tap != null) {
                     a.follow(tap);
                 }
@@ -151,9 +153,7 @@ final class Apps {
     private Response save() {
         List<AppSpec> specs = snapshot().stream().map(App::spec).toList();
         try {
-            var tmp = home.dump().resolveSibling("dump.json.tmp");
-            Protocol.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), specs);
-            Files.move(tmp, home.dump(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(home.dump(), Protocol.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(specs)); // 0600: env may hold secrets
         } catch (IOException e) {
             return new Response.Failure("FAILED", "cannot write " + home.dump() + ": " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package dev.brigade.manager.daemon;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -10,11 +9,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 
 /*
  * The daemon: one per user (per BRIGADE_HOME), started on demand by the first command that needs
@@ -26,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * - "PM2's daemon grows to gigabytes." Here nothing the daemon keeps grows with time or traffic:
  *   per instance a 20-line tail and a few counters; per connection one virtual thread and one
- *   frame (at most Protocol.MAX_FRAME, checked before allocating); at most MAX_CONNECTIONS at once
- *   (one more is closed at once). Log lines go straight to their file, never to a queue. The JVM
+ *   frame (at most Protocol.MAX_FRAME, checked before allocating; large frames share a budget); at
+ *   most Connections.MAX_CONNECTIONS at once (one more is answered BUSY), each closed after
+ *   Connections.IDLE_TIMEOUT_MS of silence. Log lines go straight to their file, never to a queue,
+ *   and log tails are streamed from the file. The JVM
  *   is started small (serial GC, small heap), so its footprint is flat, which the bench measures
  *   (manager.daemon_rss_growth_mb after 10,000 requests and 1,000 restarts).
  * - "`pm2 stop` left a grandchild holding the port." Instances lead their own process group, and
@@ -39,27 +39,32 @@ import java.util.concurrent.TimeUnit;
  * lock taken and exits quietly. Clients also serialise their start attempts (DaemonClient), so the
  * race normally starts one JVM, not two.
  *
- * Robustness: each connection is served on its own virtual thread; anything a client sends that
- * is not a frame of the protocol gets a PROTOCOL failure and the connection is closed; nothing a
- * client sends can reach the accept loop. A request of another protocol version is refused, not
- * guessed at. Background work (restarts, kill timeouts, sampling) runs on one timer thread whose
- * tasks never throw (Instance and LogFile catch what they must).
+ * Robustness: each connection is served on its own virtual thread (Connections); anything a client
+ * sends that is not a frame of the protocol gets a PROTOCOL failure and the connection is closed;
+ * nothing a client sends can reach the accept loop; a peer of another uid is refused. A request of
+ * another protocol version is refused, not guessed at. Background work (restarts, kill timeouts,
+ * sampling) runs on one timer thread whose every task is wrapped: a Throwable (an OutOfMemoryError
+ * included) is logged and a periodic task runs again next time, never silently cancelled.
+ *
+ * Endings: `brigade kill`, SIGTERM and SIGINT stop every app gracefully (each app's kill timeout),
+ * remove the socket, pipe and pid file, and exit 0, with a log line naming the cause. SIGHUP is
+ * ignored, with a log line: the daemon has no terminal (setsid), so a hang-up is never its cue,
+ * and its apps stay supervised (nohup's convention). A SIGKILL cannot be handled: the OrphanGuard
+ * kills the apps then, and leaves a report the next command prints.
  */
 
-/** The daemon process: the control socket, its accept loop, and the {@link Apps} it runs. */
+/** The daemon process: the control socket, its {@link Connections}, and the {@link Apps} it runs. */
 public final class Daemon {
-    static final int MAX_CONNECTIONS = 256;
-
     private final Home home;
     private final Apps apps;
     private final ScheduledExecutorService timer;
-    private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private ServerSocketChannel server;
     private CliRunner cli; // null: the bash client's commands go to a JVM of their own
 
     private Daemon(Home home, App.LogSettings logs) {
         this.home = home;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("brigade-timer").unstarted(r));
+        this.timer = new GuardedTimer("brigade-timer");
         this.apps = new Apps(home, timer, logs);
     }
 
@@ -73,16 +78,39 @@ public final class Daemon {
 
     /** The same, running commands for the launcher's bash client with {@code cli} (null: never). */
     public static int run(Home home, long logMaxBytes, int logRetain, CliRunner cli) throws IOException {
+        try {
+            return runUninterrupted(home, logMaxBytes, logRetain, cli);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static int runUninterrupted(Home home, long logMaxBytes, int logRetain, CliRunner cli) throws IOException, InterruptedException {
         home.prepare();
-        FileChannel lockFile = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockFile = PrivateFiles.open(home.daemonLock(), StandardOpenOption.WRITE);
         FileLock lock = lockFile.tryLock();
         if (lock == null) {
             System.err.println("brigade daemon: another daemon already serves " + home.dir());
             return 3;
         }
+        Thread.setDefaultUncaughtExceptionHandler((t, e) ->
+                System.err.println(stamp() + " brigade daemon: thread " + t.getName() + " died: " + e));
+        Stale.sweep(home);
+        dev.brigade.cluster.internal.IpcServer.sweepStale(); // a killed daemon's cluster IPC directories
         Daemon d = new Daemon(home, new App.LogSettings(home.logs(), logMaxBytes, logRetain));
         d.cli = cli;
+        try {
+            d.apps.guard = OrphanGuard.start(home, Stale.leadsSession());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.err.println(stamp() + " brigade daemon: no orphan guard (" + e.getMessage() + "): apps would outlive a killed daemon");
+        }
+        d.handleSignals();
         d.serve();
+        if (d.stopping.get()) {
+            // shutdown() closed the socket and ends the process once its last line is out: returning now would exit first
+            new java.util.concurrent.CountDownLatch(1).await(); // never counted down: System.exit comes
+        }
         return 0;
     }
 
@@ -93,6 +121,11 @@ public final class Daemon {
 
     Apps apps() {
         return apps;
+    }
+
+    /** UTC time to the millisecond, for the daemon's log lines. */
+    static String stamp() {
+        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 
     /** {@link #serve} on a thread of its own; a socket that cannot be served is reported, not fatal. */
@@ -110,85 +143,80 @@ public final class Daemon {
         Files.deleteIfExists(home.socket()); // stale: we hold the lock, so no daemon is behind it
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(home.socket()));
-        Files.setPosixFilePermissions(home.socket(), PosixFilePermissions.fromString("rw-------"));
-        timer.scheduleAtFixedRate(apps::sample, 1, 1, TimeUnit.SECONDS);
+        Files.setPosixFilePermissions(home.socket(), PrivateFiles.FILE);
+        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList(), cli).start();
-        System.err.println("brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket());
-        while (server.isOpen()) {
-            SocketChannel ch;
-            try {
-                ch = server.accept();
-            } catch (IOException e) {
-                break; // closed by shutdown()
-            }
-            if (!connections.tryAcquire()) {
-                closeQuietly(ch);
-                continue;
-            }
-            Thread.ofVirtual().name("brigade-conn").start(() -> {
-                try (ch) {
-                    converse(ch);
-                } catch (IOException e) {
-                    // the client went away; nothing of the daemon's is affected
-                } finally {
-                    connections.release();
-                }
-            });
-        }
+        System.err.println(stamp() + " brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket()
+                + (apps.guard.pid() > 0 ? " (orphan guard pid " + apps.guard.pid() + ")" : ""));
+        new Connections(server, timer, this::handle).acceptLoop();
     }
 
-    /** Serves one connection: request, response, until the client hangs up or breaks the protocol. */
-    private void converse(SocketChannel ch) throws IOException {
-        while (true) {
-            Protocol.Envelope env;
+    /** Every second: the apps' CPU and memory, and their names for the guard's report of a death. */
+    private void tick() {
+        apps.sample();
+        apps.guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList());
+    }
+
+    /** One request of a connection; false ends the connection. */
+    private boolean handle(SocketChannel ch, Protocol.Envelope env) throws IOException {
+        if (env.request() instanceof Request.Logs logs) {
+            new LogFollower(apps, ch).follow(logs);
+            return !logs.follow(); // a follower hung up
+        }
+        Response r = apps.handle(env.request());
+        apps.guard.apps(apps.snapshot().stream().map(a -> a.spec().name()).toList()); // before the answer: a kill -9 next is reported right
+        Protocol.writeResponse(ch, r);
+        if (env.request() instanceof Request.Kill && r instanceof Response.Ok) {
+            stopping.set(true);
+            shutdown("brigade kill"); // every app is stopped; the answer is out
+        }
+        return true;
+    }
+
+    /** SIGTERM and SIGINT: a graceful stop; SIGHUP: ignored (see the essay above). */
+    private void handleSignals() {
+        for (String name : java.util.List.of("TERM", "INT", "HUP")) {
             try {
-                env = Protocol.readEnvelope(ch);
-            } catch (EOFException e) {
-                return;
-            } catch (Protocol.ProtocolError e) {
-                Protocol.writeResponse(ch, new Response.Failure("PROTOCOL", e.getMessage()));
-                return;
-            }
-            if (env.v() != Protocol.VERSION) {
-                Protocol.writeResponse(ch, new Response.Failure("VERSION", "this daemon speaks protocol version "
-                        + Protocol.VERSION + ", the client " + env.v() + ": run 'brigade kill' and retry"));
-                return;
-            }
-            if (env.request() instanceof Request.Logs logs) {
-                new LogFollower(apps, ch).follow(logs);
-                if (logs.follow()) {
-                    return; // the follower hung up
-                }
-                continue;
-            }
-            Response r = apps.handle(env.request());
-            Protocol.writeResponse(ch, r);
-            if (env.request() instanceof Request.Kill && r instanceof Response.Ok) {
-                shutdown(); // every app is stopped; the answer is out
+                Signal.handle(new Signal(name), s -> onSignal("SIG" + s.getName()));
+            } catch (IllegalArgumentException e) {
+                System.err.println(stamp() + " brigade daemon: cannot handle SIG" + name + ": " + e.getMessage());
             }
         }
     }
 
-    /** Stops every app, then the daemon: called after the answer to {@code kill} went out. */
-    private void shutdown() {
-        closeQuietly(server);
+    private void onSignal(String name) {
+        if (name.equals("SIGHUP")) {
+            System.err.println(stamp() + " brigade daemon: SIGHUP ignored (the daemon has no terminal; stop it with"
+                    + " 'brigade kill' or SIGTERM)");
+            return;
+        }
+        if (!stopping.compareAndSet(false, true)) {
+            System.err.println(stamp() + " brigade daemon: " + name + " received while stopping; still stopping the apps");
+            return;
+        }
+        int n = apps.snapshot().size();
+        System.err.println(stamp() + " brigade daemon: " + name + " received: stopping " + n + " app(s), then the daemon");
+        Thread.ofPlatform().name("brigade-stop").start(() -> {
+            try {
+                apps.handle(new Request.Kill());
+            } catch (Throwable t) {
+                System.err.println(stamp() + " brigade daemon: stopping the apps failed: " + t);
+            }
+            shutdown(name);
+        });
+    }
+
+    /** Removes the daemon's files and exits 0: called once every app is stopped. */
+    private void shutdown(String cause) {
+        Connections.closeQuietly(server);
         ListFifo.remove(home);
         try {
             Files.deleteIfExists(home.socket());
         } catch (IOException ignored) {
             // the next daemon replaces it
         }
-        System.err.println("brigade daemon " + ProcessHandle.current().pid() + " stopped");
+        apps.guard.close();
+        System.err.println(stamp() + " brigade daemon " + ProcessHandle.current().pid() + " stopped (" + cause + ")");
         System.exit(0);
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -32,13 +32,26 @@ public final class DaemonStarter {
 
     /** Starts a daemon unless another client just did, and connects to it; {@code daemonArgs} go to {@code brigade daemon}. */
     public static DaemonClient start(Home home, String... daemonArgs) throws IOException {
+        return start(home, null, daemonArgs);
+    }
+
+    /**
+     * The same, telling {@code notices} (when not null) that the previous daemon died, if its orphan guard left a
+     * report ({@link OrphanGuard}): when, and which apps ran.
+     */
+    public static DaemonClient start(Home home, java.io.PrintStream notices, String... daemonArgs) throws IOException {
         home.prepare();
-        try (FileChannel f = FileChannel.open(home.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel f = PrivateFiles.open(home.startLock(), StandardOpenOption.WRITE);
              FileLock lock = lock(f)) {
             DaemonClient c = DaemonClient.tryConnect(home);
             if (c != null) {
                 return c; // a racing client started it while we waited for the lock
             }
+            String death = OrphanGuard.takeDeathReport(home);
+            if (death != null && notices != null) {
+                notices.println("brigade: " + death);
+            }
+            PrivateFiles.open(home.daemonLog(), StandardOpenOption.WRITE).close(); // 0600 before the daemon appends to it
             Process p = spawn(home, daemonArgs);
             long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
             while (System.nanoTime() < deadline) {

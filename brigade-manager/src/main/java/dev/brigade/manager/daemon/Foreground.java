@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * home is served as usual (so {@code brigade ls}, {@code logs}, {@code restart} work next to it,
  * e.g. through {@code docker exec}; {@code brigade kill} stops the apps and ends the process with
  * exit code 0). Like the daemon, it holds the home's lock for its whole life: exactly one process
- * owns the apps of a home.
+ * owns the apps of a home. An {@link OrphanGuard} kills the apps' process groups if this process is
+ * killed without stopping them (SIGKILL).
  */
 public final class Foreground {
     private final Home home;
@@ -34,7 +35,7 @@ public final class Foreground {
      */
     public static Foreground open(Home home, Consumer<Response.LogLine> lines) throws IOException {
         home.prepare();
-        FileChannel f = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel f = PrivateFiles.open(home.daemonLock(), StandardOpenOption.WRITE);
         FileLock lock = f.tryLock();
         if (lock == null) {
             f.close();
@@ -42,6 +43,12 @@ public final class Foreground {
         }
         Daemon d = Daemon.embedded(home, new App.LogSettings(home.logs(), 10L << 20, 5));
         d.apps().tap = lines;
+        try {
+            // not the session's leader (a terminal or a container runs it): only the recorded process groups go
+            d.apps().guard = OrphanGuard.start(home, false);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.err.println("brigade: no orphan guard (" + e.getMessage() + "): apps would outlive a killed 'brigade run'");
+        }
         d.serveInBackground();
         return new Foreground(home, d.apps(), lock);
     }
@@ -64,6 +71,7 @@ public final class Foreground {
     /** Stops every app (SIGTERM, SIGKILL after its kill timeout), closes the logs and removes the socket. */
     public void stopAll() {
         apps.handle(new Request.Kill());
+        apps.guard.close();
         try {
             Files.deleteIfExists(home.socket());
         } catch (IOException ignored) {

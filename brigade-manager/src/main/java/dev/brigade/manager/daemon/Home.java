@@ -53,9 +53,13 @@ public record Home(Path dir) {
     }
 
     /**
-     * Creates the directory (0700) if needed and checks that it is a writable directory.
+     * Creates the directory (0700) if needed and checks that it is a writable directory of this
+     * user that no one else may write to (its owner is this process's user; no write bit for group
+     * or others): whoever can write in it can replace the socket or a request file and steer the
+     * daemon.
      *
-     * @throws IOException with a message that names the directory and what is wrong with it
+     * @throws IOException with a message that names the directory, what is wrong with it (owner,
+     *                     mode) and the fix
      */
     public void prepare() throws IOException {
         try {
@@ -70,6 +74,7 @@ public record Home(Path dir) {
             throw new IOException("BRIGADE_HOME " + dir + " cannot be created: " + e
                     + " (set BRIGADE_HOME to a writable directory)");
         }
+        PrivateFiles.checkDir(dir.toRealPath(), "BRIGADE_HOME"); // a link to a private directory of the user is fine
         if (!Files.isWritable(dir) || !Files.isExecutable(dir)) {
             throw new IOException("BRIGADE_HOME " + dir + " is not writable (permissions "
                     + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))

@@ -183,6 +183,7 @@ final class Instance {
         try {
             Spawner.Spawned s = Spawner.spawn("/bin/sh", argv, env, List.of());
             pid = s.pid();
+            app.guard.watch(pid); // the group dies with the daemon, however the daemon dies
             startedNanos = System.nanoTime();
             exited = new CompletableFuture<>();
             move(Status.ONLINE);
@@ -203,6 +204,7 @@ final class Instance {
         // What is left of its process group goes too. Safe after reaping: the kernel never gives a
         // new process a pid still in use as a process group id.
         Spawner.kill(leader, Signal.SIGKILL.number(), true);
+        app.guard.forget(leader);
         CompletableFuture<Void> done;
         synchronized (this) {
             if (gen != generation) {

@@ -93,7 +93,8 @@ final class ListFifo {
                 throw new IOException(Posix.error(Native.getLastError()));
             }
             ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE); // O_RDWR: never sees EOF
-            Files.writeString(pidFile(home), ProcessHandle.current().pid() + "\n");
+            // "PID STARTTIME": the launcher checks both against /proc/PID/stat, so a reused pid is never taken for the daemon
+            PrivateFiles.write(pidFile(home), (ProcessHandle.current().pid() + " " + startTime() + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException | LinkageError e) {
             System.err.println("brigade daemon: no quick path for ls (" + fifo + ": " + e.getMessage() + "); ls starts a JVM");
             return false;
@@ -125,9 +126,16 @@ final class ListFifo {
                     }
                 }
             }
-        } catch (IOException e) {
-            System.err.println("brigade daemon: the quick path for ls stopped: " + e.getMessage());
+        } catch (Throwable e) {
+            // an OutOfMemoryError too: reported; the clients take the ordinary path once their read times out
+            System.err.println(Daemon.stamp() + " brigade daemon: the quick path for ls stopped: " + e);
         }
+    }
+
+    /** This process's start time in clock ticks since boot (field 22 of /proc/self/stat). */
+    static String startTime() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
     }
 
     /** One request line; anything but {@code ls table|json <pid>} or {@code cli <pid>} is dropped. */
@@ -166,7 +174,7 @@ final class ListFifo {
 
     private static boolean isPipe(Path p) {
         try {
-            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther() && PrivateFiles.ownedByMe(p);
         } catch (IOException e) {
             return false;
         }
@@ -189,12 +197,12 @@ final class ListFifo {
         Path req = home.dir().resolve("cli-" + pid + ".req");
         List<String> fields;
         try {
-            BasicFileAttributes a = Files.readAttributes(req, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile() || a.size() > MAX_REQUEST_FILE) {
+            String refused = refusal(req);
+            if (refused != null) {
+                System.err.println(Daemon.stamp() + " brigade daemon: refused the request file " + req + ": " + refused);
                 return NO;
             }
-            String body = Files.readString(req, StandardCharsets.UTF_8);
-            fields = List.of(body.split("\0", -1));
+            fields = List.of(readNoFollow(req).split("\0", -1));
         } catch (IOException | RuntimeException e) {
             return NO;
         } finally {
@@ -220,6 +228,45 @@ final class ListFifo {
         String o = endLine(out.toString(StandardCharsets.UTF_8));
         String e = endLine(err.toString(StandardCharsets.UTF_8));
         return "ok " + code + " " + lines(o) + " " + lines(e) + "\n" + o + e;
+    }
+
+    /**
+     * Why a request file must not be run, or null: it must be a regular file (not a link, a pipe or a device) of this
+     * user, mode 0600, with one link (not a hard link to a file someone else could write), at most MAX_REQUEST_FILE.
+     */
+    static String refusal(Path req) throws IOException {
+        var a = Files.readAttributes(req, "unix:uid,mode,nlink,size,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+        int me = PrivateFiles.uid();
+        if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
+            return "not a regular file";
+        }
+        if ((Integer) a.get("uid") != me) {
+            return "owned by uid " + a.get("uid") + ", not by the daemon's uid " + me;
+        }
+        if (((Integer) a.get("mode") & 07777) != 0600) {
+            return "mode " + Integer.toOctalString((Integer) a.get("mode") & 07777) + ", not 600";
+        }
+        if ((Integer) a.get("nlink") != 1) {
+            return a.get("nlink") + " hard links";
+        }
+        if ((Long) a.get("size") > MAX_REQUEST_FILE) {
+            return "larger than " + MAX_REQUEST_FILE + " bytes";
+        }
+        return null;
+    }
+
+    /** The file's text, opened without following a link (a link swapped in after the check fails here), bounded. */
+    private static String readNoFollow(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer b = ByteBuffer.allocate(MAX_REQUEST_FILE + 1);
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // until EOF or one byte over the limit
+            }
+            if (!b.hasRemaining()) {
+                throw new IOException("larger than " + MAX_REQUEST_FILE + " bytes");
+            }
+            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        }
     }
 
     private static String endLine(String s) {
@@ -276,6 +323,8 @@ final class ListFifo {
         int EINTR = 4;
         int EAGAIN = 11;
         short POLLOUT = 4;
+
+        int pipe2(int[] fds, int flags);
 
         int mkfifo(String path, int mode);
 

@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * One instance's log file with size-based rotation: when a line would take the file past
  * {@code maxBytes}, {@code app-0.log} becomes {@code app-0.log.1} (and {@code .1} becomes
- * {@code .2} ...), keeping at most {@code retain} rotated files.
+ * {@code .2} ...), keeping at most {@code retain} rotated files. Files are 0600 in a 0700
+ * directory and opened without following links ({@link PrivateFiles}): an app's output may hold
+ * secrets, and nobody but the user may read it.
  *
  * <p>Never throws: a log that cannot be written (directory missing or read-only, disk full)
  * records the {@link #error()} and drops lines, and tries again at most once a second. The app
@@ -78,8 +80,8 @@ final class LogFile {
             for (int i = 1; i <= retain; i++) {
                 Files.deleteIfExists(rotated(i));
             }
-            if (Files.exists(path)) {
-                Files.write(path, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                PrivateFiles.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
             }
             size = 0;
         } catch (IOException e) {
@@ -92,9 +94,10 @@ final class LogFile {
     }
 
     private void open() throws IOException {
-        Files.createDirectories(path.getParent());
-        out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        size = Files.size(path);
+        PrivateFiles.directory(path.getParent());
+        java.nio.channels.FileChannel ch = PrivateFiles.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        size = ch.size();
+        out = java.nio.channels.Channels.newOutputStream(ch);
     }
 
     private void rotate() throws IOException {

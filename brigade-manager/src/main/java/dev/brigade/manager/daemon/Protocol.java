@@ -7,6 +7,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The control protocol's wire format, both ends. A frame is a 4-byte big-endian length and that
@@ -43,9 +45,47 @@ public final class Protocol {
         return JSON.readValue(read(ch), Response.class);
     }
 
-    /** Reads one envelope; {@link ProtocolError} if the frame is not one (the connection is then unusable). */
+    /**
+     * Frames larger than this are read on the daemon's side only with bytes of {@link #BUDGET}: 64 connections that
+     * each announce {@link #MAX_FRAME} cannot make the daemon allocate 256 MiB (its heap is 64 MiB).
+     */
+    static final int SMALL_FRAME = 64 * 1024;
+    /** The bytes all large request frames being read at once may take in the daemon: 12 MiB. */
+    static final int BUDGET_BYTES = Integer.getInteger("brigade.daemon.frameBudgetBytes", 12 << 20);
+    static final Semaphore BUDGET = new Semaphore(BUDGET_BYTES);
+    private static final long BUDGET_WAIT_MS = 2000;
+
+    /**
+     * Reads one envelope; {@link ProtocolError} if the frame is not one (the connection is then unusable), {@link Busy}
+     * if a large frame finds no room in the {@link #BUDGET} within 2 s.
+     */
     public static Envelope readEnvelope(ByteChannel ch) throws IOException {
-        byte[] frame = read(ch);
+        ByteBuffer len = ByteBuffer.allocate(4);
+        fill(ch, len);
+        int n = len.flip().getInt();
+        if (n < 0 || n > MAX_FRAME) {
+            throw new ProtocolError("frame length " + n + " is outside 0.." + MAX_FRAME);
+        }
+        int permits = n > SMALL_FRAME ? n : 0;
+        try {
+            if (permits > 0 && !BUDGET.tryAcquire(permits, BUDGET_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                throw new Busy("the daemon is reading other large requests (a frame of " + n + " bytes does not fit in the "
+                        + BUDGET_BYTES + "-byte budget within " + BUDGET_WAIT_MS + " ms); retry in a moment");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the frame budget");
+        }
+        try {
+            ByteBuffer body = ByteBuffer.allocate(n);
+            fill(ch, body);
+            return parse(body.array());
+        } finally {
+            BUDGET.release(permits);
+        }
+    }
+
+    private static Envelope parse(byte[] frame) throws IOException {
         try {
             Envelope e = JSON.readValue(frame, Envelope.class);
             if (e.request() == null) {
@@ -84,6 +124,13 @@ public final class Protocol {
             if (ch.read(buf) < 0) {
                 throw new EOFException("connection closed after " + buf.position() + " of " + buf.capacity() + " bytes");
             }
+        }
+    }
+
+    /** No room for the peer's frame now: answered BUSY. */
+    public static final class Busy extends IOException {
+        public Busy(String message) {
+            super(message);
         }
     }
 

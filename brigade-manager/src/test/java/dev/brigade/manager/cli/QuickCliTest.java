@@ -80,7 +80,7 @@ class QuickCliTest {
             Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - name: y\n    script: sleep\n    args: [1000]\n");
             assertThat(QuickLsTest.launcher(home, "start", yaml.toString()).code()).as("brigade.yaml: resolved by the client").isEqualTo(3);
 
-            long pid = Long.parseLong(Files.readString(home.dir.resolve("ls.pid")).trim());
+            long pid = Long.parseLong(Files.readString(home.dir.resolve("ls.pid")).trim().split(" ")[0]); // "PID STARTTIME"
             ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
             daemon.destroyForcibly();
             daemon.onExit().get(10, TimeUnit.SECONDS);

@@ -119,7 +119,7 @@ class QuickLsTest {
     void aDeadDaemonsPipe_isNotWaitedOn_andTheNextDaemonServesItAgain() throws Exception {
         try (TestHome home = new TestHome()) {
             assertThat(home.brigade("ls").code()).isZero(); // starts the daemon
-            long pid = Long.parseLong(Files.readString(home.dir.resolve("ls.pid")).trim());
+            long pid = Long.parseLong(Files.readString(home.dir.resolve("ls.pid")).trim().split(" ")[0]); // "PID STARTTIME"
             ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
             daemon.destroyForcibly();
             daemon.onExit().get(10, TimeUnit.SECONDS);
