@@ -222,6 +222,31 @@ public final class Cluster implements AutoCloseable {
         return primary().droppedOutputLines();
     }
 
+    /**
+     * Blocks until every worker has ended and none will be restarted (or the cluster was closed).
+     * Not needed to keep the primary running: as in Node, a primary with live workers keeps its JVM
+     * alive after {@code main} returns, and lets it end once they are all done. Returns at once if
+     * nothing was forked.
+     *
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        primary().awaitTermination(-1);
+    }
+
+    /**
+     * {@link #awaitTermination()} for at most {@code timeout}.
+     *
+     * @return true if every worker ended (or the cluster was closed), false if the time ran out first
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("awaitTermination: timeout must be a duration >= 0, got " + timeout);
+        }
+        return primary().awaitTermination(timeout.toNanos());
+    }
+
     /** Primary: drains and stops every worker (SIGKILL after the kill timeout) and frees the IPC socket. */
     @Override
     public void close() {

@@ -51,7 +51,7 @@ public record ClusterSettings(
         private WorkerEntry entry = WorkerEntry.sameProgram();
         private List<String> args = new ArrayList<>();
         private List<String> jvmOptions = new ArrayList<>();
-        private StartupProfile profile = StartupProfile.SMALL;
+        private StartupProfile profile; // null: chosen by the entry at build()
         private boolean exitOnOutOfMemory = true;
         private int instances = Runtime.getRuntime().availableProcessors();
         private Map<String, String> env = new LinkedHashMap<>();
@@ -86,7 +86,12 @@ public record ClusterSettings(
         public Builder args(String... args) { this.args = new ArrayList<>(List.of(args)); return this; }
         /** Extra JVM flags, placed after the profile's so they win; default none. */
         public Builder jvmOptions(String... options) { this.jvmOptions = new ArrayList<>(List.of(options)); return this; }
-        /** JVM flag profile; default {@link StartupProfile#SMALL}. */
+        /**
+         * JVM flag profile. Default: {@link StartupProfile#SMALL} for {@link WorkerEntry#sameProgram()}
+         * (small workers of the program that forks them, which also inherit its own JVM flags), and
+         * {@link StartupProfile#JVM_DEFAULTS} for an explicit main class or jar (an arbitrary server runs
+         * as {@code java -jar} would run it, as the {@code brigade} manager runs it).
+         */
         public Builder profile(StartupProfile p) { this.profile = Objects.requireNonNull(p, "profile"); return this; }
         /** Add {@code -XX:+ExitOnOutOfMemoryError} (exit code 3, then restart); default true. */
         public Builder exitOnOutOfMemory(boolean on) { this.exitOnOutOfMemory = on; return this; }
@@ -196,7 +201,9 @@ public record ClusterSettings(
             if (agentJar != null && !Files.isRegularFile(agentJar)) {
                 throw new IllegalArgumentException("agentJar: " + agentJar + " is not a file (valid: the brigade-agent jar, or null)");
             }
-            return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), profile, exitOnOutOfMemory,
+            StartupProfile chosen = profile != null ? profile
+                    : entry instanceof WorkerEntry.SameProgram ? StartupProfile.SMALL : StartupProfile.JVM_DEFAULTS;
+            return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), chosen, exitOnOutOfMemory,
                     instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
                     memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,
                     java, output, outputBufferLines, shutdownHook, List.copyOf(listen), listenTimeout, agentJar);

@@ -15,6 +15,7 @@ final class StoreClusters {
     static ClusterSettings settings(int workers) {
         return ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(StoreTestWorker.class.getName(), CP))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .restart(RestartPolicy.never())
                 .classDataArchive(false)

@@ -29,6 +29,7 @@ class SharedPortTest {
     private static ClusterSettings settings(int workers) {
         ClusterSettings s = ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .listen("127.0.0.1", 0)
                 .classDataArchive(false)

@@ -27,6 +27,7 @@ final class ClusterProbes {
 
     static ClusterSettings.Builder settings(List<Path> classPath) {
         return ClusterSettings.builder().entry(WorkerEntry.mainClass(ProbeWorker.class.getName(), classPath))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(1).classDataArchive(false).shutdownHook(false).output(line -> { });
     }
 

@@ -100,6 +100,7 @@ final class StoreProbes {
                 .filter(s -> !s.isEmpty()).map(java.nio.file.Path::of).toList();
         dev.brigade.cluster.ClusterSettings settings = dev.brigade.cluster.ClusterSettings.builder()
                 .entry(dev.brigade.cluster.WorkerEntry.mainClass(EmbeddedBenchWorker.class.getName(), cp))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers).classDataArchive(false).shutdownHook(false).output(line -> { }).build();
         Duration t = Duration.ofMinutes(2);
         try (dev.brigade.cluster.Cluster c = dev.brigade.cluster.Cluster.create(settings);

@@ -218,7 +218,8 @@ final class ClusterRun {
         Duration delay = Duration.ofMillis(spec.restartDelayMs());
         RestartPolicy policy = RestartPolicy.defaults()
                 .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
-                .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1));
+                .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1))
+                .withRestartCleanExits(true); // PM2's rule, as in fork mode: any exit the user did not ask for is restarted
         ClusterSettings.Builder b = ClusterSettings.builder()
                 // An app started here runs as `java -jar app.jar` would: the JVM's own defaults (heap, GC, full
                 // JIT), plus the app's --jvm-args. The library's SMALL profile (64 MiB heap, C1 only) suits

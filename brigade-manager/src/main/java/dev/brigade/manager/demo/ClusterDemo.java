@@ -65,6 +65,7 @@ final class ClusterDemo {
         BlockingQueue<ClusterEvent.Listening> listening = new ArrayBlockingQueue<>(256);
         ClusterSettings settings = ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(DEMO_MAIN, demoClassPath()))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .listen("127.0.0.1", 0)
                 .classDataArchive(false)
