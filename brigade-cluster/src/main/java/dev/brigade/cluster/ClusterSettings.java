@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * names the option, the value and what is valid when one is wrong.
  */
 public record ClusterSettings(
-        WorkerEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
+        ProcessEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
         boolean exitOnOutOfMemory, int instances, Map<String, String> env, RestartPolicy restart,
         Duration heartbeatInterval, Duration heartbeatTimeout, long memoryLimitBytes, Duration memoryCheckInterval,
         Duration killTimeout, Duration onlineTimeout, MessageCodec codec, int maxFrameBytes,
@@ -48,7 +48,7 @@ public record ClusterSettings(
 
     /** Builder of {@link ClusterSettings}; every setter documents its default. */
     public static final class Builder {
-        private WorkerEntry entry = WorkerEntry.sameProgram();
+        private ProcessEntry entry = ProcessEntry.sameProgram();
         private List<String> args = new ArrayList<>();
         private List<String> jvmOptions = new ArrayList<>();
         private StartupProfile profile; // null: chosen by the entry at build()
@@ -80,14 +80,14 @@ public record ClusterSettings(
         private Builder() {
         }
 
-        /** What workers run; default {@link WorkerEntry#sameProgram()}. */
-        public Builder entry(WorkerEntry entry) { this.entry = Objects.requireNonNull(entry, "entry"); return this; }
+        /** What workers run; default {@link ProcessEntry#sameProgram()}. */
+        public Builder entry(ProcessEntry entry) { this.entry = Objects.requireNonNull(entry, "entry"); return this; }
         /** Program arguments for workers; default none (same program: the primary's own arguments). */
         public Builder args(String... args) { this.args = new ArrayList<>(List.of(args)); return this; }
         /** Extra JVM flags, placed after the profile's so they win; default none. */
         public Builder jvmOptions(String... options) { this.jvmOptions = new ArrayList<>(List.of(options)); return this; }
         /**
-         * JVM flag profile. Default: {@link StartupProfile#SMALL} for {@link WorkerEntry#sameProgram()}
+         * JVM flag profile. Default: {@link StartupProfile#SMALL} for {@link ProcessEntry#sameProgram()}
          * (small workers of the program that forks them, which also inherit its own JVM flags), and
          * {@link StartupProfile#JVM_DEFAULTS} for an explicit main class or jar (an arbitrary server runs
          * as {@code java -jar} would run it, as the {@code brigade} manager runs it).
@@ -202,7 +202,7 @@ public record ClusterSettings(
                 throw new IllegalArgumentException("agentJar: " + agentJar + " is not a file (valid: the brigade-agent jar, or null)");
             }
             StartupProfile chosen = profile != null ? profile
-                    : entry instanceof WorkerEntry.SameProgram ? StartupProfile.SMALL : StartupProfile.JVM_DEFAULTS;
+                    : entry instanceof ProcessEntry.SameProgram ? StartupProfile.SMALL : StartupProfile.JVM_DEFAULTS;
             return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), chosen, exitOnOutOfMemory,
                     instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
                     memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,

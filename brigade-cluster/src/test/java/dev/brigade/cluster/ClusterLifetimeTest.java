@@ -76,13 +76,13 @@ class ClusterLifetimeTest {
     @Test
     void explicit_entries_run_with_the_jvm_defaults_and_the_same_program_with_the_small_profile() {
         Path jar = Path.of(Workers.CP.split(java.io.File.pathSeparator)[0]);
-        assertThat(ClusterSettings.builder().entry(WorkerEntry.mainClass("a.Main", Workers.CP)).build().profile())
+        assertThat(ClusterSettings.builder().entry(ProcessEntry.mainClass("a.Main", Workers.CP)).build().profile())
                 .isEqualTo(StartupProfile.JVM_DEFAULTS);
         if (jar.toFile().isFile()) {
-            assertThat(ClusterSettings.builder().entry(WorkerEntry.jar(jar)).build().profile()).isEqualTo(StartupProfile.JVM_DEFAULTS);
+            assertThat(ClusterSettings.builder().entry(ProcessEntry.jar(jar)).build().profile()).isEqualTo(StartupProfile.JVM_DEFAULTS);
         }
         assertThat(ClusterSettings.builder().build().profile()).isEqualTo(StartupProfile.SMALL);
-        assertThat(ClusterSettings.builder().entry(WorkerEntry.mainClass("a.Main", Workers.CP)).profile(StartupProfile.SMALL)
+        assertThat(ClusterSettings.builder().entry(ProcessEntry.mainClass("a.Main", Workers.CP)).profile(StartupProfile.SMALL)
                 .build().profile()).isEqualTo(StartupProfile.SMALL);
     }
 }

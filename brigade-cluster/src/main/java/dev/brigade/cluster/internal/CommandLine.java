@@ -1,7 +1,7 @@
 package dev.brigade.cluster.internal;
 
 import dev.brigade.cluster.ClusterSettings;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -39,7 +39,7 @@ public final class CommandLine {
         List<String> cp = new ArrayList<>();
         List<String> launch = new ArrayList<>();
         switch (s.entry()) {
-            case WorkerEntry.SameProgram p -> {
+            case ProcessEntry.SameProgram p -> {
                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(CommandLine::inheritable).forEach(flags::add);
                 List<String> argv = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
@@ -50,12 +50,12 @@ public final class CommandLine {
                 }
                 launch.remove("--");
             }
-            case WorkerEntry.MainClass m -> {
+            case ProcessEntry.MainClass m -> {
                 cp.addAll(explicitClassPath(m.classPath().stream().map(Path::toString).toList()));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
                 launch.addAll(s.args());
             }
-            case WorkerEntry.Jar j -> {
+            case ProcessEntry.Jar j -> {
                 cp.addAll(explicitClassPath(List.of(j.jar().toString())));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
                 launch.addAll(s.args());
@@ -117,7 +117,7 @@ public final class CommandLine {
             }
         }
         throw new IllegalStateException("cannot find the main class or jar in this JVM's command line " + argv
-                + "; use ClusterSettings.entry(WorkerEntry.mainClass(...))");
+                + "; use ClusterSettings.entry(ProcessEntry.mainClass(...))");
     }
 
     private static boolean inheritable(String flag) {

@@ -6,19 +6,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a worker JVM runs. Node's cluster re-executes the same script; Brigade does the same by
+ * What a worker process of a cluster runs (not to be confused with {@code dev.brigade.worker.WorkerEntry},
+ * the code a worker <em>thread</em> runs). Node's cluster re-executes the same script; Brigade does the same by
  * default ({@link #sameProgram()}) and also runs an explicit entry: a main class on a class
  * path, or an executable jar. Explicit entries start through Brigade's launcher, which connects
  * to the primary before the app's {@code main} runs, so even an app that never calls
  * {@link Cluster} comes online, and a missing main class is reported as a boot failure.
  */
-public sealed interface WorkerEntry {
+public sealed interface ProcessEntry {
+    // Factories below are the way to make one; the records are public so that a switch can read them.
+
     /** Re-execute the primary's own program: same JVM, class path or jar, main class and JVM flags. */
-    record SameProgram() implements WorkerEntry {
+    record SameProgram() implements ProcessEntry {
     }
 
-    /** Run {@code mainClass} with this class path (Brigade's own jars are added). */
-    record MainClass(String mainClass, List<Path> classPath) implements WorkerEntry {
+    /**
+     * Run {@code mainClass} with this class path (Brigade's own jars are added).
+     *
+     * @param mainClass the class whose {@code public static void main(String[])} runs
+     * @param classPath the app's directories and jars, in order
+     */
+    record MainClass(String mainClass, List<Path> classPath) implements ProcessEntry {
+        /** Checks that the class is named and every class path entry is readable. */
         public MainClass {
             Objects.requireNonNull(mainClass, "mainClass");
             if (mainClass.isBlank()) {
@@ -34,8 +43,13 @@ public sealed interface WorkerEntry {
         }
     }
 
-    /** Run an executable jar (its manifest's {@code Main-Class}). */
-    record Jar(Path jar) implements WorkerEntry {
+    /**
+     * Run an executable jar (its manifest's {@code Main-Class}).
+     *
+     * @param jar the jar file
+     */
+    record Jar(Path jar) implements ProcessEntry {
+        /** Checks that the jar is a readable file. */
         public Jar {
             Objects.requireNonNull(jar, "jar");
             if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
@@ -45,21 +59,34 @@ public sealed interface WorkerEntry {
         }
     }
 
-    static WorkerEntry sameProgram() {
+    /** The default: the primary's own program, re-executed (see {@link SameProgram}). */
+    static ProcessEntry sameProgram() {
         return new SameProgram();
     }
 
-    static WorkerEntry mainClass(String mainClass, List<Path> classPath) {
+    /**
+     * A main class on a class path, e.g. {@code mainClass("com.example.Main", List.of(Path.of("app.jar")))}.
+     *
+     * @throws IllegalArgumentException if the class name is blank or a class path entry cannot be read
+     */
+    static ProcessEntry mainClass(String mainClass, List<Path> classPath) {
         return new MainClass(mainClass, classPath);
     }
 
     /** A main class with a class path in the {@code java -cp} syntax ({@code a.jar:classes/}). */
-    static WorkerEntry mainClass(String mainClass, String classPath) {
+    static ProcessEntry mainClass(String mainClass, String classPath) {
         return new MainClass(mainClass, java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
                 .filter(s -> !s.isEmpty()).map(Path::of).toList());
     }
 
-    static WorkerEntry jar(Path jar) {
+    /**
+     * An executable jar: any server (JDK HttpServer, Jetty, Tomcat, Netty, Spring Boot...) runs unchanged.
+     * Workers of an explicit entry run with the JVM's own defaults unless a profile is chosen
+     * ({@link ClusterSettings.Builder#profile}).
+     *
+     * @throws IllegalArgumentException if {@code jar} is not a readable file
+     */
+    static ProcessEntry jar(Path jar) {
         return new Jar(jar);
     }
 }
