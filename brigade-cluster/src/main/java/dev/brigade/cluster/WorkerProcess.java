@@ -10,8 +10,11 @@ import java.util.function.Function;
  * The running worker's side of the cluster (Node's {@code process.send} / {@code process.on('message')}
  * and {@code cluster.worker} inside a worker). Obtained with {@link Cluster#self()} in a worker.
  *
- * <p>Handlers run on the IPC reader thread, in arrival order: they must not block. Return a
- * {@link CompletableFuture} from a request handler to answer later.
+ * <p>Message and request handlers run one at a time, in arrival order, on a thread of their own
+ * (not the one that reads the IPC channel): a handler may block, even on a call answered over the
+ * same channel ({@link #request}, an embedded {@code SharedStore}). While one blocks, later
+ * messages and requests wait for it, as they wait in Node's event loop; return a
+ * {@link CompletableFuture} from a request handler to answer later without holding the others up.
  */
 public interface WorkerProcess {
     /** This worker's id (also {@code BRIGADE_WORKER_ID}). */
