@@ -59,7 +59,11 @@ public sealed interface ProcessEntry {
         }
     }
 
-    /** The default: the primary's own program, re-executed (see {@link SameProgram}). */
+    /**
+     * The default: the primary's own program, re-executed (see {@link SameProgram}).
+     *
+     * @return the same-program entry
+     */
     static ProcessEntry sameProgram() {
         return new SameProgram();
     }
@@ -68,12 +72,22 @@ public sealed interface ProcessEntry {
      * A main class on a class path, e.g. {@code mainClass("com.example.Main", List.of(Path.of("app.jar")))}.
      *
      * @throws IllegalArgumentException if the class name is blank or a class path entry cannot be read
+     *
+     * @param mainClass the main class's binary name
+     * @param classPath the app's directories and jars
+     * @return the entry
      */
     static ProcessEntry mainClass(String mainClass, List<Path> classPath) {
         return new MainClass(mainClass, classPath);
     }
 
-    /** A main class with a class path in the {@code java -cp} syntax ({@code a.jar:classes/}). */
+    /**
+     * A main class with a class path in the {@code java -cp} syntax ({@code a.jar:classes/}).
+     *
+     * @param mainClass the main class's binary name
+     * @param classPath entries separated by the platform's path separator
+     * @return the entry
+     */
     static ProcessEntry mainClass(String mainClass, String classPath) {
         return new MainClass(mainClass, java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
                 .filter(s -> !s.isEmpty()).map(Path::of).toList());
@@ -85,6 +99,9 @@ public sealed interface ProcessEntry {
      * ({@link ClusterSettings.Builder#profile}).
      *
      * @throws IllegalArgumentException if {@code jar} is not a readable file
+     *
+     * @param jar the jar file
+     * @return the entry
      */
     static ProcessEntry jar(Path jar) {
         return new Jar(jar);

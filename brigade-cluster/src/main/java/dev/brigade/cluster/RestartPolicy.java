@@ -40,33 +40,61 @@ public record RestartPolicy(boolean enabled, Duration backoffBase, Duration back
     /**
      * Restarts crashes: 100 ms base, 10 s max, stable after 30 s, at most 10 restarts per minute;
      * a worker that exits with code 0 by itself is done, not restarted.
+     *
+     * @return the default policy
      */
     public static RestartPolicy defaults() {
         return new RestartPolicy(true, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30), 10,
                 Duration.ofMinutes(1), false);
     }
 
-    /** Never restart. */
+    /**
+     * Never restart.
+     *
+     * @return a policy that restarts nothing
+     */
     public static RestartPolicy never() {
         return defaults().withEnabled(false);
     }
 
-    /** This policy, restarting ended workers ({@code true}) or none ({@code false}). */
+    /**
+     * This policy, restarting ended workers ({@code true}) or none ({@code false}).
+     *
+     * @param on whether to restart
+     * @return the new policy
+     */
     public RestartPolicy withEnabled(boolean on) {
         return new RestartPolicy(on, backoffBase, backoffMax, stableAfter, maxRestarts, window, restartCleanExits);
     }
 
-    /** This policy with the delay of the second restart in a row {@code base}, doubling up to {@code max}. */
+    /**
+     * This policy with the delay of the second restart in a row {@code base}, doubling up to {@code max}.
+     *
+     * @param base delay before the second restart in a row
+     * @param max the longest delay
+     * @return the new policy
+     */
     public RestartPolicy withBackoff(Duration base, Duration max) {
         return new RestartPolicy(enabled, base, max, stableAfter, maxRestarts, window, restartCleanExits);
     }
 
-    /** This policy giving a slot up after more than {@code maxRestarts} restarts within {@code window}. */
+    /**
+     * This policy giving a slot up after more than {@code maxRestarts} restarts within {@code window}.
+     *
+     * @param maxRestarts restarts allowed per slot within the window
+     * @param window the crash-loop window
+     * @return the new policy
+     */
     public RestartPolicy withCrashLoop(int maxRestarts, Duration window) {
         return new RestartPolicy(enabled, backoffBase, backoffMax, stableAfter, maxRestarts, window, restartCleanExits);
     }
 
-    /** This policy counting a worker that ran for {@code stable} as healthy (its slot's backoff starts over). */
+    /**
+     * This policy counting a worker that ran for {@code stable} as healthy (its slot's backoff starts over).
+     *
+     * @param stable the uptime that counts as healthy
+     * @return the new policy
+     */
     public RestartPolicy withStableAfter(Duration stable) {
         return new RestartPolicy(enabled, backoffBase, backoffMax, stable, maxRestarts, window, restartCleanExits);
     }
@@ -75,6 +103,9 @@ public record RestartPolicy(boolean enabled, Duration backoffBase, Duration back
      * This policy restarting ({@code true}) or not ({@code false}, the default) a worker that exits with
      * code 0 by itself. A worker stopped by {@code disconnect()}, {@code kill()}, {@code scale} or
      * {@code close()} is never restarted either way.
+     *
+     * @param on whether clean exits are restarted
+     * @return the new policy
      */
     public RestartPolicy withRestartCleanExits(boolean on) {
         return new RestartPolicy(enabled, backoffBase, backoffMax, stableAfter, maxRestarts, window, on);
