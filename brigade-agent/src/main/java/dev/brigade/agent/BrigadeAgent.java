@@ -23,10 +23,22 @@ public final class BrigadeAgent {
     private BrigadeAgent() {
     }
 
+    /**
+     * Entry point for {@code -javaagent:brigade-agent.jar}: installs the bind hooks before the app's main.
+     *
+     * @param args the agent's option string (unused)
+     * @param inst the JVM's instrumentation
+     */
     public static void premain(String args, Instrumentation inst) {
         start(inst);
     }
 
+    /**
+     * Entry point when the agent is loaded into a running JVM: the same as {@link #premain}.
+     *
+     * @param args the agent's option string (unused)
+     * @param inst the JVM's instrumentation
+     */
     public static void agentmain(String args, Instrumentation inst) {
         start(inst);
     }

@@ -27,6 +27,9 @@ public final class InheritedSockets {
      * ({@value ListenContract#ENV_LISTEN_FDS}), or -1 if there is none or it was taken already.
      * The socket becomes the caller's: the agent will not adopt it for a later bind; with the
      * agent running it is also set non-blocking and the primary is told the worker listens.
+     *
+     * @param port a declared port
+     * @return the inherited descriptor, or -1
      */
     public static int fdFor(int port) {
         Binder binder = Binder.installed();

@@ -42,8 +42,15 @@ public final class ListenContract {
     private ListenContract() {
     }
 
-    /** One inherited socket: descriptor {@code fd} is bound to {@code host:port}. */
+    /**
+     * One inherited socket: descriptor {@code fd} is bound to {@code host:port}.
+     *
+     * @param fd   the inherited descriptor, 3 or more
+     * @param host the address it is bound to ({@code *} for every interface)
+     * @param port the port, 1..65535
+     */
     public record Entry(int fd, String host, int port) {
+        /** Validates the entry; an empty host means every interface. */
         public Entry {
             if (fd < 3) {
                 throw new IllegalArgumentException(ENV_LISTEN_FDS + ": descriptor must be >= 3, got " + fd);
@@ -54,7 +61,12 @@ public final class ListenContract {
             host = host.isEmpty() ? "*" : host;
         }
 
-        /** Whether a bind of {@code requested} should adopt this socket (port 0 never does). */
+        /**
+         * Whether a bind of {@code requested} should adopt this socket (port 0 never does).
+         *
+         * @param requested the address the app binds
+         * @return true if the app's bind takes this socket
+         */
         public boolean matches(InetSocketAddress requested) {
             if (requested == null || requested.getPort() != port || requested.isUnresolved()) {
                 return false;
@@ -70,7 +82,11 @@ public final class ListenContract {
             }
         }
 
-        /** This entry as written in {@value #ENV_LISTEN_FDS}. */
+        /**
+         * This entry as written in {@value #ENV_LISTEN_FDS}.
+         *
+         * @return {@code fd=host:port}
+         */
         public String format() {
             return fd + "=" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
@@ -79,6 +95,8 @@ public final class ListenContract {
     /**
      * Parses a {@value #ENV_LISTEN_FDS} value.
      *
+     * @param value the variable's value ({@code fd=host:port,...}); null or blank for none
+     * @return the entries, in order
      * @throws IllegalArgumentException naming the variable and the malformed entry
      */
     public static List<Entry> parse(String value) {
@@ -107,17 +125,32 @@ public final class ListenContract {
         return entries;
     }
 
-    /** Formats entries as a {@value #ENV_LISTEN_FDS} value. */
+    /**
+     * Formats entries as a {@value #ENV_LISTEN_FDS} value.
+     *
+     * @param entries the sockets
+     * @return the variable's value
+     */
     public static String format(List<Entry> entries) {
         return String.join(",", entries.stream().map(Entry::format).toList());
     }
 
-    /** The notice line for an adopted port, without the trailing newline. */
+    /**
+     * The notice line for an adopted port, without the trailing newline.
+     *
+     * @param port the adopted port
+     * @return the line
+     */
     public static String notice(int port) {
         return NOTICE + " " + port;
     }
 
-    /** The port of a notice line, or empty if the line is not one. */
+    /**
+     * The port of a notice line, or empty if the line is not one.
+     *
+     * @param line a line read from the notify descriptor
+     * @return the port it announces
+     */
     public static OptionalInt parseNotice(String line) {
         String[] words = line.trim().split(" ");
         if (words.length != 2 || !words[0].equals(NOTICE)) {
@@ -130,7 +163,13 @@ public final class ListenContract {
         }
     }
 
-    /** The one line printed on stderr when a bind on an undeclared port falls back to SO_REUSEPORT. */
+    /**
+     * The one line printed on stderr when a bind on an undeclared port falls back to SO_REUSEPORT.
+     *
+     * @param requested the address the app bound
+     * @param declared  the value of {@value #ENV_LISTEN_FDS}, or null
+     * @return the warning
+     */
     public static String reusePortWarning(InetSocketAddress requested, String declared) {
         return String.format(Locale.ROOT, "brigade-agent: WARNING port %d (%s) is not declared to the cluster (%s=%s): "
                 + "bound with SO_REUSEPORT, so this worker has its own accept queue and a reload or a dying worker can drop "

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * The fenced blocks of a Markdown document that are tied to a source file by a marker comment
  * on the line before the fence:
  * <ul>
+ *   <li>{@code <!-- snippet: dir/file -->} (a path from the repository's root, any language): the
+ *       block shows that file's README regions ({@code <!-- README:begin -->} in XML), where
+ *       {@code @project.version@} reads as the project's version;</li>
  *   <li>{@code <!-- snippet: Name.java -->} before a {@code java} block: the block shows the
  *       region(s) of {@code examples/snippets/src/main/java/dev/brigade/examples/snippets/Name.java}
  *       between {@code // README:begin} and {@code // README:end} lines (de-indented, regions
@@ -44,7 +47,8 @@ record Snippets(Path document, List<Block> blocks) {
                 Matcher m = MARKER.matcher(lines.get(i - 1).trim());
                 if (m.matches()) {
                     List<String> words = Arrays.asList(m.group(2).split("\\s+"));
-                    marker = new Marker(m.group(1), words.get(0).replaceAll("\\.java$", ""), words.subList(1, words.size()));
+                    String name = words.get(0).contains("/") ? words.get(0) : words.get(0).replaceAll("\\.java$", "");
+                    marker = new Marker(m.group(1), name, words.subList(1, words.size()));
                 }
             }
             int start = i + 1;
@@ -64,9 +68,9 @@ record Snippets(Path document, List<Block> blocks) {
         List<String> current = null;
         for (String line : lines) {
             String t = line.trim();
-            if (t.equals("// README:begin")) {
+            if (t.equals("// README:begin") || t.equals("<!-- README:begin -->")) {
                 current = new ArrayList<>();
-            } else if (t.equals("// README:end")) {
+            } else if (t.equals("// README:end") || t.equals("<!-- README:end -->")) {
                 if (current == null) throw new IllegalStateException(source + ": README:end without begin");
                 regions.add(current);
                 current = null;
