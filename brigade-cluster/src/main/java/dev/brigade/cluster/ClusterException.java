@@ -33,6 +33,7 @@ public class ClusterException extends RuntimeException {
         RELOAD_ABORTED
     }
 
+    /** The stable identity of this failure (part of the serialized form). */
     private final Code code;
 
     /**

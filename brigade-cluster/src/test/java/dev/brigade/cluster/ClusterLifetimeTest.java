@@ -60,7 +60,8 @@ class ClusterLifetimeTest {
     @Test
     void awaitTermination_waits_while_a_worker_runs_and_a_policy_may_restart_clean_exits() throws Exception {
         var policy = RestartPolicy.defaults().withRestartCleanExits(true);
-        try (Cluster c = Cluster.create(Workers.settings().restart(policy).build())) {
+        Cluster c = Cluster.create(Workers.settings().restart(policy).build());
+        try {
             var rec = new Workers.Recorder(c);
             ClusterWorker w = c.fork().get(0);
             w.online().get(T.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,6 +71,8 @@ class ClusterLifetimeTest {
             assertThat(c.awaitTermination(Duration.ZERO)).isFalse();
             c.close();
             assertThat(c.awaitTermination(T)).as("closed").isTrue();
+        } finally {
+            c.close();
         }
     }
 

@@ -32,6 +32,7 @@ public final class StoreException extends RuntimeException {
         BACKEND
     }
 
+    /** The stable identity of this failure (part of the serialized form). */
     private final Code code;
 
     /**

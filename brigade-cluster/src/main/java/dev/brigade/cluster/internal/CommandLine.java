@@ -65,7 +65,6 @@ public final class CommandLine {
         return new Parts(flags, List.copyOf(new LinkedHashSet<>(cp)), launch);
     }
 
-    /** The argv after {@code java}: flags, archive flags, class path, launch. */
     /** A worker's environment: the primary's, the profile's, the settings', then its id, instance and IPC. */
     static Map<String, String> env(ClusterSettings settings, Child child, Path ipc) {
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
@@ -78,6 +77,7 @@ public final class CommandLine {
         return env;
     }
 
+    /** The command line: {@code java}, then flags, archive flags, class path, launch. */
     public static List<String> argv(String java, Parts parts, List<String> archiveFlags) {
         List<String> argv = new ArrayList<>();
         argv.add(java);
