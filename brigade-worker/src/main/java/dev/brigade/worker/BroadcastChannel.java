@@ -24,6 +24,13 @@ public final class BroadcastChannel implements AutoCloseable {
     private final Mailbox mailbox = new Mailbox();
     private volatile boolean closed;
 
+    /**
+     * Joins the channel called {@code name}: it reaches, and hears from, every other open
+     * channel of that name in the JVM.
+     *
+     * @param name a non-empty name
+     * @throws IllegalArgumentException if the name is null or empty
+     */
     public BroadcastChannel(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("BroadcastChannel name must be a non-empty string, got "
@@ -37,6 +44,11 @@ public final class BroadcastChannel implements AutoCloseable {
         });
     }
 
+    /**
+     * The channel's name.
+     *
+     * @return the name given to the constructor
+     */
     public String name() {
         return name;
     }
@@ -46,6 +58,7 @@ public final class BroadcastChannel implements AutoCloseable {
      *
      * @return how many channels it was delivered to
      * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if this channel is closed
+     * @param value the message, by reference
      */
     public int postMessage(Object value) {
         if (closed) {
@@ -64,7 +77,12 @@ public final class BroadcastChannel implements AutoCloseable {
         return n;
     }
 
-    /** Sets the listener; it runs on the calling thread's event loop. Keeps a worker alive until closed. */
+    /**
+     * Sets the listener; it runs on the calling thread's event loop. Keeps a worker alive until closed.
+     *
+     * @param listener called with each message, on the event loop of the thread that set it
+     * @return this channel
+     */
     public BroadcastChannel onMessage(Consumer<Object> listener) {
         Objects.requireNonNull(listener, "listener");
         if (!closed) {
@@ -75,7 +93,11 @@ public final class BroadcastChannel implements AutoCloseable {
         return this;
     }
 
-    /** Lets a worker end even though this channel has a listener. */
+    /**
+     * Lets a worker end even though this channel has a listener.
+     *
+     * @return this channel
+     */
     public BroadcastChannel unref() {
         mailbox.setReferenced(false);
         return this;
@@ -99,6 +121,11 @@ public final class BroadcastChannel implements AutoCloseable {
         mailbox.detach();
     }
 
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closed;
     }

@@ -17,7 +17,10 @@ public enum ErrorCode {
     ERR_TRANSFER_SOURCE_PORT,
     /** A transferred ByteBuffer is not reachable from the message through records, lists, maps or arrays. */
     ERR_TRANSFER_NOT_REACHABLE,
-    /** A MessagePort was sent without being listed in the transfer list. */
+    /**
+     * A MessagePort was sent (as the message or anywhere inside it) without being listed in the
+     * transfer list: Node's {@code ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST}.
+     */
     ERR_PORT_NOT_TRANSFERRED,
     /** The worker's entry class could not be loaded or instantiated. */
     ERR_WORKER_ENTRY,

@@ -16,12 +16,22 @@ public final class Int32Array extends TypedView {
         super(buffer, byteOffset, length, Integer.BYTES);
     }
 
-    /** Plain read (no ordering guarantee; use {@link Atomics#load} across threads). */
+    /**
+     * Plain read (no ordering guarantee; use {@link Atomics#load} across threads).
+     *
+     * @param index the element's index
+     * @return plain read (no ordering guarantee; use {@link Atomics#load} across threads)
+     */
     public int get(int index) {
         return (int) INT.get(buffer.memory(), offset(index));
     }
 
-    /** Plain write (no ordering guarantee; use {@link Atomics#store} across threads). */
+    /**
+     * Plain write (no ordering guarantee; use {@link Atomics#store} across threads).
+     *
+     * @param index the element's index
+     * @param value the value to store
+     */
     public void set(int index, int value) {
         INT.set(buffer.memory(), offset(index), value);
     }

@@ -15,12 +15,22 @@ public final class Int64Array extends TypedView {
         super(buffer, byteOffset, length, Long.BYTES);
     }
 
-    /** Plain read (no ordering guarantee; use {@link Atomics#load} across threads). */
+    /**
+     * Plain read (no ordering guarantee; use {@link Atomics#load} across threads).
+     *
+     * @param index the element's index
+     * @return plain read (no ordering guarantee; use {@link Atomics#load} across threads)
+     */
     public long get(int index) {
         return (long) LONG.get(buffer.memory(), offset(index));
     }
 
-    /** Plain write (no ordering guarantee; use {@link Atomics#store} across threads). */
+    /**
+     * Plain write (no ordering guarantee; use {@link Atomics#store} across threads).
+     *
+     * @param index the element's index
+     * @param value the value to store
+     */
     public void set(int index, long value) {
         LONG.set(buffer.memory(), offset(index), value);
     }

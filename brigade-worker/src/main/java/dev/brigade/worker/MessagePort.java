@@ -50,7 +50,11 @@ public final class MessagePort implements AutoCloseable {
         return partner;
     }
 
-    /** Posts a value to the other end. See the class comment for what happens to it. */
+    /**
+     * Posts a value to the other end. See the class comment for what happens to it.
+     *
+     * @param value the message (by reference; a bare ByteBuffer is copied)
+     */
     public void postMessage(Object value) {
         postMessage(value, List.of());
     }
@@ -61,6 +65,8 @@ public final class MessagePort implements AutoCloseable {
      * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if the channel is closed; a
      *         transfer error if the list holds something that cannot be moved (nothing is
      *         changed then)
+     * @param value the message
+     * @param transferList ByteBuffers to move and MessagePorts to hand over (empty for none)
      */
     public void postMessage(Object value, List<?> transferList) {
         if (closed.get()) {
@@ -73,6 +79,9 @@ public final class MessagePort implements AutoCloseable {
      * Sets the message listener (replacing any previous one). It runs on the calling thread's
      * event loop — the worker's thread inside a worker, the main loop elsewhere — one message at
      * a time, in order. Messages that arrived before it was set are delivered first.
+     *
+     * @param listener called with each message, in order
+     * @return this port
      */
     public MessagePort onMessage(Consumer<Object> listener) {
         return onMessage(listener, Loop.currentOrMain());
@@ -92,13 +101,22 @@ public final class MessagePort implements AutoCloseable {
         return this;
     }
 
-    /** Removes the message listener; later messages wait for {@link #receive} or a new listener. */
+    /**
+     * Removes the message listener; later messages wait for {@link #receive} or a new listener.
+     *
+     * @return this port
+     */
     public MessagePort removeMessageListener() {
         mailbox.detach();
         return this;
     }
 
-    /** Runs {@code handler} once this channel is closed (after queued messages were delivered). */
+    /**
+     * Runs {@code handler} once this channel is closed (after queued messages were delivered).
+     *
+     * @param handler runs once, on the event loop of the thread that added it
+     * @return this port
+     */
     public MessagePort onClose(Runnable handler) {
         closeHandlers.add(Objects.requireNonNull(handler, "handler"));
         if (closeLoop == null) {
@@ -107,13 +125,22 @@ public final class MessagePort implements AutoCloseable {
         return this;
     }
 
-    /** Takes the next message if one is queued, without waiting. */
+    /**
+     * Takes the next message if one is queued, without waiting.
+     *
+     * @return the next message, or empty if none is queued
+     */
     public Optional<Received> poll() {
         Object m = mailbox.poll();
         return m == null ? Optional.empty() : Optional.of(new Received(Mailbox.unwrap(m)));
     }
 
-    /** Node's {@code receiveMessageOnPort(port)}: the next queued message, if any, without waiting. */
+    /**
+     * Node's {@code receiveMessageOnPort(port)}: the next queued message, if any, without waiting.
+     *
+     * @param port the port to read
+     * @return the next queued message, or empty if none
+     */
     public static Optional<Received> receiveMessageOnPort(MessagePort port) {
         return port.poll();
     }
@@ -122,6 +149,10 @@ public final class MessagePort implements AutoCloseable {
      * Waits up to {@code timeout} for the next message; empty if none came in time or the channel
      * closed with nothing queued. Spins briefly before parking, so a reply that is already on its
      * way is picked up in well under a microsecond.
+     *
+     * @param timeout the longest wait
+     * @return the message, or empty if none came in time or the channel closed with nothing queued
+     * @throws InterruptedException if the thread is interrupted while waiting
      */
     public Optional<Received> receive(Duration timeout) throws InterruptedException {
         Object m = mailbox.take(timeout.toNanos(), closed::get);
@@ -131,17 +162,30 @@ public final class MessagePort implements AutoCloseable {
         return m == null ? Optional.empty() : Optional.of(new Received(Mailbox.unwrap(m)));
     }
 
+    /**
+     * Whether the channel is closed (by either end).
+     *
+     * @return true once either end was closed
+     */
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** Lets the worker end even though this port has a listener. */
+    /**
+     * Lets the worker end even though this port has a listener.
+     *
+     * @return this port
+     */
     public MessagePort unref() {
         mailbox.setReferenced(false);
         return this;
     }
 
-    /** Undoes {@link #unref()}. */
+    /**
+     * Undoes {@link #unref()}.
+     *
+     * @return this port
+     */
     public MessagePort ref() {
         mailbox.setReferenced(true);
         return this;

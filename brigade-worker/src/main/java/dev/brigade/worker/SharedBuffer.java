@@ -24,6 +24,8 @@ public final class SharedBuffer {
      * Allocates {@code byteLength} zeroed bytes.
      *
      * @throws IllegalArgumentException if {@code byteLength} is negative
+     * @param byteLength the size in bytes, 0 or more
+     * @return a zero-filled buffer
      */
     public static SharedBuffer allocate(int byteLength) {
         if (byteLength < 0) {
@@ -32,33 +34,62 @@ public final class SharedBuffer {
         return new SharedBuffer(byteLength);
     }
 
+    /**
+     * The buffer's size.
+     *
+     * @return the size in bytes
+     */
     public int byteLength() {
         return memory.capacity();
     }
 
-    /** A view of the whole buffer as 32-bit ints (length = byteLength / 4). */
+    /**
+     * A view of the whole buffer as 32-bit ints (length = byteLength / 4).
+     *
+     * @return a view of the whole buffer as 32-bit ints (length = byteLength / 4)
+     */
     public Int32Array int32() {
         return int32(0, byteLength() / Integer.BYTES);
     }
 
-    /** A view of {@code length} ints starting at {@code byteOffset} (a multiple of 4). */
+    /**
+     * A view of {@code length} ints starting at {@code byteOffset} (a multiple of 4).
+     *
+     * @param byteOffset where the view starts, in bytes (a multiple of the element size)
+     * @param length how many elements the view has
+     * @return a view of {@code length} ints starting at {@code byteOffset} (a multiple of 4)
+     */
     public Int32Array int32(int byteOffset, int length) {
         checkView(byteOffset, length, Integer.BYTES, "Int32Array");
         return new Int32Array(this, byteOffset, length);
     }
 
-    /** A view of the whole buffer as 64-bit longs (length = byteLength / 8). */
+    /**
+     * A view of the whole buffer as 64-bit longs (length = byteLength / 8).
+     *
+     * @return a view of the whole buffer as 64-bit longs (length = byteLength / 8)
+     */
     public Int64Array int64() {
         return int64(0, byteLength() / Long.BYTES);
     }
 
-    /** A view of {@code length} longs starting at {@code byteOffset} (a multiple of 8). */
+    /**
+     * A view of {@code length} longs starting at {@code byteOffset} (a multiple of 8).
+     *
+     * @param byteOffset where the view starts, in bytes (a multiple of the element size)
+     * @param length how many elements the view has
+     * @return a view of {@code length} longs starting at {@code byteOffset} (a multiple of 8)
+     */
     public Int64Array int64(int byteOffset, int length) {
         checkView(byteOffset, length, Long.BYTES, "Int64Array");
         return new Int64Array(this, byteOffset, length);
     }
 
-    /** A ByteBuffer over the same memory, for bulk reads and writes (not atomic). */
+    /**
+     * A ByteBuffer over the same memory, for bulk reads and writes (not atomic).
+     *
+     * @return a ByteBuffer over the same memory, for bulk reads and writes (not atomic)
+     */
     public ByteBuffer byteBuffer() {
         return memory.duplicate().order(ByteOrder.nativeOrder());
     }

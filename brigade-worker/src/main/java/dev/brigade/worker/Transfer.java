@@ -2,6 +2,7 @@ package dev.brigade.worker;
 
 import dev.brigade.worker.internal.DetachedBuffers;
 import dev.brigade.worker.internal.GraphRewriter;
+import dev.brigade.worker.internal.GraphScan;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -22,7 +23,10 @@ import java.util.Map;
  *       {@link ErrorCode#ERR_BUFFER_DETACHED}.</li>
  *   <li>A ByteBuffer posted as the message itself without being transferred is <b>copied</b>,
  *       so a buffer is never silently shared between threads.</li>
- *   <li>A {@link MessagePort} must be listed to be sent; the same port object moves, its
+ *   <li>A {@link MessagePort} must be listed to be sent, wherever it sits in the message
+ *       (records, collections, maps, arrays): otherwise the post fails with
+ *       {@link ErrorCode#ERR_PORT_NOT_TRANSFERRED}, Node's
+ *       {@code ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST}. The same port object moves, its
  *       listener is removed, and messages queued on it follow it to the new owner.</li>
  *   <li>A {@link SharedBuffer} is always <b>shared</b>; it must not be listed.</li>
  * </ul>
@@ -40,9 +44,7 @@ final class Transfer {
         List<ByteBuffer> buffers = new ArrayList<>();
         List<MessagePort> ports = new ArrayList<>();
         classify(transferList, source, buffers, ports);
-        if (value instanceof MessagePort p && !ports.contains(p)) {
-            throw notTransferred();
-        }
+        checkPorts(value, ports);
         if (value instanceof ByteBuffer b && buffers.stream().noneMatch(x -> x == b)) {
             value = prepareWithoutTransfer(b);
         }
@@ -65,10 +67,25 @@ final class Transfer {
             copy.put(b.duplicate()).flip();
             return copy.order(b.order());
         }
-        if (value instanceof MessagePort) {
-            throw notTransferred();
-        }
+        checkPorts(value, List.of());
         return value;
+    }
+
+    /** Every MessagePort the message holds must be listed: a port is never shared between threads. */
+    private static void checkPorts(Object value, List<MessagePort> listed) {
+        String where = GraphScan.find(value, o -> o instanceof MessagePort p && !containsSame(listed, p));
+        if (where != null) {
+            throw notTransferred(where);
+        }
+    }
+
+    private static boolean containsSame(List<MessagePort> ports, MessagePort p) {
+        for (MessagePort q : ports) {
+            if (q == p) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void classify(List<?> list, MessagePort source, List<ByteBuffer> buffers, List<MessagePort> ports) {
@@ -139,8 +156,9 @@ final class Transfer {
                 + " is a ByteBuffer that was already transferred to another thread and can no longer be used here");
     }
 
-    private static WorkerException notTransferred() {
-        return new WorkerException(ErrorCode.ERR_PORT_NOT_TRANSFERRED,
-                "a MessagePort was posted without being listed in the transfer list: list it to move it");
+    private static WorkerException notTransferred(String where) {
+        return new WorkerException(ErrorCode.ERR_PORT_NOT_TRANSFERRED, "the MessagePort at " + where
+                + " was posted without being listed in the transfer list: list it to move it"
+                + " (Node: ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST)");
     }
 }

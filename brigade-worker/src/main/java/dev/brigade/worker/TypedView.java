@@ -14,12 +14,20 @@ abstract sealed class TypedView permits Int32Array, Int64Array {
         this.elementSize = elementSize;
     }
 
-    /** Number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the view's length
+     */
     public int length() {
         return length;
     }
 
-    /** The shared memory this view reads and writes. */
+    /**
+     * The shared memory this view reads and writes.
+     *
+     * @return the buffer
+     */
     public SharedBuffer buffer() {
         return buffer;
     }

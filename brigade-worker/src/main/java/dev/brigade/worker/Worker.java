@@ -32,6 +32,13 @@ import java.util.stream.Collectors;
  * {@link #exited()} are futures. An {@code error} or {@code messageerror} with no listener is
  * logged, and kept for the first listener added later: never lost.
  *
+ * <p><b>Lifetime.</b> As in Node, a started worker keeps the JVM alive until its {@code exit}
+ * event, and every message it posted before exiting, have been delivered to the listeners: a
+ * {@code main} that starts a worker and returns still sees all of its events. {@link #unref()}
+ * (or {@link WorkerOptions#daemon()}) lets the JVM exit without waiting for the worker;
+ * {@link #ref()} undoes it. The worker's thread itself is a daemon thread: what holds the JVM
+ * open is this reference, held by Brigade's main loop.
+ *
  * <p><b>Stopping a thread.</b> {@link #terminate()} asks: it stops the worker's event loop and
  * interrupts its thread, which ends any blocking call (receive, Atomics.wait, sleep, I/O on
  * interruptible channels). Code that never blocks and never checks
@@ -58,7 +65,8 @@ public final class Worker {
     private final List<Throwable> unheardErrors = new ArrayList<>();
     private final List<MessageError> unheardMessageErrors = new ArrayList<>();
     private volatile CompletableFuture<Integer> termination;
-    private volatile boolean refed = true;
+    private boolean refed = true;              // guarded by this: we hold a ref on parentLoop
+    private boolean abandoned;                 // guarded by this: terminate() gave up on a stuck thread
 
     private Worker(Object entry, WorkerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -68,21 +76,43 @@ public final class Worker {
         this.parentLoop = Loop.currentOrMain();
         this.run = new WorkerRun(this, entry, options, pair[1]);
         this.thread = new Thread(null, run, name, options.stackSize());
-        thread.setDaemon(options.daemon());
-        parentLoop.ref();
+        thread.setDaemon(true);                // what keeps the JVM alive is the ref below, as in Node
+        port.unref();                          // a message listener does not: the worker itself does, until exit
+        if (options.daemon()) {
+            refed = false;
+        } else {
+            parentLoop.ref();
+        }
     }
 
-    /** Starts a worker running {@code entry} (a lambda or an instance) with default options. */
+    /**
+     * Starts a worker running {@code entry} (a lambda or an instance) with default options.
+     *
+     * @param entry the worker's code, run on its thread
+     * @return the started worker
+     */
     public static Worker start(WorkerEntry entry) {
         return start(entry, WorkerOptions.defaults());
     }
 
-    /** Starts a worker running {@code entry} (a lambda or an instance). */
+    /**
+     * Starts a worker running {@code entry} (a lambda or an instance).
+     *
+     * @param entry   the worker's code, run on its thread
+     * @param options name, workerData, output sinks and the rest
+     * @return the started worker
+     */
     public static Worker start(WorkerEntry entry, WorkerOptions options) {
         return launch(Objects.requireNonNull(entry, "entry"), options);
     }
 
-    /** Starts a worker that instantiates {@code entryClass} (public, public no-arg constructor) on its thread. */
+    /**
+     * Starts a worker that instantiates {@code entryClass} on its own thread.
+     *
+     * @param entryClass a public class with a public no-argument constructor
+     * @param options    name, workerData, output sinks and the rest
+     * @return the started worker
+     */
     public static Worker start(Class<? extends WorkerEntry> entryClass, WorkerOptions options) {
         return launch(Objects.requireNonNull(entryClass, "entryClass"), options);
     }
@@ -91,6 +121,10 @@ public final class Worker {
      * Starts a worker from an entry class name, loaded on the worker's thread with the context
      * class loader. A class that cannot be loaded gives an {@code error} event
      * ({@link ErrorCode#ERR_WORKER_ENTRY}) and {@code exit(1)}.
+     *
+     * @param entryClassName the binary name of a public {@link WorkerEntry} class with a public no-argument constructor
+     * @param options        name, workerData, output sinks and the rest
+     * @return the started worker
      */
     public static Worker start(String entryClassName, WorkerOptions options) {
         return launch(Objects.requireNonNull(entryClassName, "entryClassName"), options);
@@ -102,25 +136,51 @@ public final class Worker {
         return w;
     }
 
+    /**
+     * The worker's name, from {@link WorkerOptions#name()}.
+     *
+     * @return the name, also its thread's name
+     */
     public String name() {
         return name;
     }
 
-    /** The worker thread's id, as its {@link WorkerContext#threadId()} reports it. */
+    /**
+     * The worker thread's id, as its {@link WorkerContext#threadId()} reports it.
+     *
+     * @return the thread id
+     */
     public long threadId() {
         return thread.threadId();
     }
 
+    /**
+     * The options the worker was started with.
+     *
+     * @return the options
+     */
     public WorkerOptions options() {
         return options;
     }
 
-    /** Posts a value to the worker's {@code parentPort}. See {@link MessagePort#postMessage(Object)}. */
+    /**
+     * Posts a value to the worker's {@code parentPort}. See {@link MessagePort#postMessage(Object)}.
+     *
+     * @param value the message (by reference; a bare ByteBuffer is copied)
+     * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if the worker has exited
+     */
     public void postMessage(Object value) {
         postMessage(value, List.of());
     }
 
-    /** Posts a value, moving what {@code transferList} holds. See {@link MessagePort#postMessage(Object, List)}. */
+    /**
+     * Posts a value, moving what {@code transferList} holds. See {@link MessagePort#postMessage(Object, List)}.
+     *
+     * @param value        the message
+     * @param transferList ByteBuffers to move and MessagePorts to hand over
+     * @throws WorkerException {@link ErrorCode#ERR_PORT_CLOSED} if the worker has exited, or a
+     *         transfer error (nothing is changed then)
+     */
     public void postMessage(Object value, List<?> transferList) {
         if (exit.isDone()) {
             throw new WorkerException(ErrorCode.ERR_PORT_CLOSED, "worker '" + name + "' has exited (code "
@@ -129,18 +189,35 @@ public final class Worker {
         port.postMessage(value, transferList);
     }
 
-    /** Messages the worker posts on its {@code parentPort}, on the parent's event loop. */
+    /**
+     * Sets the listener for the messages the worker posts on its {@code parentPort}; it runs on
+     * the parent's event loop. Messages that came before it are delivered first.
+     *
+     * @param listener called with each message, in order
+     * @return this worker
+     */
     public Worker onMessage(Consumer<Object> listener) {
         port.onMessage(listener, parentLoop); // events run on the loop that started the worker
         return this;
     }
 
-    /** Takes the next message from the worker, waiting up to {@code timeout} (see {@link MessagePort#receive}). */
+    /**
+     * Takes the next message from the worker, waiting up to {@code timeout} (see {@link MessagePort#receive}).
+     *
+     * @param timeout the longest wait
+     * @return the message, or empty if none came in time or the worker has exited with nothing queued
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
     public Optional<Received> receive(Duration timeout) throws InterruptedException {
         return port.receive(timeout);
     }
 
-    /** Called once the worker's thread starts running its entry (immediately if it already has). */
+    /**
+     * Adds a listener called once the worker's thread starts running its entry (at once if it already has).
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onOnline(Runnable listener) {
         onlineListeners.add(Objects.requireNonNull(listener, "listener"));
         if (online.isDone()) {
@@ -149,21 +226,38 @@ public final class Worker {
         return this;
     }
 
-    /** Uncaught exceptions of the worker (the entry's, or a handler's). */
+    /**
+     * Adds a listener for the worker's uncaught exceptions (the entry's, or a handler's). Errors
+     * that came before any listener are given to the first one.
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onError(Consumer<Throwable> listener) {
         errorListeners.add(Objects.requireNonNull(listener, "listener"));
         parentLoop.execute(() -> replay(errorListeners, unheardErrors));
         return this;
     }
 
-    /** Messages the worker accepted but never read (see {@link MessageError}). */
+    /**
+     * Adds a listener for the messages the worker accepted but never read (see {@link MessageError}).
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onMessageError(Consumer<MessageError> listener) {
         messageErrorListeners.add(Objects.requireNonNull(listener, "listener"));
         parentLoop.execute(() -> replay(messageErrorListeners, unheardMessageErrors));
         return this;
     }
 
-    /** Called with the exit code once the worker's thread has ended (immediately if it has). */
+    /**
+     * Adds a listener called with the exit code once the worker's thread has ended (at once if
+     * it has), after the messages the worker posted.
+     *
+     * @param listener runs on the parent's event loop
+     * @return this worker
+     */
     public Worker onExit(IntConsumer listener) {
         exitListeners.add(Objects.requireNonNull(listener, "listener"));
         if (exit.isDone()) {
@@ -172,21 +266,52 @@ public final class Worker {
         return this;
     }
 
-    /** Completes when the worker is online. */
+    /**
+     * A future of the {@code online} event.
+     *
+     * @return a future that completes when the worker runs its entry
+     */
     public CompletableFuture<Void> online() {
         return online.copy();
     }
 
-    /** Completes with the exit code when the worker's thread has ended. */
+    /**
+     * A future of the {@code exit} event.
+     *
+     * @return a future of the exit code, completed when the worker's thread has ended
+     */
     public CompletableFuture<Integer> exited() {
         return exit.copy();
     }
 
-    /** Lets the parent's event loop end while this worker runs (Node's {@code worker.unref()}). */
+    /**
+     * Lets the parent's event loop end while this worker runs (Node's {@code worker.unref()}): for
+     * a worker started outside any worker, the JVM may then exit once {@code main} has returned
+     * and nothing else keeps it alive, without waiting for this worker's {@code exit} event.
+     * Idempotent; {@link #ref()} undoes it.
+     *
+     * @return this worker
+     */
     public synchronized Worker unref() {
-        if (refed && !exit.isDone()) {
+        if (refed) {
             refed = false;
             parentLoop.unref();
+        }
+        return this;
+    }
+
+    /**
+     * Undoes {@link #unref()} (Node's {@code worker.ref()}): until its {@code exit} event and the
+     * messages before it have been delivered, this worker keeps its parent's event loop alive,
+     * and with it the JVM for a worker started outside any worker. This is the state a worker
+     * starts in, unless {@link WorkerOptions#daemon()}. No effect once the worker has exited.
+     *
+     * @return this worker
+     */
+    public synchronized Worker ref() {
+        if (!refed && !exit.isDone() && !abandoned) {
+            refed = true;
+            parentLoop.ref();
         }
         return this;
     }
@@ -195,6 +320,8 @@ public final class Worker {
      * Stops the worker: its loop stops after the handler in progress and its thread is
      * interrupted. Completes with the exit code (1), or fails with {@link ErrorCode#ERR_WORKER_STUCK}
      * if the thread has not ended after {@link WorkerOptions#terminateGrace()}. Idempotent.
+     *
+     * @return a future of the exit code
      */
     public synchronized CompletableFuture<Integer> terminate() {
         if (termination != null) {
@@ -214,10 +341,17 @@ public final class Worker {
                             + where());
                     result.completeExceptionally(stuck);
                     fireError(stuck);
+                    abandon();
                 }
             });
         }
         return result;
+    }
+
+    /** A thread that ignored terminate() no longer holds the JVM open: it is left to run, unwatched. */
+    private synchronized void abandon() {
+        abandoned = true;
+        unref();
     }
 
     private String where() {

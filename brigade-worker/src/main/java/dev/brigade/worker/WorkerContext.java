@@ -26,7 +26,11 @@ public final class WorkerContext {
         this.run = run;
     }
 
-    /** The context of the current thread: its worker's, or a main-thread context outside workers. */
+    /**
+     * The context of the current thread: its worker's, or a main-thread context outside workers.
+     *
+     * @return the worker's context on a worker thread; a fresh main-thread context elsewhere
+     */
     public static WorkerContext current() {
         WorkerContext c = CURRENT.get();
         return c != null ? c : new WorkerContext("main", null, null, System.out, System.err, null);
@@ -36,37 +40,65 @@ public final class WorkerContext {
         CURRENT.set(this);
     }
 
-    /** The port to the parent: messages posted here reach {@code worker.onMessage}; null on the main thread. */
+    /**
+     * The port to the parent: messages posted here reach {@code worker.onMessage}; null on the main thread.
+     *
+     * @return the port to the parent: messages posted here reach {@code worker.onMessage}; null on the main thread
+     */
     public MessagePort parentPort() {
         return parentPort;
     }
 
-    /** The value given as {@link WorkerOptions#workerData()}, by reference; null on the main thread. */
+    /**
+     * The value given as {@link WorkerOptions#workerData()}, by reference; null on the main thread.
+     *
+     * @return the value given as {@link WorkerOptions#workerData()}, by reference; null on the main thread
+     */
     public Object workerData() {
         return workerData;
     }
 
-    /** The worker's thread id (Java's {@code Thread.threadId()}); the current thread's on the main thread. */
+    /**
+     * The worker's thread id (Java's {@code Thread.threadId()}); the current thread's on the main thread.
+     *
+     * @return the worker's thread id (Java's {@code Thread.threadId()}); the current thread's on the main thread
+     */
     public long threadId() {
         return Thread.currentThread().threadId();
     }
 
-    /** True outside any worker. */
+    /**
+     * True outside any worker.
+     *
+     * @return true outside any worker
+     */
     public boolean isMainThread() {
         return run == null;
     }
 
-    /** The worker's name (its thread's name), or "main". */
+    /**
+     * The worker's name (its thread's name), or "main".
+     *
+     * @return the worker's name (its thread's name), or "main"
+     */
     public String name() {
         return name;
     }
 
-    /** The worker's standard output, routed as {@link WorkerOptions#stdout()} says. */
+    /**
+     * The worker's standard output, routed as {@link WorkerOptions#stdout()} says.
+     *
+     * @return the worker's standard output, routed as {@link WorkerOptions#stdout()} says
+     */
     public PrintStream stdout() {
         return stdout;
     }
 
-    /** The worker's standard error, routed as {@link WorkerOptions#stderr()} says. */
+    /**
+     * The worker's standard error, routed as {@link WorkerOptions#stderr()} says.
+     *
+     * @return the worker's standard error, routed as {@link WorkerOptions#stderr()} says
+     */
     public PrintStream stderr() {
         return stderr;
     }
@@ -76,6 +108,7 @@ public final class WorkerContext {
      * handler is abandoned, no further message is handled, the parent sees {@code exit(code)}.
      *
      * @throws IllegalStateException on the main thread (use System.exit there)
+     * @param code the exit code the parent sees
      */
     public void exit(int code) {
         if (run == null) {

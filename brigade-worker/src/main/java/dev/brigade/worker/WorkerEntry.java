@@ -2,8 +2,8 @@ package dev.brigade.worker;
 
 /**
  * The code a worker runs. Name a class that implements it (public, with a public no-argument
- * constructor) to start a worker by class — the form that can later run in a worker process
- * too — or pass a lambda for a thread worker.
+ * constructor) to start a worker by class or class name, each worker creating its own instance
+ * on its own thread, or pass a lambda (or an instance), shared as it is.
  *
  * <p>{@link #run} is the worker's "script": it typically sets a listener on
  * {@link WorkerContext#parentPort()} and returns; the worker then lives on, handling messages on
@@ -13,5 +13,11 @@ package dev.brigade.worker;
  */
 @FunctionalInterface
 public interface WorkerEntry {
+    /**
+     * The worker's script, run on the worker's thread once it is online.
+     *
+     * @param context the worker's side: its {@code parentPort}, workerData, name, stdout and stderr
+     * @throws Exception anything: it ends the worker with exit code 1 and an {@code error} event
+     */
     void run(WorkerContext context) throws Exception;
 }

@@ -108,4 +108,34 @@ class TransferTest {
         assertThatThrownBy(() -> p.postMessage(b, List.of(b, "text")))
                 .hasMessageContaining("transferList[1] is a java.lang.String: only ByteBuffer and MessagePort can be transferred");
     }
+
+    public record Reply(String id, Object port) {
+    }
+
+    @Test
+    void aPortInsideTheMessage_mustBeListed_elseThePostFailsNamingWhereItIs() throws Exception {
+        MessagePort p = new MessageChannel().port1();
+        MessageChannel inner = new MessageChannel();
+        ByteBuffer b = bytes(1);
+        assertThatThrownBy(() -> p.postMessage(List.of("a", inner.port2())))
+                .isInstanceOf(WorkerException.class).hasMessageContaining("the MessagePort at message.get(1) was posted without")
+                .hasMessageContaining("ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST")
+                .extracting(e -> ((WorkerException) e).code()).isEqualTo(ErrorCode.ERR_PORT_NOT_TRANSFERRED);
+        assertThat(codeOf(() -> p.postMessage(Map.of("reply", inner.port2())))).isEqualTo(ErrorCode.ERR_PORT_NOT_TRANSFERRED);
+        assertThat(codeOf(() -> p.postMessage(new Object[] {inner.port2()}))).isEqualTo(ErrorCode.ERR_PORT_NOT_TRANSFERRED);
+        assertThatThrownBy(() -> p.postMessage(new Reply("r1", inner.port2())))
+                .hasMessageContaining("the MessagePort at message.port() was posted without");
+        assertThat(codeOf(() -> p.postMessage(List.of(new Frame("f", b), inner.port2()), List.of(b))))
+                .as("a listed buffer does not excuse an unlisted port").isEqualTo(ErrorCode.ERR_PORT_NOT_TRANSFERRED);
+        assertThat(b.remaining()).as("the failed post detached nothing").isEqualTo(1);
+    }
+
+    @Test
+    void aListedPortInsideTheMessage_movesWithIt() throws Exception {
+        MessageChannel inner = new MessageChannel();
+        Reply got = (Reply) roundTrip(new Reply("r1", inner.port2()), List.of(inner.port2()));
+        assertThat(got.port()).isSameAs(inner.port2());
+        inner.port1().postMessage("through the moved port");
+        assertThat(((MessagePort) got.port()).receive(WAIT).orElseThrow().message()).isEqualTo("through the moved port");
+    }
 }

@@ -30,7 +30,7 @@ final class PoolProbes {
 
     /** A WorkerPool with {@code perWorker} tasks held per worker (concurrentTasksPerWorker). */
     static Runner brigade(int threads, int perWorker, Function<Object, Object> task) {
-        WorkerPool pool = WorkerPool.create(PoolOptions.builder(task::apply).threads(threads)
+        WorkerPool<Object, Object> pool = WorkerPool.create(PoolOptions.builder(task::apply).threads(threads)
                 .concurrentTasksPerWorker(perWorker).build());
         return new Runner() {
             @Override public CompletableFuture<Object> submit(Object t) { return pool.run(t); }

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * core; the request thread only hands the password over and answers when the future completes.
  */
 final class HashWorkers implements AutoCloseable {
-    private final WorkerPool pool;
+    private final WorkerPool<String, String> pool;
 
     HashWorkers(int threads, HashWork work) {
         TaskHandler<String, String> hasher = work::hash;

@@ -18,11 +18,22 @@ public final class DetachedBuffers {
     private DetachedBuffers() {
     }
 
+    /**
+     * Marks {@code b} as transferred away (held weakly).
+     *
+     * @param b the sender's buffer
+     */
     public static void add(ByteBuffer b) {
         expunge();
         DETACHED.add(new Key(b, GONE));
     }
 
+    /**
+     * Whether {@code b} was transferred away.
+     *
+     * @param b a buffer
+     * @return true if it is detached
+     */
     public static boolean contains(ByteBuffer b) {
         return DETACHED.contains(new Key(b, null));
     }

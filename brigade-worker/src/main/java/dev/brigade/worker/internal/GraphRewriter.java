@@ -19,15 +19,32 @@ public final class GraphRewriter {
     private final Map<Object, Object> found = new IdentityHashMap<>();
     private final Map<Object, Boolean> visiting = new IdentityHashMap<>();
 
+    /**
+     * A rewriter for one message.
+     *
+     * @param replacements each transferred buffer, mapped to the fresh view the receiver gets
+     */
     public GraphRewriter(Map<Object, Object> replacements) {
         this.replacements = replacements;
     }
 
-    /** The buffers that were reached (and so replaced). */
+    /**
+     * Whether the last rewrite reached {@code buffer} (and so replaced it).
+     *
+     * @param buffer a buffer from the transfer list
+     * @return true if it was found in the message
+     */
     public boolean reached(Object buffer) {
         return found.containsKey(buffer);
     }
 
+    /**
+     * The message with each transferred buffer replaced; containers on the way are copied, others kept.
+     *
+     * @param value the message
+     * @return the message the receiver gets
+     * @throws RecordAccessException if a record on the way to a buffer cannot be rebuilt
+     */
     public Object rewrite(Object value) {
         if (value == null) {
             return null;
@@ -119,6 +136,7 @@ public final class GraphRewriter {
 
     /** A record on the path to a transferred buffer could not be read or rebuilt. */
     public static final class RecordAccessException extends RuntimeException {
+        /** The record class that could not be rebuilt. */
         public final Class<?> type;
 
         RecordAccessException(Class<?> type, Throwable cause) {

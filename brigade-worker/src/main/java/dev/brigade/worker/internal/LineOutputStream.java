@@ -14,6 +14,11 @@ public final class LineOutputStream extends OutputStream {
     private final Consumer<String> sink;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
 
+    /**
+     * A stream that hands each complete line (without its terminator) to {@code sink}.
+     *
+     * @param sink receives the lines
+     */
     public LineOutputStream(Consumer<String> sink) {
         this.sink = sink;
     }

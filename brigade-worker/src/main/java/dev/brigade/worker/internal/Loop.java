@@ -34,24 +34,44 @@ public final class Loop implements Executor {
     private volatile boolean parked;
     private volatile boolean stopping;
     private boolean isMain;
+    private KeepAlive keepAlive;              // main loop only: holds the JVM open while refs > 0
 
-    /** @param uncaught receives what a task throws; it may call {@link #stop()} */
+    /**
+     * A loop that no thread runs yet (see {@link #enter()}).
+     *
+     * @param uncaught receives what a task throws; it may call {@link #stop()}
+     */
     public Loop(Consumer<Throwable> uncaught) {
         this.uncaught = uncaught;
     }
 
-    /** The loop the current thread runs, or null if it runs none. */
+    /**
+     * The loop the current thread runs, or null if it runs none.
+     *
+     * @return the loop, or null
+     */
     public static Loop current() {
         return CURRENT.get();
     }
 
-    /** The loop of the current thread if it runs one, otherwise the main loop. */
+    /**
+     * The loop of the current thread if it runs one, otherwise the main loop.
+     *
+     * @return the current thread's loop, or the main loop
+     */
     public static Loop currentOrMain() {
         Loop l = CURRENT.get();
         return l != null ? l : main();
     }
 
-    /** The process's main loop: a daemon thread started on first use, for non-worker threads. */
+    /**
+     * The process's main loop, for non-worker threads: a daemon thread started on first use. While
+     * something holds a {@link #ref()} on it (a worker that has not exited, a port listening here),
+     * a non-daemon thread keeps the JVM alive, so that a {@code main} that returns still gets its
+     * events, as a Node script does.
+     *
+     * @return the main loop
+     */
     public static Loop main() {
         return MainLoop.INSTANCE;
     }
@@ -62,26 +82,43 @@ public final class Loop implements Executor {
         wake();
     }
 
-    /** Keeps an until-idle loop alive (a listening port, a pending callback). */
+    /**
+     * Keeps an until-idle loop alive (a listening port, a pending callback). On the main loop it
+     * keeps the JVM alive instead, as Node's ref'd handles keep its process alive.
+     */
     public void ref() {
         refs.incrementAndGet();
-    }
-
-    /** Releases a {@link #ref()}; the loop may now end if it has nothing else to do. */
-    public void unref() {
-        if (refs.decrementAndGet() <= 0) {
-            wake();
+        if (keepAlive != null) {
+            keepAlive.hold();
         }
     }
 
-    /** Remembers a port or channel whose listener runs here, to close it when the loop's worker ends. */
+    /** Releases a {@link #ref()}; the loop (or, for the main loop, the JVM) may now end if it has nothing else to do. */
+    public void unref() {
+        if (refs.decrementAndGet() <= 0) {
+            wake();
+            if (keepAlive != null) {
+                keepAlive.release();
+            }
+        }
+    }
+
+    /**
+     * Remembers a port or channel whose listener runs here, to close it when the loop's worker ends.
+     *
+     * @param resource a port or channel whose listener runs on this loop
+     */
     public void own(AutoCloseable resource) {
         if (!isMain) { // the main loop never ends, so it closes nothing: do not pin what it serves
             owned.add(resource);
         }
     }
 
-    /** Forgets a resource that moved elsewhere (a transferred port) or closed. */
+    /**
+     * Forgets a resource that moved elsewhere (a transferred port) or closed.
+     *
+     * @param resource a port or channel whose listener runs on this loop
+     */
     public void disown(AutoCloseable resource) {
         owned.remove(resource);
     }
@@ -104,11 +141,20 @@ public final class Loop implements Executor {
         wake();
     }
 
+    /**
+     * Whether {@link #stop()} was called.
+     *
+     * @return true once stopping
+     */
     public boolean isStopping() {
         return stopping;
     }
 
-    /** True if the calling thread is this loop's thread. */
+    /**
+     * True if the calling thread is this loop's thread.
+     *
+     * @return true if the calling thread is this loop's thread
+     */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
@@ -128,6 +174,8 @@ public final class Loop implements Executor {
     /**
      * Runs tasks on the calling thread (which must have {@link #enter() entered}) until
      * {@link #stop()} or, when {@code untilIdle}, until the queue is empty and no refs remain.
+     *
+     * @param untilIdle true to return once the queue is empty and nothing holds a ref
      */
     public void run(boolean untilIdle) {
         while (!stopping) {
@@ -164,7 +212,11 @@ public final class Loop implements Executor {
         return ran;
     }
 
-    /** True if tasks are waiting to run. */
+    /**
+     * True if tasks are waiting to run.
+     *
+     * @return true if tasks are waiting to run
+     */
     public boolean hasReady() {
         return !tasks.isEmpty();
     }
@@ -174,6 +226,9 @@ public final class Loop implements Executor {
      * stopping, or {@code ready} answers true. A task posted meanwhile wakes it (same protocol as
      * {@link #run}); whoever makes {@code ready} true must unpark the thread itself. Does not run
      * anything and does not spin; a stray interrupt is cleared.
+     *
+     * @param nanos the longest park
+     * @param ready answers true when the caller has work besides tasks
      */
     public void awaitWork(long nanos, BooleanSupplier ready) {
         parked = true;
@@ -228,8 +283,57 @@ public final class Loop implements Executor {
             t.setDaemon(true);
             loop.thread = t;
             loop.isMain = true;
+            loop.keepAlive = new KeepAlive(loop.refs);
             t.start();
             return loop;
+        }
+    }
+
+    /**
+     * A non-daemon thread that exists only while the main loop's refs are above zero: it parks
+     * until they drop to zero, then ends, letting the JVM exit once {@code main} has returned.
+     *
+     * <p>At most one holder runs: starting one needs the CAS of {@code running} from false to
+     * true; a holder that sees the refs at zero clears {@code running}, then reads the refs again
+     * and goes on holding only if they rose meanwhile and it wins that CAS again. A {@link #hold}
+     * that saw {@code running} still true before it was cleared is covered by that second read.
+     * The thread is published before it starts, so a {@link #release} never misses its unpark.
+     */
+    private static final class KeepAlive {
+        private final AtomicInteger refs;
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile Thread holder;
+
+        KeepAlive(AtomicInteger refs) {
+            this.refs = refs;
+        }
+
+        void hold() {
+            if (!running.get() && running.compareAndSet(false, true)) {
+                Thread t = Thread.ofPlatform().name("brigade-keepalive").daemon(false).stackSize(128 * 1024)
+                        .unstarted(this::run);
+                holder = t;
+                t.start();
+            }
+        }
+
+        void release() {
+            Thread t = holder;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        private void run() {
+            for (;;) {
+                while (refs.get() > 0) {
+                    LockSupport.park(this);
+                }
+                running.set(false);
+                if (refs.get() <= 0 || !running.compareAndSet(false, true)) {
+                    return;
+                }
+            }
         }
     }
 }

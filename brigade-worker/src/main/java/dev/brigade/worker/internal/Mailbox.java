@@ -24,6 +24,10 @@ public final class Mailbox {
     private static final int BATCH = 256;
     private static final Object NULL = new Object();
 
+    /** An empty mailbox with no listener. */
+    public Mailbox() {
+    }
+
     private final MpscUnboundedAtomicArrayQueue<Object> inbox = new MpscUnboundedAtomicArrayQueue<>(16);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
@@ -33,7 +37,11 @@ public final class Mailbox {
     private boolean referenced = true;            // guarded by this
     private boolean holdsRef;                     // guarded by this: we called loop.ref()
 
-    /** Puts a message in the inbox and wakes whoever consumes it. Any thread. */
+    /**
+     * Puts a message in the inbox and wakes whoever consumes it. Any thread.
+     *
+     * @param message the message; null is allowed
+     */
     public void deliver(Object message) {
         inbox.offer(message == null ? NULL : message);
         Thread t = receiver;
@@ -83,7 +91,12 @@ public final class Mailbox {
         }
     }
 
-    /** Sets the listener; deliveries run on {@code owner}. Replaces any previous listener. */
+    /**
+     * Sets the listener; deliveries run on {@code owner}. Replaces any previous listener.
+     *
+     * @param owner the loop the listener runs on
+     * @param newListener the listener
+     */
     public synchronized void attach(Loop owner, Consumer<Object> newListener) {
         if (loop != owner) {
             releaseRef();
@@ -106,7 +119,11 @@ public final class Mailbox {
         loop = null;
     }
 
-    /** Whether an attached listener keeps its loop alive (Node's ref/unref). */
+    /**
+     * Whether an attached listener keeps its loop alive (Node's ref/unref).
+     *
+     * @param on true for referenced (the default)
+     */
     public synchronized void setReferenced(boolean on) {
         referenced = on;
         if (!on) {
@@ -124,25 +141,49 @@ public final class Mailbox {
         }
     }
 
+    /**
+     * The loop the listener runs on.
+     *
+     * @return the loop, or null when no listener is attached
+     */
     public Loop owner() {
         return loop;
     }
 
+    /**
+     * Whether a listener is attached.
+     *
+     * @return true if one is
+     */
     public boolean hasListener() {
         return listener != null;
     }
 
-    /** Takes one message without waiting: {@code null} if none; {@link #isNull} marks a posted null. */
+    /**
+     * Takes one message without waiting: {@code null} if none; {@link #isNull} marks a posted null.
+     *
+     * @return the message (wrapped, see {@link #unwrap}), or null if none
+     */
     public Object poll() {
         return inbox.poll();
     }
 
-    /** True if {@code polled} stands for a posted {@code null}. */
+    /**
+     * True if {@code polled} stands for a posted {@code null}.
+     *
+     * @param polled a value returned by poll or take
+     * @return true if {@code polled} stands for a posted {@code null}
+     */
     public static boolean isNull(Object polled) {
         return polled == NULL;
     }
 
-    /** Unwraps a value returned by {@link #poll()} or {@link #take}. */
+    /**
+     * Unwraps a value returned by {@link #poll()} or {@link #take}.
+     *
+     * @param polled a value returned by poll or take
+     * @return the posted value
+     */
     public static Object unwrap(Object polled) {
         return polled == NULL ? null : polled;
     }
@@ -152,6 +193,9 @@ public final class Mailbox {
      *
      * @return the message (wrapped, see {@link #unwrap}) or null if the timeout passed or
      *         {@code closed} became true
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @param closed answers true once the channel is closed
+     * @throws InterruptedException if the thread is interrupted while waiting
      */
     public Object take(long timeoutNanos, java.util.function.BooleanSupplier closed) throws InterruptedException {
         Object m = inbox.poll();
@@ -188,7 +232,11 @@ public final class Mailbox {
         }
     }
 
-    /** Removes and returns every queued message (unwrapped), e.g. to report them as undelivered. */
+    /**
+     * Removes and returns every queued message (unwrapped), e.g. to report them as undelivered.
+     *
+     * @return the messages, oldest first
+     */
     public List<Object> removeAll() {
         List<Object> out = new ArrayList<>();
         Object m;
@@ -198,6 +246,11 @@ public final class Mailbox {
         return out;
     }
 
+    /**
+     * Whether nothing is queued.
+     *
+     * @return true if the inbox is empty
+     */
     public boolean isEmpty() {
         return inbox.isEmpty();
     }

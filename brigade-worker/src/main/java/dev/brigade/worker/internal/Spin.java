@@ -30,6 +30,7 @@ public final class Spin {
      * Spins until {@code done} answers true, the window passes, or no spin slot is free.
      *
      * @return true if {@code done} became true while spinning
+     * @param done the condition to wait for
      */
     public static boolean spinUntil(BooleanSupplier done) {
         if (WINDOW_NANOS <= 0 || !tryAcquire()) {

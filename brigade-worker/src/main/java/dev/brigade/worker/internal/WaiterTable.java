@@ -28,7 +28,18 @@ import java.util.function.BooleanSupplier;
  */
 public final class WaiterTable {
     /** Outcome of a wait, in Node's vocabulary. */
-    public enum Result { OK, NOT_EQUAL, TIMED_OUT }
+    public enum Result {
+        /** Woken by a notify. */
+        OK,
+        /** The element did not hold the expected value: no wait. */
+        NOT_EQUAL,
+        /** The timeout passed. */
+        TIMED_OUT
+    }
+
+    /** An empty table. */
+    public WaiterTable() {
+    }
 
     private static final int WAITING = 0;
     private static final int WOKEN = 1;
@@ -49,7 +60,15 @@ public final class WaiterTable {
         }
     }
 
-    /** Blocks until notified, the timeout passes, or interrupted; {@code stillExpected} reads the value. */
+    /**
+     * Blocks until notified, the timeout passes, or interrupted; {@code stillExpected} reads the value.
+     *
+     * @param offset the element's byte offset in its buffer
+     * @param stillExpected answers whether the element still holds the expected value (read under the table's lock)
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return OK when notified, NOT_EQUAL if the value differed, TIMED_OUT otherwise
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
     public Result await(int offset, BooleanSupplier stillExpected, long timeoutNanos) throws InterruptedException {
         Waiter w = new Waiter(Thread.currentThread(), null);
         if (!enqueue(offset, w, stillExpected)) {
@@ -84,7 +103,14 @@ public final class WaiterTable {
         return Result.TIMED_OUT;
     }
 
-    /** Like {@link #await} without blocking: the future completes OK on notify or TIMED_OUT. */
+    /**
+     * Like {@link #await} without blocking: the future completes OK on notify or TIMED_OUT.
+     *
+     * @param offset the element's byte offset in its buffer
+     * @param stillExpected answers whether the element still holds the expected value (read under the table's lock)
+     * @param timeoutNanos the longest wait, in nanoseconds
+     * @return a future of the result
+     */
     public CompletableFuture<Result> awaitAsync(int offset, BooleanSupplier stillExpected, long timeoutNanos) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         Waiter w = new Waiter(null, f);
@@ -126,7 +152,13 @@ public final class WaiterTable {
         return true;
     }
 
-    /** Wakes up to {@code count} waiters on {@code offset}, oldest first; returns how many. */
+    /**
+     * Wakes up to {@code count} waiters on {@code offset}, oldest first; returns how many.
+     *
+     * @param offset the element's byte offset in its buffer
+     * @param count the most waiters to wake
+     * @return how many woke
+     */
     public int notify(int offset, int count) {
         if (count <= 0 || waiting.get() == 0) {
             return 0;

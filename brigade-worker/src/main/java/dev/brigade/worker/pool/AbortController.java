@@ -14,7 +14,15 @@ package dev.brigade.worker.pool;
 public final class AbortController {
     private final AbortSignal signal = new AbortSignal();
 
-    /** The signal to hand to tasks. */
+    /** A controller whose signal is not aborted yet. */
+    public AbortController() {
+    }
+
+    /**
+     * The signal to hand to tasks.
+     *
+     * @return the signal to hand to tasks
+     */
     public AbortSignal signal() {
         return signal;
     }
@@ -24,7 +32,11 @@ public final class AbortController {
         abort("aborted");
     }
 
-    /** Aborts with {@code reason}; listeners run on this thread. Idempotent: only the first reason counts. */
+    /**
+     * Aborts with {@code reason}; listeners run on this thread. Idempotent: only the first reason counts.
+     *
+     * @param reason why, given to the listeners and to the tasks' errors
+     */
     public void abort(Object reason) {
         signal.abort(reason);
     }

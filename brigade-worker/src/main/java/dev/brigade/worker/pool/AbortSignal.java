@@ -20,12 +20,20 @@ public final class AbortSignal {
     AbortSignal() {
     }
 
-    /** True once {@link AbortController#abort} was called. */
+    /**
+     * True once {@link AbortController#abort} was called.
+     *
+     * @return true once {@link AbortController#abort} was called
+     */
     public boolean aborted() {
         return aborted;
     }
 
-    /** What was given to {@link AbortController#abort(Object)}; null before. */
+    /**
+     * What was given to {@link AbortController#abort(Object)}; null before.
+     *
+     * @return what was given to {@link AbortController#abort(Object)}; null before
+     */
     public Object reason() {
         return reason;
     }
@@ -34,6 +42,9 @@ public final class AbortSignal {
      * Runs {@code listener} once when the signal is aborted (at once, on this thread, if it already
      * is). Returns a handle that removes the listener in O(1), so a long-lived signal shared by
      * many tasks does not keep finished tasks alive.
+     *
+     * @param listener runs once, on the thread that aborts (or this one)
+     * @return a handle that removes the listener
      */
     public Runnable onAbort(Runnable listener) {
         Objects.requireNonNull(listener, "listener");

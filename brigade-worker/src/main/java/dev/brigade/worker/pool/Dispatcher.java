@@ -95,7 +95,7 @@ final class Dispatcher {
      */
     private static final boolean WAKE_NAPPERS = !Boolean.getBoolean("brigade.pool.noNapperWake");
 
-    final PoolOptions options;
+    final PoolOptions<?, ?> options;
     final int perWorker;
     final int maxQueue;
     final TaskQueue pending;
@@ -118,7 +118,7 @@ final class Dispatcher {
     private final HotLine active = new HotLine();
     private final int maxActiveForSpin = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
-    Dispatcher(PoolOptions options, TaskQueue pending, ScheduledThreadPoolExecutor timer) {
+    Dispatcher(PoolOptions<?, ?> options, TaskQueue pending, ScheduledThreadPoolExecutor timer) {
         this.options = options;
         this.perWorker = options.concurrentTasksPerWorker();
         this.maxQueue = options.maxQueue();

@@ -21,12 +21,18 @@ import java.util.function.ToDoubleFunction;
  * at most once per second, however many meters are read.
  */
 public final class PoolMetrics implements MeterBinder {
-    private final WorkerPool pool;
+    private final WorkerPool<?, ?> pool;
     private final Tags tags;
     private volatile PoolStats last;
     private volatile long lastAt;
 
-    public PoolMetrics(WorkerPool pool, String name) {
+    /**
+     * Meters for {@code pool}, tagged {@code pool=name}; bind them with {@link #bindTo}.
+     *
+     * @param pool the pool to read
+     * @param name the {@code pool} tag's value
+     */
+    public PoolMetrics(WorkerPool<?, ?> pool, String name) {
         this.pool = pool;
         this.tags = Tags.of(Tag.of("pool", name));
     }

@@ -5,6 +5,7 @@ import dev.brigade.worker.WorkerException;
 import dev.brigade.worker.WorkerOptions;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntFunction;
 
 /**
@@ -12,11 +13,21 @@ import java.util.function.IntFunction;
  * ({@link ErrorCode#ERR_INVALID_OPTION}) names the option, the value given and the valid range.
  *
  * <pre>{@code
- * PoolOptions o = PoolOptions.builder(Hasher.class).maxThreads(4).maxQueueAuto()
+ * PoolOptions<byte[], byte[]> o = PoolOptions.builder(Hasher.class).maxThreads(4).maxQueueAuto()
  *         .idleTimeout(Duration.ofSeconds(30)).workerOptions(WorkerOptions.builder().name("hash").build()).build();
  * }</pre>
  *
+ * <p>The type parameters come from the handler: a pool built from these options takes tasks of
+ * type {@code T} and completes their futures with an {@code R}, so a task or a result of the
+ * wrong type is a compile error. A handler whose functions return a
+ * {@link CompletionStage} is built with {@link #asyncBuilder(Class)}: its tasks complete when the
+ * stage does, with the stage's value; with {@link #builder(Class)}, a returned stage is the result itself.
+ *
+ * @param <T>                      the tasks' type
+ * @param <R>                      the results' type
  * @param entry                    the {@link TaskHandler}: a class (one instance per worker) or an instance
+ * @param async                    whether the handler returns a {@link CompletionStage} per task,
+ *                                 whose value is the task's result ({@link #asyncBuilder(Class)}); default false
  * @param minThreads               workers kept even when idle; default {@code max(1, cores/2)} (at most maxThreads)
  * @param maxThreads               most workers at once; default the number of cores
  * @param idleTimeout              how long a worker above minThreads stays idle before it retires; default 60 s
@@ -31,13 +42,18 @@ import java.util.function.IntFunction;
  *                                 interrupt before its worker is retired and replaced; default 1 s
  * @param closeTimeout             how long {@link WorkerPool#close()} lets tasks finish; default 30 s
  */
-public record PoolOptions(Object entry, int minThreads, int maxThreads, Duration idleTimeout, int maxQueue,
+public record PoolOptions<T, R>(Object entry, boolean async, int minThreads, int maxThreads, Duration idleTimeout, int maxQueue,
                           int concurrentTasksPerWorker, IntFunction<TaskQueue> taskQueue, WorkerOptions workerOptions,
                           Duration cancelGrace, Duration closeTimeout) {
     /** The most workers a pool may have. */
     public static final int MAX_THREADS = 4096;
     private static final Duration DAY = Duration.ofDays(1);
 
+    /**
+     * Validates every option.
+     *
+     * @throws WorkerException {@link ErrorCode#ERR_INVALID_OPTION} naming the option, the value and what is valid
+     */
     public PoolOptions {
         checkEntry(entry);
         if (maxThreads < 1 || maxThreads > MAX_THREADS) {
@@ -92,19 +108,67 @@ public record PoolOptions(Object entry, int minThreads, int maxThreads, Duration
         return new WorkerException(ErrorCode.ERR_INVALID_OPTION, "options." + option + " must be " + valid + ", got " + value);
     }
 
-    /** Options for a pool whose workers each create an instance of {@code entry}. */
-    public static Builder builder(Class<? extends TaskHandler<?, ?>> entry) {
-        return new Builder(entry);
+    /**
+     * Options for a pool whose workers each create an instance of {@code entry}.
+     *
+     * @param entry a public {@link TaskHandler} class with a public no-argument constructor
+     * @param <T>   the tasks' type, from the handler
+     * @param <R>   the results' type, from the handler
+     * @return a builder with every other option at its default
+     */
+    public static <T, R> Builder<T, R> builder(Class<? extends TaskHandler<T, R>> entry) {
+        return new Builder<>(entry, false);
     }
 
-    /** Options for a pool whose workers all call {@code handler} (a lambda, for threads). */
-    public static Builder builder(TaskHandler<?, ?> handler) {
-        return new Builder(handler);
+    /**
+     * Options for a pool whose workers all call {@code handler} (a lambda, shared by the workers).
+     * Give the lambda's parameter a type, {@code (String s) -> ...}, or the task type is {@code Object}.
+     *
+     * @param handler the task function
+     * @param <T>     the tasks' type
+     * @param <R>     the results' type
+     * @return a builder with every other option at its default
+     */
+    public static <T, R> Builder<T, R> builder(TaskHandler<T, R> handler) {
+        return new Builder<>(handler, false);
     }
 
-    /** Builds {@link PoolOptions}; {@link #build()} validates. */
-    public static final class Builder {
+    /**
+     * Options for a pool whose handler class returns a {@link CompletionStage} per task: the
+     * task's future completes with the stage's value when the stage completes, and the task
+     * counts against {@link #concurrentTasksPerWorker()} until then.
+     *
+     * @param entry a public {@link TaskHandler} class with a public no-argument constructor
+     * @param <T>   the tasks' type
+     * @param <R>   the type of the stages' values: the pool's result type
+     * @return a builder with every other option at its default
+     */
+    public static <T, R> Builder<T, R> asyncBuilder(Class<? extends TaskHandler<T, ? extends CompletionStage<R>>> entry) {
+        return new Builder<>(entry, true);
+    }
+
+    /**
+     * Options for a pool whose lambda returns a {@link CompletionStage} per task (see
+     * {@link #asyncBuilder(Class)}).
+     *
+     * @param handler the task function
+     * @param <T>     the tasks' type
+     * @param <R>     the type of the stages' values: the pool's result type
+     * @return a builder with every other option at its default
+     */
+    public static <T, R> Builder<T, R> asyncBuilder(TaskHandler<T, ? extends CompletionStage<R>> handler) {
+        return new Builder<>(handler, true);
+    }
+
+    /**
+     * Builds {@link PoolOptions}; {@link #build()} validates.
+     *
+     * @param <T> the tasks' type
+     * @param <R> the results' type
+     */
+    public static final class Builder<T, R> {
         private final Object entry;
+        private final boolean async;
         private Integer minThreads;
         private int maxThreads = Runtime.getRuntime().availableProcessors();
         private Duration idleTimeout = Duration.ofSeconds(60);
@@ -116,29 +180,112 @@ public record PoolOptions(Object entry, int minThreads, int maxThreads, Duration
         private Duration cancelGrace = Duration.ofSeconds(1);
         private Duration closeTimeout = Duration.ofSeconds(30);
 
-        private Builder(Object entry) {
+        private Builder(Object entry, boolean async) {
             this.entry = entry;
+            this.async = async;
         }
 
-        public Builder minThreads(int v) { minThreads = v; return this; }
-        public Builder maxThreads(int v) { maxThreads = v; return this; }
-        /** minThreads and maxThreads both {@code n}: a fixed-size pool. */
-        public Builder threads(int n) { minThreads = n; maxThreads = n; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder maxQueue(int v) { maxQueue = v; maxQueueAuto = false; return this; }
-        /** maxQueue = maxThreads², Piscina's "auto". */
-        public Builder maxQueueAuto() { maxQueueAuto = true; return this; }
-        public Builder concurrentTasksPerWorker(int v) { concurrentTasksPerWorker = v; return this; }
-        public Builder taskQueue(IntFunction<TaskQueue> v) { taskQueue = v; return this; }
-        public Builder workerOptions(WorkerOptions v) { workerOptions = v; return this; }
-        public Builder cancelGrace(Duration v) { cancelGrace = v; return this; }
-        public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
+        /**
+         * Sets {@link PoolOptions#minThreads()}: workers kept even when idle.
+         *
+         * @param v between 0 and maxThreads; default {@code max(1, cores/2)}, at most maxThreads
+         * @return this builder
+         */
+        public Builder<T, R> minThreads(int v) { minThreads = v; return this; }
 
-        public PoolOptions build() {
+        /**
+         * Sets {@link PoolOptions#maxThreads()}: the most workers at once.
+         *
+         * @param v between 1 and {@link PoolOptions#MAX_THREADS}; default the number of cores
+         * @return this builder
+         */
+        public Builder<T, R> maxThreads(int v) { maxThreads = v; return this; }
+
+        /**
+         * Sets minThreads and maxThreads both to {@code n}: a fixed-size pool.
+         *
+         * @param n between 1 and {@link PoolOptions#MAX_THREADS}
+         * @return this builder
+         */
+        public Builder<T, R> threads(int n) { minThreads = n; maxThreads = n; return this; }
+
+        /**
+         * Sets {@link PoolOptions#idleTimeout()}: how long a worker above minThreads stays idle before it retires.
+         *
+         * @param v between 0 and 1 day; default 60 s
+         * @return this builder
+         */
+        public Builder<T, R> idleTimeout(Duration v) { idleTimeout = v; return this; }
+
+        /**
+         * Sets {@link PoolOptions#maxQueue()}: the most tasks waiting, beyond which {@code run}
+         * fails with {@link PoolErrorCode#ERR_QUEUE_FULL}. Replaces {@link #maxQueueAuto()}.
+         *
+         * @param v 0 or more; default unbounded ({@code Integer.MAX_VALUE})
+         * @return this builder
+         */
+        public Builder<T, R> maxQueue(int v) { maxQueue = v; maxQueueAuto = false; return this; }
+
+        /**
+         * Sets maxQueue to maxThreads², Piscina's "auto". Replaces {@link #maxQueue(int)}.
+         *
+         * @return this builder
+         */
+        public Builder<T, R> maxQueueAuto() { maxQueueAuto = true; return this; }
+
+        /**
+         * Sets {@link PoolOptions#concurrentTasksPerWorker()}: tasks a worker holds at once.
+         *
+         * @param v between 1 and 1024; default 1
+         * @return this builder
+         */
+        public Builder<T, R> concurrentTasksPerWorker(int v) { concurrentTasksPerWorker = v; return this; }
+
+        /**
+         * Sets {@link PoolOptions#taskQueue()}: what makes the queue, given maxQueue.
+         *
+         * @param v a factory such as {@link TaskQueue#fifo()} (the default) or {@link TaskQueue#fixed()}
+         * @return this builder
+         */
+        public Builder<T, R> taskQueue(IntFunction<TaskQueue> v) { taskQueue = v; return this; }
+
+        /**
+         * Sets {@link PoolOptions#workerOptions()}: the options each worker thread starts with;
+         * their name is the prefix of the workers' names.
+         *
+         * @param v the worker options; default name "pool", daemon (the pool does not keep the JVM alive)
+         * @return this builder
+         */
+        public Builder<T, R> workerOptions(WorkerOptions v) { workerOptions = v; return this; }
+
+        /**
+         * Sets {@link PoolOptions#cancelGrace()}: how long a cancelled running task may take to
+         * stop before its worker is replaced.
+         *
+         * @param v between 1 ms and 1 day; default 1 s
+         * @return this builder
+         */
+        public Builder<T, R> cancelGrace(Duration v) { cancelGrace = v; return this; }
+
+        /**
+         * Sets {@link PoolOptions#closeTimeout()}: how long {@link WorkerPool#close()} lets tasks finish.
+         *
+         * @param v between 0 and 1 day; default 30 s
+         * @return this builder
+         */
+        public Builder<T, R> closeTimeout(Duration v) { closeTimeout = v; return this; }
+
+        /**
+         * Validates and builds the options.
+         *
+         * @return the options
+         * @throws WorkerException {@link ErrorCode#ERR_INVALID_OPTION} naming the option, the value and what is valid
+         */
+        public PoolOptions<T, R> build() {
             int min = minThreads != null ? minThreads : Math.max(0, Math.min(maxThreads,
                     Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
             int queue = maxQueueAuto ? (int) Math.min(Integer.MAX_VALUE, (long) maxThreads * maxThreads) : maxQueue;
-            return new PoolOptions(entry, min, maxThreads, idleTimeout, queue, concurrentTasksPerWorker, taskQueue,
+            return new PoolOptions<>(entry, async, min, maxThreads, idleTimeout, queue, concurrentTasksPerWorker, taskQueue,
                     workerOptions, cancelGrace, closeTimeout);
         }
     }

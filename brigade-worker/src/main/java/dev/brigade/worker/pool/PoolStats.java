@@ -24,6 +24,13 @@ public record PoolStats(long completed, long failed, long rejected, int queued, 
      * A distribution of durations, in <b>microseconds</b>, from an HdrHistogram (3 significant digits).
      *
      * @param count how many durations were recorded
+     * @param mean  the mean
+     * @param min   the shortest
+     * @param max   the longest
+     * @param p50   the median
+     * @param p90   the 90th percentile
+     * @param p99   the 99th percentile
+     * @param p999  the 99.9th percentile
      */
     public record TimeSummary(long count, double mean, double min, double max, double p50, double p90, double p99, double p999) {
         static TimeSummary of(Histogram h) {
@@ -36,7 +43,13 @@ public record PoolStats(long completed, long failed, long rejected, int queued, 
         }
     }
 
-    /** One live worker's figures. */
+    /**
+     * One live worker's figures.
+     *
+     * @param name      the worker's name
+     * @param completed tasks it completed
+     * @param held      tasks it holds now
+     */
     public record WorkerStats(String name, long completed, int held) {
     }
 }

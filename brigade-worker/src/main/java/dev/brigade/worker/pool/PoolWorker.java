@@ -308,7 +308,7 @@ final class PoolWorker implements WorkerEntry {
         }
         Thread.interrupted();                 // an interrupt meant for this task must not hit the next
         long end = System.nanoTime();
-        if (error == null && result instanceof CompletionStage<?> stage) {
+        if (error == null && pool.options.async() && result instanceof CompletionStage<?> stage) {
             times.record(-1, start - t.createdNanos);   // wait only
             pool.runAsync(t, stage, this, start);
             return true;

@@ -8,5 +8,12 @@ package dev.brigade.worker.pool;
  */
 @FunctionalInterface
 public interface TaskFunction<T, R> {
+    /**
+     * Runs the task.
+     *
+     * @param task the task given to {@code pool.run}
+     * @return the task's result
+     * @throws Exception anything: it fails this task's future only
+     */
     R apply(T task) throws Exception;
 }

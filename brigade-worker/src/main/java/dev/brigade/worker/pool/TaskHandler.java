@@ -34,12 +34,20 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface TaskHandler<T, R> {
-    /** The default task function: what {@code pool.run(task)} calls. */
+    /**
+     * The default task function: what {@code pool.run(task)} calls.
+     *
+     * @param task the task given to {@code pool.run}
+     * @return the task's result
+     * @throws Exception anything: it fails this task's future only
+     */
     R run(T task) throws Exception;
 
     /**
      * Named task functions besides {@link #run}, called once per worker after construction.
      * None by default.
+     *
+     * @return the functions by name; called once per worker, so they may use the instance's fields
      */
     default Map<String, TaskFunction<T, R>> functions() {
         return Map.of();

@@ -19,18 +19,33 @@ import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
  * the resolved {@code maxQueue}.
  */
 public interface TaskQueue {
-    /** Adds a task at the tail; false if there is no room (the pool then rejects the task). */
+    /**
+     * Adds a task at the tail; false if there is no room (the pool then rejects the task).
+     *
+     * @param task the task to add
+     * @return false if there is no room (the pool then rejects the task)
+     */
     boolean offer(QueuedTask task);
 
-    /** Removes and returns the head, or null if empty. */
+    /**
+     * Removes and returns the head, or null if empty.
+     *
+     * @return the head, or null if empty
+     */
     QueuedTask poll();
 
-    /** True if nothing is queued (cancelled entries may still count as something). */
+    /**
+     * True if nothing is queued (cancelled entries may still count as something).
+     *
+     * @return true if nothing is queued (cancelled entries may still count as something)
+     */
     boolean isEmpty();
 
     /**
      * The default queue: unbounded, FIFO, lock-free (a linked queue like {@link ConcurrentLinkedQueue},
      * with its head and tail on separate cache lines).
+     *
+     * @return a factory of unbounded FIFO queues
      */
     static IntFunction<TaskQueue> fifo() {
         return maxQueue -> new Fifo();
@@ -39,6 +54,8 @@ public interface TaskQueue {
     /**
      * A preallocated ring sized for {@code maxQueue} (which must then be at most 2^24); room is
      * left for entries that were cancelled but not yet dropped.
+     *
+     * @return a factory of fixed rings
      */
     static IntFunction<TaskQueue> fixed() {
         return maxQueue -> new Fixed(maxQueue);
@@ -47,6 +64,10 @@ public interface TaskQueue {
     /** The FIFO queue. */
     final class Fifo implements TaskQueue {
         private final LinkedTaskQueue q = new LinkedTaskQueue();
+
+        /** An empty queue. */
+        public Fifo() {
+        }
 
         @Override public boolean offer(QueuedTask task) { return q.offer(task); }
         @Override public QueuedTask poll() { return q.poll(); }

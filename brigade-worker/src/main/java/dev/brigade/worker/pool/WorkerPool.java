@@ -1,6 +1,10 @@
 package dev.brigade.worker.pool;
 
+import dev.brigade.worker.ErrorCode;
 import dev.brigade.worker.MessageChannel;
+import dev.brigade.worker.MessagePort;
+import dev.brigade.worker.WorkerException;
+import dev.brigade.worker.internal.GraphScan;
 import dev.brigade.worker.Received;
 import java.time.Duration;
 import java.util.List;
@@ -13,11 +17,14 @@ import java.util.concurrent.TimeUnit;
  * A pool of worker threads for CPU-heavy tasks: what Piscina gives Node, for the JVM.
  *
  * <pre>{@code
- * try (WorkerPool pool = WorkerPool.create(PoolOptions.builder(Hasher.class).maxThreads(4).build())) {
+ * try (WorkerPool<byte[], byte[]> pool = WorkerPool.create(PoolOptions.builder(Hasher.class).maxThreads(4).build())) {
  *     CompletableFuture<byte[]> digest = pool.run(bytes);
  *     CompletableFuture<byte[]> other = pool.run(bytes, RunOptions.named("reverse"));
  * }
  * }</pre>
+ *
+ * <p><b>Types.</b> {@code T} and {@code R} come from the {@link TaskHandler} the options were
+ * built from: a task of another type, or a future of another result type, does not compile.
  *
  * <p><b>Tasks.</b> {@link #run} hands the task to the least-loaded worker at once, or queues it
  * when every worker is busy, and returns a future. The task's exception fails its own future;
@@ -50,11 +57,14 @@ import java.util.concurrent.TimeUnit;
  * (failing what is left after {@link PoolOptions#closeTimeout()}, naming how many), then stops
  * the workers; {@link #destroy()} fails everything at once. Both are idempotent and safe to call
  * from inside a task. All methods are thread-safe.
+ *
+ * @param <T> the tasks' type
+ * @param <R> the results' type
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool<T, R> implements AutoCloseable {
     private final Dispatcher pool;
 
-    private WorkerPool(PoolOptions options) {
+    private WorkerPool(PoolOptions<T, R> options) {
         Objects.requireNonNull(options, "options");
         TaskQueue queue;
         try {
@@ -75,27 +85,46 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Starts a pool: {@code minThreads} workers at once. */
-    public static WorkerPool create(PoolOptions options) {
-        return new WorkerPool(options);
+    /**
+     * Starts a pool: {@code minThreads} workers at once.
+     *
+     * @param options the pool's options, which name its {@link TaskHandler}
+     * @param <T>     the tasks' type
+     * @param <R>     the results' type
+     * @return the running pool
+     * @throws dev.brigade.worker.WorkerException {@code ERR_INVALID_OPTION} if the task queue factory fails
+     */
+    public static <T, R> WorkerPool<T, R> create(PoolOptions<T, R> options) {
+        return new WorkerPool<>(options);
     }
 
-    /** Runs {@code task} through the handler's {@link TaskHandler#run}. */
-    public <R> CompletableFuture<R> run(Object task) {
+    /**
+     * Runs {@code task} through the handler's {@link TaskHandler#run}.
+     *
+     * @param task the task, passed by reference to the worker
+     * @return a future of the task's result (see {@link #run(Object, RunOptions)})
+     */
+    public CompletableFuture<R> run(T task) {
         return run(task, RunOptions.defaults());
     }
 
     /**
      * Runs {@code task} as {@code options} say. The future completes with the result, or fails
      * with what the task threw, or with a {@link PoolException} (see {@link PoolErrorCode}), or
-     * is cancelled.
+     * is cancelled. With a transfer list, the handler gets the task as a receiving thread would
+     * get it from {@code MessagePort.postMessage}: the same object, with each listed ByteBuffer
+     * replaced by a fresh view of its memory wherever it sits (the caller's buffer is detached).
      *
-     * @throws dev.brigade.worker.WorkerException if the transfer list is invalid (nothing was moved then)
+     * @param task    the task
+     * @param options the function to call, a transfer list, a timeout, an abort signal
+     * @return a future of the task's result
+     * @throws WorkerException if the transfer list is invalid (nothing was moved then), or
+     *         {@link ErrorCode#ERR_PORT_NOT_TRANSFERRED} if the task holds a MessagePort that is not listed
      */
     @SuppressWarnings("unchecked")
-    public <R> CompletableFuture<R> run(Object task, RunOptions options) {
+    public CompletableFuture<R> run(T task, RunOptions options) {
         Objects.requireNonNull(options, "options");
-        Object input = options.transferList().isEmpty() ? task : transfer(task, options.transferList());
+        Object input = options.transferList().isEmpty() ? checkedByReference(task) : transfer(task, options.transferList());
         Task t = new Task(pool, input, options.name(), System.nanoTime());
         AbortSignal signal = options.signal();
         t.signal = signal;
@@ -115,6 +144,20 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         return (CompletableFuture<R>) t;
+    }
+
+    /**
+     * A task passed by reference must not hold a MessagePort: ports move only when listed, as
+     * with {@code MessagePort.postMessage}.
+     */
+    private static Object checkedByReference(Object task) {
+        String where = GraphScan.find(task, o -> o instanceof MessagePort);
+        if (where != null) {
+            throw new WorkerException(ErrorCode.ERR_PORT_NOT_TRANSFERRED, "the MessagePort at "
+                    + where.replaceFirst("^message", "task") + " was passed without being listed in the transfer list:"
+                    + " list it to move it (RunOptions.transfer(port); Node: ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST)");
+        }
+        return task;
     }
 
     /** Moves what the transfer list holds exactly as {@code MessagePort.postMessage} does. */
@@ -140,17 +183,29 @@ public final class WorkerPool implements AutoCloseable {
                 + runner.pool.name + "-" + runner.id) + " and is being interrupted" : "it was still waiting in the queue") + ")");
     }
 
-    /** Current figures: counts, queue depth, utilization, run and wait time distributions, per-worker counts. */
+    /**
+     * Current figures: counts, queue depth, utilization, run and wait time distributions, per-worker counts.
+     *
+     * @return a snapshot of the figures
+     */
     public PoolStats stats() {
         return pool.stats.snapshot(pool);
     }
 
-    /** Tasks waiting in the queue now (not those the workers hold). */
+    /**
+     * Tasks waiting in the queue now (not those the workers hold).
+     *
+     * @return tasks waiting in the queue now (not those the workers hold)
+     */
     public int queueSize() {
         return Math.max(0, pool.queued.get());
     }
 
-    /** Live workers now. */
+    /**
+     * Live workers now.
+     *
+     * @return live workers now
+     */
     public int threads() {
         return pool.crew.live();
     }
@@ -158,6 +213,8 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * True when producers should wait for {@link #drain()} before running more: the queue is at
      * maxQueue or, if the queue is unbounded, holds more tasks than the workers can hold at once.
+     *
+     * @return true if producers should wait for {@link #drain()}
      */
     public boolean needsDrain() {
         long high = pool.maxQueue != Integer.MAX_VALUE ? pool.maxQueue
@@ -165,7 +222,11 @@ public final class WorkerPool implements AutoCloseable {
         return pool.queued.get() >= high;
     }
 
-    /** Completes when the queue is (or becomes) empty: Piscina's {@code 'drain'} event. */
+    /**
+     * Completes when the queue is (or becomes) empty: Piscina's {@code 'drain'} event.
+     *
+     * @return a future that completes when the queue is empty
+     */
     public CompletableFuture<Void> drain() {
         return pool.drain.await();
     }
@@ -175,6 +236,9 @@ public final class WorkerPool implements AutoCloseable {
      * running tasks may finish within {@code timeout}, after which those left fail with
      * {@link PoolErrorCode#ERR_CLOSE_TIMEOUT} and the future fails with that error. Completes
      * once every worker has stopped. Idempotent: later calls return the same future.
+     *
+     * @param timeout the longest wait
+     * @return a future that completes once every worker has stopped
      */
     public CompletableFuture<Void> close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -205,12 +269,18 @@ public final class WorkerPool implements AutoCloseable {
      * Stops at once: queued and running tasks fail with {@link PoolErrorCode#ERR_POOL_DESTROYED},
      * running ones are interrupted, workers stop. Completes when they have (a worker whose task
      * ignores interrupts is abandoned after {@link PoolOptions#cancelGrace()}). Idempotent.
+     *
+     * @return a future that completes when the workers have stopped
      */
     public CompletableFuture<Void> destroy() {
         return pool.shutdown.destroy().copy();
     }
 
-    /** True once {@link #close} or {@link #destroy} was called. */
+    /**
+     * True once {@link #close} or {@link #destroy} was called.
+     *
+     * @return true once {@link #close} or {@link #destroy} was called
+     */
     public boolean isClosed() {
         return pool.state != Dispatcher.RUNNING;
     }
@@ -220,9 +290,14 @@ public final class WorkerPool implements AutoCloseable {
         return pool;
     }
 
-    /** The options the pool was built with. */
-    public PoolOptions options() {
-        return pool.options;
+    /**
+     * The options the pool was built with.
+     *
+     * @return the options
+     */
+    @SuppressWarnings("unchecked")
+    public PoolOptions<T, R> options() {
+        return (PoolOptions<T, R>) pool.options;
     }
 
     @Override
