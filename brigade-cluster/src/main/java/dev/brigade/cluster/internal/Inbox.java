@@ -21,6 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The handler thread starts with the first item, spins briefly before it parks (given one of
  * the process's spin permits, {@link Spin}: a request that follows within the spin window is taken
  * without a wake-up) and is a daemon: what keeps a process alive is decided elsewhere.
+ *
+ * <p>Cost: the hand-off from the reader to this thread. Measured on 2 vCPUs at load average 14
+ * (30,000 pings primary → worker → primary, median of three runs): 19.5 µs p50 / 75 µs p99 when
+ * the worker's reader ran the handler itself, 28 µs / 140 µs with this inbox. Spin permits are
+ * scarce there, so this thread mostly parks and each request pays a wake-up.
  */
 final class Inbox implements Runnable {
     /** Most payload bytes queued for the handlers before the reader waits: {@code -Dbrigade.ipc.inboxBytes}, default 4 MiB. */
