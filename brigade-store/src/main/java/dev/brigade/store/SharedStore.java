@@ -111,9 +111,10 @@ public final class SharedStore implements AutoCloseable {
      * worker each call is one IPC round trip (a {@link #batch()} is one for all its calls),
      * bounded by {@link StoreOptions#timeout()}; pub/sub messages come through a long poll. The
      * expiry clock is that of the primary's first {@code embedded} call's options. In a worker,
-     * answers arrive on the IPC reader thread: never wait for a store call in a cluster message
-     * or request handler, or in a future's continuation (return the future instead); the wait
-     * would hold the very thread that reads the answer, until the timeout.
+     * cluster message and request handlers run on a thread of their own and may wait for a store
+     * call; answers arrive on the IPC reader thread, so a future's continuation must not wait for
+     * another call (return its future instead): the wait would hold the very thread that reads the
+     * answer, until the timeout.
      *
      * @throws StoreException {@code INVALID_ARGUMENT} if {@link StoreOptions#maxValueBytes()}
      *                        does not fit the cluster's IPC frames (at most a quarter of
