@@ -10,7 +10,7 @@
  */
 module dev.brigade.store {
     requires lettuce.core; // automatic module (Automatic-Module-Name in its manifest)
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // JsonCodec(ObjectMapper) takes its type
     requires transitive dev.brigade.cluster; // SharedStore.embedded(Cluster) takes its type
 
     exports dev.brigade.store;

@@ -33,19 +33,37 @@ public class ClusterException extends RuntimeException {
         RELOAD_ABORTED
     }
 
+    /** The stable identity of this failure (part of the serialized form). */
     private final Code code;
 
+    /**
+     * A failure of this kind.
+     *
+     * @param code its kind
+     * @param message what happened, with the numbers needed to act
+     */
     public ClusterException(Code code, String message) {
         super(message);
         this.code = code;
     }
 
+    /**
+     * A failure of this kind, caused by another.
+     *
+     * @param code its kind
+     * @param message what happened
+     * @param cause the underlying failure
+     */
     public ClusterException(Code code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    /** The failure's stable identity. */
+    /**
+     * The failure's stable identity.
+     *
+     * @return the kind of failure
+     */
     public Code code() {
         return code;
     }

@@ -13,26 +13,66 @@ import java.util.function.Consumer;
 /**
  * Everything a primary needs to start and supervise its workers. Immutable; made with
  * {@link #builder()}, which validates every option when {@link Builder#build()} is called and
- * names the option, the value and what is valid when one is wrong.
+ * names the option, the value and what is valid when one is wrong. Each component is described
+ * by its {@link Builder} setter, which gives its default.
+ *
+ * @param entry               what workers run ({@link Builder#entry})
+ * @param args                program arguments of workers ({@link Builder#args})
+ * @param jvmOptions          extra JVM flags of workers ({@link Builder#jvmOptions})
+ * @param profile             the JVM flag profile ({@link Builder#profile})
+ * @param exitOnOutOfMemory   whether workers get {@code -XX:+ExitOnOutOfMemoryError} ({@link Builder#exitOnOutOfMemory})
+ * @param instances           workers started by {@link Cluster#fork()} ({@link Builder#instances})
+ * @param env                 extra environment variables of workers ({@link Builder#env})
+ * @param restart             when ended workers are replaced ({@link Builder#restart})
+ * @param heartbeatInterval   between two heartbeats of a worker ({@link Builder#heartbeat})
+ * @param heartbeatTimeout    silence after which a worker is hung ({@link Builder#heartbeat})
+ * @param memoryLimitBytes    resident memory above which a worker is replaced, 0 for none ({@link Builder#memoryLimitBytes})
+ * @param memoryCheckInterval how often worker memory is read ({@link Builder#memoryCheckInterval})
+ * @param killTimeout         grace period of a leaving worker before SIGKILL ({@link Builder#killTimeout})
+ * @param onlineTimeout       time a new worker has to come online ({@link Builder#onlineTimeout})
+ * @param codec               codec of user messages ({@link Builder#codec})
+ * @param maxFrameBytes       largest IPC frame ({@link Builder#maxFrameBytes})
+ * @param classDataArchive    whether a class-data archive is built and used ({@link Builder#classDataArchive})
+ * @param archiveDir          where archives are kept ({@link Builder#archiveDir})
+ * @param java                the workers' {@code java} executable ({@link Builder#java})
+ * @param output              the consumer of worker output lines ({@link Builder#output})
+ * @param outputBufferLines   lines buffered for a slow consumer ({@link Builder#outputBufferLines})
+ * @param shutdownHook        whether SIGTERM/SIGINT drain the workers ({@link Builder#shutdownHook})
+ * @param listen              the declared ports ({@link Builder#listen(String, int)})
+ * @param listenTimeout       time a new worker has to listen ({@link Builder#listenTimeout})
+ * @param agentJar            the brigade-agent jar, or {@code null} ({@link Builder#agentJar})
  */
 public record ClusterSettings(
-        WorkerEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
+        ProcessEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
         boolean exitOnOutOfMemory, int instances, Map<String, String> env, RestartPolicy restart,
         Duration heartbeatInterval, Duration heartbeatTimeout, long memoryLimitBytes, Duration memoryCheckInterval,
         Duration killTimeout, Duration onlineTimeout, MessageCodec codec, int maxFrameBytes,
         boolean classDataArchive, Path archiveDir, Path java, Consumer<OutputLine> output, int outputBufferLines,
         boolean shutdownHook, List<ListenAddress> listen, Duration listenTimeout, Path agentJar) {
 
-    /** Settings with every default: the same program, one worker per core. */
+    /**
+     * Settings with every default: the same program, one worker per core.
+     *
+     * @return the settings
+     */
     public static ClusterSettings defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder with every default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder pre-filled with these settings. */
+    /**
+     * A builder pre-filled with these settings.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.entry = entry; b.args = new ArrayList<>(args); b.jvmOptions = new ArrayList<>(jvmOptions); b.profile = profile;
@@ -48,10 +88,10 @@ public record ClusterSettings(
 
     /** Builder of {@link ClusterSettings}; every setter documents its default. */
     public static final class Builder {
-        private WorkerEntry entry = WorkerEntry.sameProgram();
+        private ProcessEntry entry = ProcessEntry.sameProgram();
         private List<String> args = new ArrayList<>();
         private List<String> jvmOptions = new ArrayList<>();
-        private StartupProfile profile = StartupProfile.SMALL;
+        private StartupProfile profile; // null: chosen by the entry at build()
         private boolean exitOnOutOfMemory = true;
         private int instances = Runtime.getRuntime().availableProcessors();
         private Map<String, String> env = new LinkedHashMap<>();
@@ -80,41 +120,147 @@ public record ClusterSettings(
         private Builder() {
         }
 
-        /** What workers run; default {@link WorkerEntry#sameProgram()}. */
-        public Builder entry(WorkerEntry entry) { this.entry = Objects.requireNonNull(entry, "entry"); return this; }
-        /** Program arguments for workers; default none (same program: the primary's own arguments). */
+        /**
+         * What workers run; default {@link ProcessEntry#sameProgram()}.
+         *
+         * @param entry the program of every worker
+         * @return this builder
+         */
+        public Builder entry(ProcessEntry entry) { this.entry = Objects.requireNonNull(entry, "entry"); return this; }
+
+        /**
+         * Program arguments for workers; default none (same program: the primary's own arguments).
+         *
+         * @param args the arguments, replacing any given before
+         * @return this builder
+         */
         public Builder args(String... args) { this.args = new ArrayList<>(List.of(args)); return this; }
-        /** Extra JVM flags, placed after the profile's so they win; default none. */
+
+        /**
+         * Extra JVM flags, placed after the profile's so they win; default none.
+         *
+         * @param options the flags, e.g. {@code "-Xmx512m"}, replacing any given before
+         * @return this builder
+         */
         public Builder jvmOptions(String... options) { this.jvmOptions = new ArrayList<>(List.of(options)); return this; }
-        /** JVM flag profile; default {@link StartupProfile#SMALL}. */
+
+        /**
+         * JVM flag profile. Default: {@link StartupProfile#SMALL} for {@link ProcessEntry#sameProgram()}
+         * (small workers of the program that forks them, which also inherit its own JVM flags), and
+         * {@link StartupProfile#JVM_DEFAULTS} for an explicit main class or jar (an arbitrary server runs
+         * as {@code java -jar} would run it, as the {@code brigade} manager runs it).
+         *
+         * @param p the profile
+         * @return this builder
+         */
         public Builder profile(StartupProfile p) { this.profile = Objects.requireNonNull(p, "profile"); return this; }
-        /** Add {@code -XX:+ExitOnOutOfMemoryError} (exit code 3, then restart); default true. */
+
+        /**
+         * Add {@code -XX:+ExitOnOutOfMemoryError} (exit code 3, then restart); default true.
+         *
+         * @param on whether to add it
+         * @return this builder
+         */
         public Builder exitOnOutOfMemory(boolean on) { this.exitOnOutOfMemory = on; return this; }
-        /** Workers started by {@link Cluster#fork()} with no count; default one per core. */
+
+        /**
+         * Workers started by {@link Cluster#fork()} with no count; default one per core.
+         *
+         * @param n 0..1024
+         * @return this builder
+         */
         public Builder instances(int n) { this.instances = n; return this; }
-        /** An extra environment variable for workers (they inherit the primary's environment). */
+
+        /**
+         * An extra environment variable for workers (they inherit the primary's environment).
+         *
+         * @param name  the variable's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder env(String name, String value) { this.env.put(name, value); return this; }
-        /** Restart policy; default {@link RestartPolicy#defaults()}. */
+
+        /**
+         * Restart policy; default {@link RestartPolicy#defaults()}.
+         *
+         * @param p the policy
+         * @return this builder
+         */
         public Builder restart(RestartPolicy p) { this.restart = Objects.requireNonNull(p, "restart"); return this; }
-        /** How often workers send a heartbeat, and after how long without one a worker is hung; default 1 s and 5 s. */
+
+        /**
+         * How often workers send a heartbeat, and after how long without one a worker is hung; default 1 s and 5 s.
+         *
+         * @param interval between two heartbeats
+         * @param timeout  silence after which a worker is hung: at least twice {@code interval}
+         * @return this builder
+         */
         public Builder heartbeat(Duration interval, Duration timeout) { this.heartbeatInterval = interval; this.heartbeatTimeout = timeout; return this; }
-        /** Resident memory above which a worker is replaced gracefully; 0 (default) for none. */
+
+        /**
+         * Resident memory above which a worker is replaced gracefully; 0 (default) for none.
+         *
+         * @param bytes the limit, or 0
+         * @return this builder
+         */
         public Builder memoryLimitBytes(long bytes) { this.memoryLimitBytes = bytes; return this; }
-        /** How often worker memory is checked, at most 1 s; default 500 ms. */
+
+        /**
+         * How often worker memory is checked, at most 1 s; default 500 ms.
+         *
+         * @param d the interval
+         * @return this builder
+         */
         public Builder memoryCheckInterval(Duration d) { this.memoryCheckInterval = d; return this; }
-        /** How long a disconnecting worker may take before SIGKILL; default 5 s. */
+
+        /**
+         * How long a disconnecting worker may take before SIGKILL; default 5 s.
+         *
+         * @param d the grace period
+         * @return this builder
+         */
         public Builder killTimeout(Duration d) { this.killTimeout = d; return this; }
-        /** How long a new worker may take to come online before it is a boot failure; default 30 s. */
+
+        /**
+         * How long a new worker may take to come online before it is a boot failure; default 30 s.
+         *
+         * @param d the time allowed
+         * @return this builder
+         */
         public Builder onlineTimeout(Duration d) { this.onlineTimeout = d; return this; }
-        /** Codec for user messages; default {@link MessageCodec#json()}. */
+
+        /**
+         * Codec for user messages; default {@link MessageCodec#json()}.
+         *
+         * @param c the codec, the same in the primary and the workers
+         * @return this builder
+         */
         public Builder codec(MessageCodec c) { this.codec = Objects.requireNonNull(c, "codec"); return this; }
-        /** Largest IPC frame, either way; default 4 MiB. A worker exceeding it is disconnected. */
+
+        /**
+         * Largest IPC frame, either way; default 4 MiB. A worker exceeding it is disconnected.
+         *
+         * @param bytes 1024..268435456
+         * @return this builder
+         */
         public Builder maxFrameBytes(int bytes) { this.maxFrameBytes = bytes; return this; }
-        /** Build a class-data archive (AppCDS, or the AOT cache on JDK 25+) on first start and reuse it; default true. */
+
+        /**
+         * Build a class-data archive (AppCDS, or the AOT cache on JDK 25+) on first start and reuse it; default true.
+         *
+         * @param on whether to use an archive
+         * @return this builder
+         */
         public Builder classDataArchive(boolean on) { this.classDataArchive = on; return this; }
-        /** Where archives are kept; default {@code ~/.cache/brigade/archives}. */
+
+        /**
+         * Where archives are kept; default {@code ~/.cache/brigade/archives}.
+         *
+         * @param dir the directory
+         * @return this builder
+         */
         public Builder archiveDir(Path dir) { this.archiveDir = Objects.requireNonNull(dir, "archiveDir"); return this; }
-        /** The {@code java} executable for workers; default the primary's own. */
+
         private static Path defaultJava() {
             // java.home, not ProcessHandle: a worker builds settings too, and ProcessHandle's set-up
             // (a reaper thread pool, a spun lambda) costs it memory it never uses.
@@ -134,29 +280,81 @@ public record ClusterSettings(
             }
         }
 
+        /**
+         * The {@code java} executable for workers; default the primary's own.
+         *
+         * @param java a JDK's {@code bin/java}
+         * @return this builder
+         */
         public Builder java(Path java) { this.java = Objects.requireNonNull(java, "java"); return this; }
-        /** Receives every line workers print, on one thread; default: printed with a {@code [worker N]} prefix. */
+
+        /**
+         * Receives every line workers print, on one thread; default: printed with a {@code [worker N]} prefix.
+         *
+         * @param sink the consumer of lines
+         * @return this builder
+         */
         public Builder output(Consumer<OutputLine> sink) { this.output = Objects.requireNonNull(sink, "output"); return this; }
-        /** Lines buffered for a slow output sink before lines are dropped (and counted); default 10000. */
+
+        /**
+         * Lines buffered for a slow output sink before lines are dropped (and counted); default 10000.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder outputBufferLines(int n) { this.outputBufferLines = n; return this; }
-        /** Drain workers when the primary gets SIGTERM/SIGINT; default true. */
+
+        /**
+         * Drain workers when the primary gets SIGTERM/SIGINT; default true.
+         *
+         * @param on whether to register the JVM shutdown hook
+         * @return this builder
+         */
         public Builder shutdownHook(boolean on) { this.shutdownHook = on; return this; }
 
-        /** Serves {@code port} on every IPv4 address (repeatable): see {@link ListenAddress}. */
+        /**
+         * Serves {@code port} on every IPv4 address (repeatable): see {@link ListenAddress}.
+         *
+         * @param port the port, or 0 for one the kernel picks ({@link Cluster#ports()} tells it)
+         * @return this builder
+         */
         public Builder listen(int port) { return listen("*", port); }
-        /** Serves {@code host:port} (repeatable): the primary binds it once, every worker inherits it. */
+
+        /**
+         * Serves {@code host:port} (repeatable): the primary binds it once, every worker inherits it.
+         *
+         * @param host an address of this machine, or {@code "*"} for all
+         * @param port the port, or 0 for one the kernel picks
+         * @return this builder
+         */
         public Builder listen(String host, int port) { this.listen.add(new ListenAddress(host, port)); return this; }
-        /** How long a new worker may take to listen on the declared ports during a reload; default 30 s. */
+
+        /**
+         * How long a new worker may take to listen on the declared ports (reported if it does not, and
+         * waited for by a reload); default 30 s.
+         *
+         * @param d the time allowed
+         * @return this builder
+         */
         public Builder listenTimeout(Duration d) { this.listenTimeout = d; return this; }
+
         /**
          * The brigade-agent jar attached to workers when ports are declared (it makes an unmodified
          * server adopt the inherited socket); default: found on the class path, next to the cluster's
          * jar, or in the {@code brigade.agent.jar} system property. {@code null}: no agent (the app
          * adopts the socket itself, e.g. with the Netty helper).
+         *
+         * @param jar the agent jar, or {@code null}
+         * @return this builder
          */
         public Builder agentJar(Path jar) { this.agentJar = jar; return this; }
 
-        /** Validates and builds; {@link IllegalArgumentException} names the first wrong option. */
+        /**
+         * Validates and builds.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the first wrong option, its value and what is valid
+         */
         public ClusterSettings build() {
             if (instances < 0 || instances > 1024) {
                 throw new IllegalArgumentException("instances must be in 0..1024, got " + instances);
@@ -196,7 +394,9 @@ public record ClusterSettings(
             if (agentJar != null && !Files.isRegularFile(agentJar)) {
                 throw new IllegalArgumentException("agentJar: " + agentJar + " is not a file (valid: the brigade-agent jar, or null)");
             }
-            return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), profile, exitOnOutOfMemory,
+            StartupProfile chosen = profile != null ? profile
+                    : entry instanceof ProcessEntry.SameProgram ? StartupProfile.SMALL : StartupProfile.JVM_DEFAULTS;
+            return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), chosen, exitOnOutOfMemory,
                     instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
                     memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,
                     java, output, outputBufferLines, shutdownHook, List.copyOf(listen), listenTimeout, agentJar);

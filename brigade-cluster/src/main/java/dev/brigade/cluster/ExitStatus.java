@@ -8,26 +8,49 @@ package dev.brigade.cluster;
  * @param signal the signal number that killed it, or 0 if it exited
  */
 public record ExitStatus(int code, int signal) {
+    /**
+     * Checks that exactly one of the two is set.
+     */
     public ExitStatus {
         if ((code < 0) == (signal == 0)) {
             throw new IllegalArgumentException("exactly one of code (" + code + ") and signal (" + signal + ") must be set");
         }
     }
 
+    /**
+     * A process that exited by itself.
+     *
+     * @param code the exit code, 0..255
+     * @return the status
+     */
     public static ExitStatus exited(int code) {
         return new ExitStatus(code, 0);
     }
 
+    /**
+     * A process killed by a signal.
+     *
+     * @param signal the signal's number
+     * @return the status
+     */
     public static ExitStatus killedBy(int signal) {
         return new ExitStatus(-1, signal);
     }
 
-    /** True if the process was killed by a signal. */
+    /**
+     * True if the process was killed by a signal.
+     *
+     * @return true if killed by a signal
+     */
     public boolean signaled() {
         return signal != 0;
     }
 
-    /** The signal as an enum constant, or {@code null} if it exited or the signal has no name here. */
+    /**
+     * The signal as an enum constant, or {@code null} if it exited or the signal has no name here.
+     *
+     * @return the signal, or null
+     */
     public Signal signalName() {
         return Signal.of(signal);
     }

@@ -8,6 +8,9 @@ package dev.brigade.cluster;
  * @param port 1..65535, or 0 to let the kernel pick one (tests)
  */
 public record ListenAddress(String host, int port) {
+    /**
+     * Checks the host and the port; {@link IllegalArgumentException} names the wrong one.
+     */
     public ListenAddress {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("listen.host must be an address, \"*\" or \"::\", got " + (host == null ? "null" : "\"" + host + "\""));

@@ -11,13 +11,27 @@ import dev.brigade.cluster.internal.JsonCodec;
  * worker JVM; any other object is written as JSON text by Jackson.
  */
 public interface MessageCodec {
-    /** Encodes a message; throws {@link IllegalArgumentException} if it cannot be encoded. */
+    /**
+     * Encodes a message; throws {@link IllegalArgumentException} if it cannot be encoded.
+     *
+     * @param message the message
+     * @return its bytes
+     */
     byte[] encode(Object message);
 
-    /** Decodes bytes written by {@link #encode}; throws {@link IllegalArgumentException} if they are invalid. */
+    /**
+     * Decodes bytes written by {@link #encode}; throws {@link IllegalArgumentException} if they are invalid.
+     *
+     * @param bytes what {@link #encode} made
+     * @return the message
+     */
     Object decode(byte[] bytes);
 
-    /** The default codec: JSON semantics; plain values in a compact form, other objects as JSON text (Jackson). */
+    /**
+     * The default codec: JSON semantics; plain values in a compact form, other objects as JSON text (Jackson).
+     *
+     * @return the JSON codec
+     */
     static MessageCodec json() {
         return JsonCodec.INSTANCE;
     }

@@ -53,12 +53,20 @@ public enum StartupProfile {
         this.env = env;
     }
 
-    /** Environment variables of this profile, set before {@link ClusterSettings.Builder#env} (which wins). */
+    /**
+     * Environment variables of this profile, set before {@link ClusterSettings.Builder#env} (which wins).
+     *
+     * @return the variables, by name
+     */
     public Map<String, String> env() {
         return env;
     }
 
-    /** The JVM flags of this profile that every JDK accepts. */
+    /**
+     * The JVM flags of this profile that every JDK accepts.
+     *
+     * @return the flags
+     */
     public List<String> flags() {
         return flags;
     }
@@ -70,6 +78,9 @@ public enum StartupProfile {
      * The JVM flags of this profile for a worker JVM of version {@code jdk}: {@link #flags()}, then
      * those only some JDKs accept (an unknown flag stops the JVM, and the workers' JDK may not be the
      * primary's).
+     *
+     * @param jdk the workers' JDK version
+     * @return the flags
      */
     public List<String> flags(Runtime.Version jdk) {
         if (this != SMALL) {

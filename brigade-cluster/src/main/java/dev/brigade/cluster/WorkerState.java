@@ -27,12 +27,21 @@ public enum WorkerState {
     /** Exited and its slot was given up: boot failure or crash loop. Not restarted. */
     ERRORED;
 
-    /** True for {@link #EXITED} and {@link #ERRORED}. */
+    /**
+     * True for {@link #EXITED} and {@link #ERRORED}.
+     *
+     * @return true for EXITED and ERRORED
+     */
     public boolean isTerminal() {
         return this == EXITED || this == ERRORED;
     }
 
-    /** Whether a worker in this state may move to {@code next}. */
+    /**
+     * Whether a worker in this state may move to {@code next}.
+     *
+     * @param next the state to move to
+     * @return whether the move is allowed
+     */
     public boolean canMoveTo(WorkerState next) {
         return successors().contains(next);
     }

@@ -75,7 +75,7 @@ class SupervisionTest {
 
     @Test
     void an_unknown_main_class_is_a_boot_failure_reported_with_stderr_and_not_respawned() throws Exception {
-        var settings = Workers.settings().entry(WorkerEntry.mainClass("no.such.Main", Workers.CP)).build();
+        var settings = Workers.settings().entry(ProcessEntry.mainClass("no.such.Main", Workers.CP)).build();
         try (Cluster c = Cluster.create(settings)) {
             var rec = new Workers.Recorder(c);
             ClusterWorker w = c.fork().get(0);
@@ -95,7 +95,7 @@ class SupervisionTest {
         Path only = dir.resolve("dev/brigade/cluster/NeedsMissing.class");
         Files.createDirectories(only.getParent());
         Files.copy(classes.resolve("dev/brigade/cluster/NeedsMissing.class"), only);
-        var settings = Workers.settings().entry(WorkerEntry.mainClass(NeedsMissing.class.getName(), dir.toString())).build();
+        var settings = Workers.settings().entry(ProcessEntry.mainClass(NeedsMissing.class.getName(), dir.toString())).build();
         try (Cluster c = Cluster.create(settings)) {
             var rec = new Workers.Recorder(c);
             ClusterWorker w = c.fork().get(0);
@@ -110,7 +110,7 @@ class SupervisionTest {
     @Test
     void a_jvm_that_exits_before_online_is_a_boot_failure(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.jar"), "not a zip");
-        try (Cluster c = Cluster.create(Workers.settings().entry(WorkerEntry.jar(bad)).build())) {
+        try (Cluster c = Cluster.create(Workers.settings().entry(ProcessEntry.jar(bad)).build())) {
             var rec = new Workers.Recorder(c);
             c.fork();
             await().atMost(T).until(() -> !rec.of(ClusterEvent.Error.class).isEmpty());
@@ -127,9 +127,9 @@ class SupervisionTest {
 
     @Test
     void bad_entries_are_refused_up_front_naming_the_option(@TempDir Path dir) {
-        assertThatThrownBy(() -> WorkerEntry.jar(dir.resolve("missing.jar")))
+        assertThatThrownBy(() -> ProcessEntry.jar(dir.resolve("missing.jar")))
                 .hasMessageContaining("entry.jar").hasMessageContaining("missing.jar").hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> WorkerEntry.mainClass("a.B", dir.resolve("nope").toString()))
+        assertThatThrownBy(() -> ProcessEntry.mainClass("a.B", dir.resolve("nope").toString()))
                 .hasMessageContaining("entry.classPath").hasMessageContaining("nope");
         assertThatThrownBy(() -> Workers.settings().heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1)).build())
                 .hasMessageContaining("heartbeat.timeout (1000 ms) must be at least twice heartbeat.interval (1000 ms)");

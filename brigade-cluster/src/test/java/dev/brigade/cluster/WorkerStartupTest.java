@@ -58,7 +58,7 @@ class WorkerStartupTest {
             jar.closeEntry();
         }
         ClusterSettings s = Workers.settings()
-                .entry(WorkerEntry.mainClass(TestWorker.class.getName(), Workers.CP + File.pathSeparator + unused)).build();
+                .entry(ProcessEntry.mainClass(TestWorker.class.getName(), Workers.CP + File.pathSeparator + unused)).build();
         try (Cluster c = Cluster.create(s)) {
             ClusterWorker w = c.fork().get(0);
             assertThat(w.request("ping", Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS)).isEqualTo("pong");

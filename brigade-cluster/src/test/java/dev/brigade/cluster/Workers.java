@@ -14,7 +14,8 @@ final class Workers {
 
     static ClusterSettings.Builder settings() {
         return ClusterSettings.builder()
-                .entry(WorkerEntry.mainClass(TestWorker.class.getName(), CP))
+                .entry(ProcessEntry.mainClass(TestWorker.class.getName(), CP))
+                .profile(StartupProfile.SMALL)
                 .instances(1)
                 .classDataArchive(false)
                 .shutdownHook(false)

@@ -25,82 +25,196 @@ public final class BlockingStore {
         this.boundMillis = store.options().timeout().toMillis() * 2 + 1_000;
     }
 
-    /** @see SharedStore#get(String, Class) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#get(String, Class)
+     * @param <T> the type of the value
+     * @param key the key, a non-empty string
+     * @param type the class the value is decoded as
+     * @return the value, or empty if the key is absent or expired
+     */
     public <T> Optional<T> get(String key, Class<T> type) {
         return await(store.get(key, type));
     }
 
-    /** @see SharedStore#put(String, Object) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#put(String, Object)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     */
     public void put(String key, Object value) {
         await(store.put(key, value));
     }
 
-    /** @see SharedStore#put(String, Object, Duration) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#put(String, Object, Duration)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     */
     public void put(String key, Object value, Duration ttl) {
         await(store.put(key, value, ttl));
     }
 
-    /** @see SharedStore#putIfAbsent(String, Object) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#putIfAbsent(String, Object)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @return true if it was set
+     */
     public boolean putIfAbsent(String key, Object value) {
         return await(store.putIfAbsent(key, value));
     }
 
-    /** @see SharedStore#putIfAbsent(String, Object, Duration) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#putIfAbsent(String, Object, Duration)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     * @return true if it was set
+     */
     public boolean putIfAbsent(String key, Object value, Duration ttl) {
         return await(store.putIfAbsent(key, value, ttl));
     }
 
-    /** @see SharedStore#compareAndSet(String, Object, Object) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#compareAndSet(String, Object, Object)
+     * @param key the key, a non-empty string
+     * @param expected the value expected now, or null for an absent key
+     * @param update the new value
+     * @return true if it was set
+     */
     public boolean compareAndSet(String key, Object expected, Object update) {
         return await(store.compareAndSet(key, expected, update));
     }
 
-    /** @see SharedStore#compareAndSet(String, Object, Object, Duration) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#compareAndSet(String, Object, Object, Duration)
+     * @param key the key, a non-empty string
+     * @param expected the value expected now, or null for an absent key
+     * @param update the new value
+     * @param ttl time to live, at least 1 ms
+     * @return true if it was set
+     */
     public boolean compareAndSet(String key, Object expected, Object update, Duration ttl) {
         return await(store.compareAndSet(key, expected, update, ttl));
     }
 
-    /** @see SharedStore#delete(String) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#delete(String)
+     * @param key the key, a non-empty string
+     * @return true if the key existed
+     */
     public boolean delete(String key) {
         return await(store.delete(key));
     }
 
-    /** @see SharedStore#increment(String) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#increment(String)
+     * @param key the key, a non-empty string
+     * @return the new value
+     */
     public long increment(String key) {
         return await(store.increment(key));
     }
 
-    /** @see SharedStore#increment(String, long) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#increment(String, long)
+     * @param key the key, a non-empty string
+     * @param delta what to add, may be negative
+     * @return the new value
+     */
     public long increment(String key, long delta) {
         return await(store.increment(key, delta));
     }
 
-    /** @see SharedStore#expire(String, Duration) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#expire(String, Duration)
+     * @param key the key, a non-empty string
+     * @param ttl time to live, at least 1 ms
+     * @return false if the key is absent
+     */
     public boolean expire(String key, Duration ttl) {
         return await(store.expire(key, ttl));
     }
 
-    /** @see SharedStore#ttl(String) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#ttl(String)
+     * @param key the key, a non-empty string
+     * @return the time left, or empty if absent or without expiry
+     */
     public Optional<Duration> ttl(String key) {
         return await(store.ttl(key));
     }
 
-    /** @see SharedStore#keys(String) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#keys(String)
+     * @param prefix the keys' literal prefix ({@code ""}: every key)
+     * @return the keys, sorted
+     */
     public List<String> keys(String prefix) {
         return await(store.keys(prefix));
     }
 
-    /** @see SharedStore#keys(String, int) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#keys(String, int)
+     * @param prefix the keys' literal prefix ({@code ""}: every key)
+     * @param limit the most keys returned, at least 1
+     * @return the keys, sorted
+     */
     public List<String> keys(String prefix, int limit) {
         return await(store.keys(prefix, limit));
     }
 
-    /** @see SharedStore#publish(String, Object) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#publish(String, Object)
+     * @param channel the channel's name
+     * @param message the message, encoded by the store's codec
+     * @return the number of subscribers reached
+     */
     public long publish(String channel, Object message) {
         return await(store.publish(channel, message));
     }
 
-    /** @see SharedStore#subscribe(String, Class, Consumer) */
+    /**
+     * The blocking form of {@link SharedStore}'s call of this name: waits for its answer (the store's timeout bounds it).
+     *
+     * @see SharedStore#subscribe(String, Class, Consumer)
+     * @param <T> the type of the value
+     * @param channel the channel's name
+     * @param type the class the value is decoded as
+     * @param listener called with each message, on the store's delivery thread
+     * @return the subscription, active (close it to stop)
+     */
     public <T> Subscription subscribe(String channel, Class<T> type, Consumer<? super T> listener) {
         return await(store.subscribe(channel, type, listener));
     }
@@ -110,6 +224,7 @@ public final class BlockingStore {
      *
      * @throws StoreException the first failure, if a call failed (each call's future says which)
      * @see StoreBatch#execute()
+     * @param batch the calls to run together
      */
     public void execute(StoreBatch batch) {
         await(batch.execute());

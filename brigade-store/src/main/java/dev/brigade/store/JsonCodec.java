@@ -23,7 +23,11 @@ public final class JsonCodec implements StoreCodec {
         this(new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS));
     }
 
-    /** A codec over a mapper you configured (modules, naming...). Keep its output deterministic. */
+    /**
+     * A codec over a mapper you configured (modules, naming...). Keep its output deterministic.
+     *
+     * @param mapper the Jackson mapper to use (its modules and settings)
+     */
     public JsonCodec(ObjectMapper mapper) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
     }

@@ -69,17 +69,31 @@ public final class SharedStore implements AutoCloseable {
         return new SharedStore(backend, options);
     }
 
-    /** A store held in this process, for worker threads of one JVM, with default options. */
+    /**
+     * A store held in this process, for worker threads of one JVM, with default options.
+     *
+     * @return a store for the threads of this JVM
+     */
     public static SharedStore inProcess() {
         return inProcess(StoreOptions.defaults());
     }
 
-    /** A store held in this process; expiry follows {@link StoreOptions#clock()}. */
+    /**
+     * A store held in this process; expiry follows {@link StoreOptions#clock()}.
+     *
+     * @param options timeouts and limits
+     * @return a store for the threads of this JVM
+     */
     public static SharedStore inProcess(StoreOptions options) {
         return new SharedStore(new InProcessBackend(options.clock()), options);
     }
 
-    /** The store embedded in the cluster's primary, with default options: see {@link #embedded(Cluster, StoreOptions)}. */
+    /**
+     * The store embedded in the cluster's primary, with default options: see {@link #embedded(Cluster, StoreOptions)}.
+     *
+     * @param cluster the cluster: in the primary, before {@code fork()}; or in a worker
+     * @return the cluster's shared store
+     */
     public static SharedStore embedded(Cluster cluster) {
         return embedded(cluster, StoreOptions.defaults());
     }
@@ -97,13 +111,18 @@ public final class SharedStore implements AutoCloseable {
      * worker each call is one IPC round trip (a {@link #batch()} is one for all its calls),
      * bounded by {@link StoreOptions#timeout()}; pub/sub messages come through a long poll. The
      * expiry clock is that of the primary's first {@code embedded} call's options. In a worker,
-     * answers arrive on the IPC reader thread: never wait for a store call in a cluster message
-     * or request handler, or in a future's continuation (return the future instead); the wait
-     * would hold the very thread that reads the answer, until the timeout.
+     * cluster message and request handlers run on a thread of their own and may wait for a store
+     * call; answers arrive on the IPC reader thread, so a future's continuation must not wait for
+     * another call (return its future instead): the wait would hold the very thread that reads the
+     * answer, until the timeout.
      *
      * @throws StoreException {@code INVALID_ARGUMENT} if {@link StoreOptions#maxValueBytes()}
      *                        does not fit the cluster's IPC frames (at most a quarter of
      *                        {@code ClusterSettings.maxFrameBytes})
+     *
+     * @param cluster the cluster: in the primary, before {@code fork()}; or in a worker
+     * @param options timeouts and limits
+     * @return the cluster's shared store
      */
     public static SharedStore embedded(Cluster cluster, StoreOptions options) {
         java.util.Objects.requireNonNull(cluster, "cluster");
@@ -123,7 +142,12 @@ public final class SharedStore implements AutoCloseable {
                 + cluster.self().id() + ")", options.timeout(), pollWait), options);
     }
 
-    /** A store in Redis, with default options. See {@link #redis(String, StoreOptions)}. */
+    /**
+     * A store in Redis, with default options. See {@link #redis(String, StoreOptions)}.
+     *
+     * @param url {@code redis://host:port[/db]}, {@code rediss://...}, {@code embedded:} or {@code in-process:}
+     * @return a store on that Redis server
+     */
     public static SharedStore redis(String url) {
         return redis(url, StoreOptions.defaults());
     }
@@ -137,6 +161,10 @@ public final class SharedStore implements AutoCloseable {
      *
      * @throws StoreException {@code UNAVAILABLE} if Redis cannot be reached within
      *                        {@link StoreOptions#connectTimeout()}; {@code INVALID_ARGUMENT} for a bad URL
+     *
+     * @param url {@code redis://host:port[/db]}, {@code rediss://...}, {@code embedded:} or {@code in-process:}
+     * @param options timeouts and limits
+     * @return a store on that Redis server
      */
     public static SharedStore redis(String url, StoreOptions options) {
         return new SharedStore(RedisBackend.connect(url, options), options);
@@ -147,6 +175,10 @@ public final class SharedStore implements AutoCloseable {
      * {@code rediss://...}. {@code embedded:} works in a worker (it connects through this
      * worker's {@link Cluster}); in the primary use {@link #embedded(Cluster, StoreOptions)} with
      * your cluster.
+     *
+     * @param url {@code redis://host:port[/db]}, {@code rediss://...}, {@code embedded:} or {@code in-process:}
+     * @param options timeouts and limits
+     * @return the store the URL names
      */
     public static SharedStore open(String url, StoreOptions options) {
         if (url == null) {
@@ -169,33 +201,71 @@ public final class SharedStore implements AutoCloseable {
                 + "\": expected inprocess:, embedded: or redis://host:port");
     }
 
-    /** {@link #open(String, StoreOptions)} with default options. */
+    /**
+     * {@link #open(String, StoreOptions)} with default options.
+     *
+     * @param url {@code redis://host:port[/db]}, {@code rediss://...}, {@code embedded:} or {@code in-process:}
+     * @return the store the URL names
+     */
     public static SharedStore open(String url) {
         return open(url, StoreOptions.defaults());
     }
 
-    /** The value of {@code key} decoded as {@code type}; empty if the key is absent or expired. */
+    /**
+     * The value of {@code key} decoded as {@code type}; empty if the key is absent or expired.
+     *
+     * @param <T> the type of the value
+     * @param key the key, a non-empty string
+     * @param type the class the value is decoded as
+     * @return a future of the value, or empty if the key is absent or expired
+     */
     public <T> CompletableFuture<Optional<T>> get(String key, Class<T> type) {
         return calls.run("get", key, () -> backend.get(Args.key(key, "key"))
                 .thenApply(b -> b == null ? Optional.empty() : Optional.of(codec.decode(b, type))));
     }
 
-    /** Sets {@code key} to {@code value}, without expiry (an existing TTL is removed). */
+    /**
+     * Sets {@code key} to {@code value}, without expiry (an existing TTL is removed).
+     *
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @return a future that completes once it is written
+     */
     public CompletableFuture<Void> put(String key, Object value) {
         return calls.run("put", key, () -> backend.put(Args.key(key, "key"), encode(value, "value"), 0));
     }
 
-    /** Sets {@code key} to {@code value}, expiring after {@code ttl} (at least 1 ms). */
+    /**
+     * Sets {@code key} to {@code value}, expiring after {@code ttl} (at least 1 ms).
+     *
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     * @return a future that completes once it is written
+     */
     public CompletableFuture<Void> put(String key, Object value, Duration ttl) {
         return calls.run("put", key, () -> backend.put(Args.key(key, "key"), encode(value, "value"), Args.ttlMillis(ttl)));
     }
 
-    /** Sets {@code key} only if it is absent; {@code true} if it was set. */
+    /**
+     * Sets {@code key} only if it is absent; {@code true} if it was set.
+     *
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> putIfAbsent(String key, Object value) {
         return calls.run("putIfAbsent", key, () -> backend.putIfAbsent(Args.key(key, "key"), encode(value, "value"), 0));
     }
 
-    /** Sets {@code key} only if it is absent, expiring after {@code ttl}; {@code true} if it was set. */
+    /**
+     * Sets {@code key} only if it is absent, expiring after {@code ttl}; {@code true} if it was set.
+     *
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> putIfAbsent(String key, Object value, Duration ttl) {
         return calls.run("putIfAbsent", key,
                 () -> backend.putIfAbsent(Args.key(key, "key"), encode(value, "value"), Args.ttlMillis(ttl)));
@@ -205,24 +275,47 @@ public final class SharedStore implements AutoCloseable {
      * Atomically sets {@code key} to {@code update} if its current value encodes to the same
      * bytes as {@code expected}, or if {@code expected} is {@code null} and the key is absent.
      * The new value has no expiry. {@code true} if it was set.
+     *
+     * @param key the key, a non-empty string
+     * @param expected the value expected now, or null for an absent key
+     * @param update the new value
+     * @return a future of true if it was set
      */
     public CompletableFuture<Boolean> compareAndSet(String key, Object expected, Object update) {
         return calls.run("compareAndSet", key, () -> backend.compareAndSet(Args.key(key, "key"),
                 expected == null ? null : codec.encode(expected), encode(update, "update"), 0));
     }
 
-    /** {@link #compareAndSet(String, Object, Object)}, the new value expiring after {@code ttl}. */
+    /**
+     * {@link #compareAndSet(String, Object, Object)}, the new value expiring after {@code ttl}.
+     *
+     * @param key the key, a non-empty string
+     * @param expected the value expected now, or null for an absent key
+     * @param update the new value
+     * @param ttl time to live, at least 1 ms
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> compareAndSet(String key, Object expected, Object update, Duration ttl) {
         return calls.run("compareAndSet", key, () -> backend.compareAndSet(Args.key(key, "key"),
                 expected == null ? null : codec.encode(expected), encode(update, "update"), Args.ttlMillis(ttl)));
     }
 
-    /** Removes {@code key}; {@code true} if it existed. */
+    /**
+     * Removes {@code key}; {@code true} if it existed.
+     *
+     * @param key the key, a non-empty string
+     * @return a future of true if the key existed
+     */
     public CompletableFuture<Boolean> delete(String key) {
         return calls.run("delete", key, () -> backend.delete(Args.key(key, "key")));
     }
 
-    /** Adds 1 to the counter at {@code key} (absent counts as 0); returns the new value. */
+    /**
+     * Adds 1 to the counter at {@code key} (absent counts as 0); returns the new value.
+     *
+     * @param key the key, a non-empty string
+     * @return a future of the new value
+     */
     public CompletableFuture<Long> increment(String key) {
         return increment(key, 1);
     }
@@ -231,23 +324,43 @@ public final class SharedStore implements AutoCloseable {
      * Atomically adds {@code delta} (may be negative) to the counter at {@code key} (absent
      * counts as 0) and returns the new value; the key's TTL is kept. Fails with
      * {@link StoreException.Code#NOT_AN_INTEGER} if the value is not a 64-bit integer.
+     *
+     * @param key the key, a non-empty string
+     * @param delta what to add, may be negative
+     * @return a future of the new value
      */
     public CompletableFuture<Long> increment(String key, long delta) {
         return calls.run("increment", key, () -> backend.increment(Args.key(key, "key"), delta));
     }
 
-    /** Makes an existing key expire after {@code ttl}; {@code false} if the key is absent. */
+    /**
+     * Makes an existing key expire after {@code ttl}; {@code false} if the key is absent.
+     *
+     * @param key the key, a non-empty string
+     * @param ttl time to live, at least 1 ms
+     * @return a future of false if the key is absent
+     */
     public CompletableFuture<Boolean> expire(String key, Duration ttl) {
         return calls.run("expire", key, () -> backend.expire(Args.key(key, "key"), Args.ttlMillis(ttl)));
     }
 
-    /** The time left before {@code key} expires; empty if it is absent or never expires. */
+    /**
+     * The time left before {@code key} expires; empty if it is absent or never expires.
+     *
+     * @param key the key, a non-empty string
+     * @return a future of the time left, or empty if absent or without expiry
+     */
     public CompletableFuture<Optional<Duration>> ttl(String key) {
         return calls.run("ttl", key, () -> backend.ttlMillis(Args.key(key, "key"))
                 .thenApply(ms -> ms < 0 ? Optional.<Duration>empty() : Optional.of(Duration.ofMillis(ms))));
     }
 
-    /** Up to {@value #DEFAULT_SCAN_LIMIT} live keys starting with {@code prefix}, sorted. */
+    /**
+     * Up to {@value #DEFAULT_SCAN_LIMIT} live keys starting with {@code prefix}, sorted.
+     *
+     * @param prefix the keys' literal prefix ({@code ""}: every key)
+     * @return a future of the keys, sorted
+     */
     public CompletableFuture<List<String>> keys(String prefix) {
         return keys(prefix, DEFAULT_SCAN_LIMIT);
     }
@@ -256,6 +369,10 @@ public final class SharedStore implements AutoCloseable {
      * Up to {@code limit} live keys starting with {@code prefix} (taken literally: {@code *},
      * {@code ?}, {@code [} are not patterns; {@code ""} matches every key), sorted. With Redis
      * this walks the keyspace with SCAN, so the whole walk must fit in the timeout.
+     *
+     * @param prefix the keys' literal prefix ({@code ""}: every key)
+     * @param limit the most keys returned, at least 1
+     * @return a future of the keys, sorted
      */
     public CompletableFuture<List<String>> keys(String prefix, int limit) {
         return calls.run("keys", prefix, () -> backend.keys(java.util.Objects.requireNonNull(prefix, "prefix"),
@@ -266,6 +383,10 @@ public final class SharedStore implements AutoCloseable {
      * Sends {@code message} to every listener of {@code channel}, in every process that shares
      * this store. Delivery is at most once: listeners that are disconnected at the time miss it.
      * Completes with the number of subscribers reached (for Redis: subscribed stores).
+     *
+     * @param channel the channel's name
+     * @param message the message, encoded by the store's codec
+     * @return a future of the number of subscribers reached
      */
     public CompletableFuture<Long> publish(String channel, Object message) {
         return calls.run("publish", channel, () -> backend.publish(Args.key(channel, "channel"), encode(message, "message")));
@@ -276,6 +397,12 @@ public final class SharedStore implements AutoCloseable {
      * decoded as {@code type}, on this store's delivery thread (in publish order; a listener
      * that throws is logged and stays subscribed; a message that cannot be decoded is logged
      * and dropped). Completes once the subscription is active.
+     *
+     * @param <T> the type of the value
+     * @param channel the channel's name
+     * @param type the class the value is decoded as
+     * @param listener called with each message, on the store's delivery thread
+     * @return a future of the subscription, active (close it to stop)
      */
     public <T> CompletableFuture<Subscription> subscribe(String channel, Class<T> type, Consumer<? super T> listener) {
         return calls.run("subscribe", channel, () -> {
@@ -296,6 +423,8 @@ public final class SharedStore implements AutoCloseable {
      * @return the number of keys written
      * @throws StoreException {@code INVALID_ARGUMENT} for a Redis or worker-side store (Redis
      *                        persists by itself: RDB/AOF); {@code BACKEND} if the file cannot be written
+     *
+     * @param file the snapshot file
      */
     public int snapshotTo(java.nio.file.Path file) {
         InProcessBackend engine = engine("snapshotTo");
@@ -318,6 +447,9 @@ public final class SharedStore implements AutoCloseable {
      *
      * @throws StoreException {@code INVALID_ARGUMENT} for a Redis or worker-side store;
      *                        {@code BACKEND} if the file cannot be read or is no snapshot
+     *
+     * @param file the snapshot file
+     * @return the number of keys written
      */
     public int restoreFrom(java.nio.file.Path file) {
         InProcessBackend engine = engine("restoreFrom");
@@ -343,22 +475,36 @@ public final class SharedStore implements AutoCloseable {
     /**
      * A batch of calls sent together: one write and flush with Redis (pipelining), one IPC
      * request with the embedded store. See {@link StoreBatch}.
+     *
+     * @return a new, empty batch
      */
     public StoreBatch batch() {
         return new StoreBatch(this);
     }
 
-    /** The same store with blocking calls, for threads that may block. */
+    /**
+     * The same store with blocking calls, for threads that may block.
+     *
+     * @return the blocking view of this store
+     */
     public BlockingStore blocking() {
         return blocking;
     }
 
-    /** Where the data lives: {@code in-process} or {@code redis://host:port}. */
+    /**
+     * Where the data lives: {@code in-process} or {@code redis://host:port}.
+     *
+     * @return where the data lives
+     */
     public String describe() {
         return backend.describe();
     }
 
-    /** The options this store was opened with. */
+    /**
+     * The options this store was opened with.
+     *
+     * @return the options
+     */
     public StoreOptions options() {
         return options;
     }

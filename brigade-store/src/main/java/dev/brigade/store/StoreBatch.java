@@ -37,64 +37,140 @@ public final class StoreBatch {
         this.store = store;
     }
 
-    /** @see SharedStore#get(String, Class) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#get(String, Class)
+     * @param <T> the type of the value
+     * @param key the key, a non-empty string
+     * @param type the class the value is decoded as
+     * @return a future of the value, or empty if the key is absent or expired
+     */
     public <T> CompletableFuture<Optional<T>> get(String key, Class<T> type) {
         java.util.Objects.requireNonNull(type, "type");
         return add("get", key, () -> new Op(Op.Kind.GET, Args.key(key, "key"), null, null, 0),
                 b -> b == null ? Optional.<T>empty() : Optional.of(store.codec().decode((byte[]) b, type)));
     }
 
-    /** @see SharedStore#put(String, Object) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#put(String, Object)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @return a future that completes once it is written
+     */
     public CompletableFuture<Void> put(String key, Object value) {
         return add("put", key, () -> new Op(Op.Kind.PUT, Args.key(key, "key"), store.encode(value, "value"), null, 0), v -> null);
     }
 
-    /** @see SharedStore#put(String, Object, Duration) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#put(String, Object, Duration)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     * @return a future that completes once it is written
+     */
     public CompletableFuture<Void> put(String key, Object value, Duration ttl) {
         return add("put", key, () -> new Op(Op.Kind.PUT, Args.key(key, "key"), store.encode(value, "value"), null,
                 Args.ttlMillis(ttl)), v -> null);
     }
 
-    /** @see SharedStore#putIfAbsent(String, Object) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#putIfAbsent(String, Object)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> putIfAbsent(String key, Object value) {
         return add("putIfAbsent", key, () -> new Op(Op.Kind.PUT_IF_ABSENT, Args.key(key, "key"), store.encode(value, "value"),
                 null, 0), Boolean.class::cast);
     }
 
-    /** @see SharedStore#putIfAbsent(String, Object, Duration) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#putIfAbsent(String, Object, Duration)
+     * @param key the key, a non-empty string
+     * @param value the value, encoded by the store's codec
+     * @param ttl time to live, at least 1 ms
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> putIfAbsent(String key, Object value, Duration ttl) {
         return add("putIfAbsent", key, () -> new Op(Op.Kind.PUT_IF_ABSENT, Args.key(key, "key"), store.encode(value, "value"),
                 null, Args.ttlMillis(ttl)), Boolean.class::cast);
     }
 
-    /** @see SharedStore#compareAndSet(String, Object, Object) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#compareAndSet(String, Object, Object)
+     * @param key the key, a non-empty string
+     * @param expected the value expected now, or null for an absent key
+     * @param update the new value
+     * @return a future of true if it was set
+     */
     public CompletableFuture<Boolean> compareAndSet(String key, Object expected, Object update) {
         return add("compareAndSet", key, () -> new Op(Op.Kind.CAS, Args.key(key, "key"),
                 expected == null ? null : store.codec().encode(expected), store.encode(update, "update"), 0), Boolean.class::cast);
     }
 
-    /** @see SharedStore#delete(String) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#delete(String)
+     * @param key the key, a non-empty string
+     * @return a future of true if the key existed
+     */
     public CompletableFuture<Boolean> delete(String key) {
         return add("delete", key, () -> new Op(Op.Kind.DELETE, Args.key(key, "key"), null, null, 0), Boolean.class::cast);
     }
 
-    /** @see SharedStore#increment(String) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#increment(String)
+     * @param key the key, a non-empty string
+     * @return a future of the new value
+     */
     public CompletableFuture<Long> increment(String key) {
         return increment(key, 1);
     }
 
-    /** @see SharedStore#increment(String, long) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#increment(String, long)
+     * @param key the key, a non-empty string
+     * @param delta what to add, may be negative
+     * @return a future of the new value
+     */
     public CompletableFuture<Long> increment(String key, long delta) {
         return add("increment", key, () -> new Op(Op.Kind.INCREMENT, Args.key(key, "key"), null, null, delta), Long.class::cast);
     }
 
-    /** @see SharedStore#expire(String, Duration) */
+    /**
+     * Adds {@link SharedStore}'s call of this name to the batch; its future completes once the batch ran.
+     *
+     * @see SharedStore#expire(String, Duration)
+     * @param key the key, a non-empty string
+     * @param ttl time to live, at least 1 ms
+     * @return a future of false if the key is absent
+     */
     public CompletableFuture<Boolean> expire(String key, Duration ttl) {
         return add("expire", key, () -> new Op(Op.Kind.EXPIRE, Args.key(key, "key"), null, null, Args.ttlMillis(ttl)),
                 Boolean.class::cast);
     }
 
-    /** The number of calls collected. */
+    /**
+     * The number of calls collected.
+     *
+     * @return the number of calls added
+     */
     public int size() {
         return ops.size();
     }
@@ -103,6 +179,8 @@ public final class StoreBatch {
      * Sends the calls. The returned future completes once every call has its answer, and fails
      * if one of them failed (each call's own future says which); the whole batch is bounded by
      * {@link StoreOptions#timeout()}. A batch is executed once.
+     *
+     * @return a future that completes when every call of the batch has its answer
      */
     public CompletableFuture<Void> execute() {
         if (executed) {

@@ -7,10 +7,18 @@ package dev.brigade.store;
  */
 @FunctionalInterface
 public interface StoreClock {
-    /** The current reading, in nanoseconds from an arbitrary origin; never decreases. */
+    /**
+     * The current reading, in nanoseconds from an arbitrary origin; never decreases.
+     *
+     * @return nanoseconds from an arbitrary origin
+     */
     long nanos();
 
-    /** The system's monotonic clock. */
+    /**
+     * The system's monotonic clock.
+     *
+     * @return the system's monotonic clock
+     */
     static StoreClock system() {
         return System::nanoTime;
     }

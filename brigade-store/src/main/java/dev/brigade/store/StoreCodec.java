@@ -14,6 +14,8 @@ public interface StoreCodec {
      * Encodes a non-null value.
      *
      * @throws StoreException with {@link StoreException.Code#CODEC} if the value's type is not supported
+     * @param value the value
+     * @return the bytes
      */
     byte[] encode(Object value);
 
@@ -21,6 +23,10 @@ public interface StoreCodec {
      * Decodes bytes a store holds as the given type.
      *
      * @throws StoreException with {@link StoreException.Code#CODEC} if the bytes do not fit the type
+     * @param <T> the type of the value
+     * @param bytes what {@link #encode} made
+     * @param type the class to decode as
+     * @return the value
      */
     <T> T decode(byte[] bytes, Class<T> type);
 }

@@ -32,9 +32,12 @@ public final class StoreException extends RuntimeException {
         BACKEND
     }
 
+    /** The stable identity of this failure (part of the serialized form). */
     private final Code code;
 
     /**
+     * A failure of this kind.
+     *
      * @param code    the stable identity of the failure
      * @param message what failed, with the key and the numbers involved
      * @param cause   the underlying failure, or {@code null}
@@ -44,12 +47,21 @@ public final class StoreException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** A failure without an underlying cause. */
+    /**
+     * A failure without an underlying cause.
+     *
+     * @param code the stable identity of the failure
+     * @param message what failed, with the key and the numbers involved
+     */
     public StoreException(Code code, String message) {
         this(code, message, null);
     }
 
-    /** The stable identity of this failure. */
+    /**
+     * The stable identity of this failure.
+     *
+     * @return the failure's code
+     */
     public Code code() {
         return code;
     }

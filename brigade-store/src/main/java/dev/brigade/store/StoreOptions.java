@@ -23,6 +23,9 @@ public record StoreOptions(Duration timeout, Duration connectTimeout, Duration r
     /** Default {@link #maxValueBytes()}: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
+    /**
+     * Validates every option; {@link IllegalArgumentException} names the wrong one.
+     */
     public StoreOptions {
         positive(timeout, "timeout");
         positive(connectTimeout, "connectTimeout");
@@ -39,32 +42,73 @@ public record StoreOptions(Duration timeout, Duration connectTimeout, Duration r
         Objects.requireNonNull(clock, "StoreOptions.clock");
     }
 
-    /** The defaults: 2 s timeouts, reconnect backoff 10 ms to 2 s, 1 MiB values, JSON, system clock. */
+    /**
+     * The defaults: 2 s timeouts, reconnect backoff 10 ms to 2 s, 1 MiB values, JSON, system clock.
+     *
+     * @return the default options
+     */
     public static StoreOptions defaults() {
         return new StoreOptions(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(10),
                 Duration.ofSeconds(2), DEFAULT_MAX_VALUE_BYTES, new JsonCodec(), StoreClock.system());
     }
 
+    /**
+     * These options with another {@link #timeout()}.
+     *
+     * @param t the new bound, positive
+     * @return the new options
+     */
     public StoreOptions withTimeout(Duration t) {
         return new StoreOptions(t, connectTimeout, reconnectMin, reconnectMax, maxValueBytes, codec, clock);
     }
 
+    /**
+     * These options with another {@link #connectTimeout()}.
+     *
+     * @param t the new bound, positive
+     * @return the new options
+     */
     public StoreOptions withConnectTimeout(Duration t) {
         return new StoreOptions(timeout, t, reconnectMin, reconnectMax, maxValueBytes, codec, clock);
     }
 
+    /**
+     * These options with another reconnection backoff.
+     *
+     * @param min the first delay, positive
+     * @param max the largest delay (a size in bytes for withMaxValueBytes), positive
+     * @return the new options
+     */
     public StoreOptions withReconnectBackoff(Duration min, Duration max) {
         return new StoreOptions(timeout, connectTimeout, min, max, maxValueBytes, codec, clock);
     }
 
+    /**
+     * These options with another {@link #maxValueBytes()}.
+     *
+     * @param max the largest encoded value, in bytes, at least 1
+     * @return the new options
+     */
     public StoreOptions withMaxValueBytes(int max) {
         return new StoreOptions(timeout, connectTimeout, reconnectMin, reconnectMax, max, codec, clock);
     }
 
+    /**
+     * These options with another {@link #codec()}.
+     *
+     * @param c the new one
+     * @return the new options
+     */
     public StoreOptions withCodec(StoreCodec c) {
         return new StoreOptions(timeout, connectTimeout, reconnectMin, reconnectMax, maxValueBytes, c, clock);
     }
 
+    /**
+     * These options with another {@link #clock()}.
+     *
+     * @param c the new one
+     * @return the new options
+     */
     public StoreOptions withClock(StoreClock c) {
         return new StoreOptions(timeout, connectTimeout, reconnectMin, reconnectMax, maxValueBytes, codec, c);
     }

@@ -5,7 +5,11 @@ package dev.brigade.store;
  * deliveries to that listener (idempotent); other listeners on the channel are unaffected.
  */
 public interface Subscription extends AutoCloseable {
-    /** The channel this listener receives. */
+    /**
+     * The channel this listener receives.
+     *
+     * @return the channel's name
+     */
     String channel();
 
     /** Stops the deliveries to this listener. Calling it again does nothing. */

@@ -2,7 +2,7 @@ package dev.brigade.store;
 
 import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.RestartPolicy;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import java.time.Duration;
 
 /** Test fixtures: clusters of {@link StoreTestWorker}s on this test class path. */
@@ -14,7 +14,8 @@ final class StoreClusters {
 
     static ClusterSettings settings(int workers) {
         return ClusterSettings.builder()
-                .entry(WorkerEntry.mainClass(StoreTestWorker.class.getName(), CP))
+                .entry(ProcessEntry.mainClass(StoreTestWorker.class.getName(), CP))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .restart(RestartPolicy.never())
                 .classDataArchive(false)

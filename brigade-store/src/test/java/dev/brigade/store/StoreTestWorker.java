@@ -52,6 +52,28 @@ public final class StoreTestWorker {
         SharedStore store = SharedStore.embedded(cluster, StoreOptions.defaults().withTimeout(Duration.ofSeconds(5)));
         HttpServer http = serve(store);
         cluster.self().onRequest(req -> answer(cluster, store, http, (String) req));
+        cluster.self().onMessage(msg -> blockingInHandler(cluster, store, (String) msg));
+    }
+
+    /**
+     * "blocking:KEY": inside the message handler, a blocking embedded-store write and a blocking request to
+     * the primary, both answered over this worker's IPC channel; reports "done ..." or "failed ..." by message.
+     */
+    private static void blockingInHandler(Cluster cluster, SharedStore store, String msg) {
+        if (msg.equals("ready")) {
+            cluster.self().send("ready");
+            return;
+        }
+        if (!msg.startsWith("blocking:")) {
+            return;
+        }
+        try {
+            store.blocking().put(msg.substring(9), "written in onMessage");
+            Object reply = cluster.self().request("from onMessage", Duration.ofSeconds(20)).join();
+            cluster.self().send("done: " + reply);
+        } catch (RuntimeException e) {
+            cluster.self().send("failed: " + e);
+        }
     }
 
     private static Object answer(Cluster cluster, SharedStore store, HttpServer http, String req) {

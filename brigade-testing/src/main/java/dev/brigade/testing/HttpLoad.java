@@ -29,14 +29,33 @@ import org.HdrHistogram.Recorder;
  * answers with its pid shows how requests spread over workers.
  */
 public final class HttpLoad {
-    /** What a run measured. */
+    /**
+     * What a run measured.
+     *
+     * @param ok requests answered with a 2xx status
+     * @param failed requests that failed
+     * @param failures failed requests by reason
+     * @param bodies successful requests by the first line of their body
+     * @param p50Micros median latency, microseconds
+     * @param p99Micros 99th percentile latency, microseconds
+     * @param seconds how long the run took
+     */
     public record Result(long ok, long failed, Map<String, Long> failures, Map<String, Long> bodies,
                          double p50Micros, double p99Micros, double seconds) {
+        /**
+         * Successful requests per second over the run.
+         *
+         * @return the rate
+         */
         public double requestsPerSecond() {
             return ok / seconds;
         }
 
-        /** The largest share of successful requests answered with one body (e.g. one worker's pid), in percent. */
+        /**
+         * The largest share of successful requests answered with one body (e.g. one worker's pid), in percent.
+         *
+         * @return the share, 0..100
+         */
         public double maxSharePercent() {
             long max = bodies.values().stream().mapToLong(Long::longValue).max().orElse(0);
             return ok == 0 ? 0 : 100.0 * max / ok;
@@ -54,6 +73,15 @@ public final class HttpLoad {
     private final Recorder latency = new Recorder(3);
     private final AtomicBoolean stop = new AtomicBoolean();
 
+    /**
+     * A load of {@code connections} clients sending {@code GET path} to {@code host:port}.
+     *
+     * @param host the server's address
+     * @param port the server's port
+     * @param path the path requested, e.g. {@code "/"}
+     * @param connections concurrent clients, 1..4096
+     * @param keepAlive whether a client reuses its connection
+     */
     public HttpLoad(String host, int port, String path, int connections, boolean keepAlive) {
         if (connections < 1 || connections > 4096) {
             throw new IllegalArgumentException("connections must be in 1..4096, got " + connections);
@@ -65,7 +93,13 @@ public final class HttpLoad {
         this.keepAlive = keepAlive;
     }
 
-    /** Runs for {@code duration} (or until {@link #stop()}), then returns the tally. */
+    /**
+     * Runs for {@code duration} (or until {@link #stop()}), then returns the tally.
+     *
+     * @param duration how long to run
+     * @return the tally
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
     public Result run(Duration duration) throws InterruptedException {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -85,12 +119,21 @@ public final class HttpLoad {
     /** Something to do while the load runs (a reload, a kill). */
     @FunctionalInterface
     public interface Action {
+        /**
+         * Runs the action.
+         *
+         * @throws Exception whatever the action throws
+         */
         void run() throws Exception;
     }
 
     /**
      * Runs the load for as long as {@code action} takes (on the calling thread), then stops it and
      * returns the tally: "how many requests failed while this happened".
+     *
+     * @param action what happens under load (a reload, a kill)
+     * @return the tally of the load while the action ran
+     * @throws Exception whatever the action throws
      */
     public Result during(Action action) throws Exception {
         java.util.concurrent.CompletableFuture<Result> running = new java.util.concurrent.CompletableFuture<>();
@@ -109,12 +152,23 @@ public final class HttpLoad {
         return running.get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** Successful requests so far in the current run (for actions that wait on the load's progress). */
+    /**
+     * Successful requests so far in the current run (for actions that wait on the load's progress).
+     *
+     * @return the count
+     */
     public long completed() {
         return ok.sum();
     }
 
-    /** Waits until at least {@code n} more requests have succeeded, or {@code limit} passed; returns whether they did. */
+    /**
+     * Waits until at least {@code n} more requests have succeeded, or {@code limit} passed; returns whether they did.
+     *
+     * @param n how many more successful requests
+     * @param limit the longest wait
+     * @return true if they did, false if the time ran out
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
     public boolean awaitCompleted(long n, Duration limit) throws InterruptedException {
         long target = completed() + n;
         long end = System.nanoTime() + limit.toNanos();

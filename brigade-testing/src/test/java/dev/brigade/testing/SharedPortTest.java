@@ -7,7 +7,7 @@ import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.Signal;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import dev.brigade.examples.demo.DemoServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,8 @@ class SharedPortTest {
 
     private static ClusterSettings settings(int workers) {
         ClusterSettings s = ClusterSettings.builder()
-                .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
+                .entry(ProcessEntry.mainClass(DemoServer.class.getName(), CP))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .listen("127.0.0.1", 0)
                 .classDataArchive(false)

@@ -7,7 +7,7 @@ import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.RestartPolicy;
 import dev.brigade.cluster.Signal;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,7 +26,8 @@ final class ClusterProbes {
     static final long IDLE_MILLIS = 5000;
 
     static ClusterSettings.Builder settings(List<Path> classPath) {
-        return ClusterSettings.builder().entry(WorkerEntry.mainClass(ProbeWorker.class.getName(), classPath))
+        return ClusterSettings.builder().entry(ProcessEntry.mainClass(ProbeWorker.class.getName(), classPath))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(1).classDataArchive(false).shutdownHook(false).output(line -> { });
     }
 

@@ -6,7 +6,7 @@ import dev.brigade.cluster.Cluster;
 import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.StartupProfile;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import dev.brigade.examples.demo.DemoServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,7 +39,7 @@ final class Servers {
     static Cluster cluster(int workers) throws InterruptedException {
         java.util.Deque<String> tail = new java.util.concurrent.ConcurrentLinkedDeque<>();
         Cluster c = Cluster.create(ClusterSettings.builder().profile(StartupProfile.JVM_DEFAULTS)
-                .entry(WorkerEntry.mainClass(DemoServer.class.getName(), CP))
+                .entry(ProcessEntry.mainClass(DemoServer.class.getName(), CP))
                 .instances(workers).listen("127.0.0.1", 0).shutdownHook(false)
                 .killTimeout(Duration.ofSeconds(10)).output(line -> {
                     tail.add(line.toString());

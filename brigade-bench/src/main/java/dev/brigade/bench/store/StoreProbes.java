@@ -99,7 +99,8 @@ final class StoreProbes {
         java.util.List<java.nio.file.Path> cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(s -> !s.isEmpty()).map(java.nio.file.Path::of).toList();
         dev.brigade.cluster.ClusterSettings settings = dev.brigade.cluster.ClusterSettings.builder()
-                .entry(dev.brigade.cluster.WorkerEntry.mainClass(EmbeddedBenchWorker.class.getName(), cp))
+                .entry(dev.brigade.cluster.ProcessEntry.mainClass(EmbeddedBenchWorker.class.getName(), cp))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers).classDataArchive(false).shutdownHook(false).output(line -> { }).build();
         Duration t = Duration.ofMinutes(2);
         try (dev.brigade.cluster.Cluster c = dev.brigade.cluster.Cluster.create(settings);

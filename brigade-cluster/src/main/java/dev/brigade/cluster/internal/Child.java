@@ -67,12 +67,27 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     volatile long lastHeartbeatNanos;
     volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
     private volatile boolean gone;            // reaped
+    private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
 
     Child(int id, int instance, String token, Owner owner) {
         this.id = id;
         this.instance = instance;
         this.token = token;
         this.owner = owner;
+        this.requests = new Inbox("brigade-requests-worker-" + id, new Answer());
+    }
+
+    /** Answers a request of this worker on its inbox's thread, where the handler may block (see {@link Inbox}). */
+    private final class Answer implements Inbox.Handler, java.util.function.Function<byte[], CompletionStage<byte[]>> {
+        @Override
+        public void handle(Frame frame) {
+            correlator.serve((Frame.Request) frame, this);
+        }
+
+        @Override
+        public CompletionStage<byte[]> apply(byte[] payload) {
+            return owner.answer(Child.this, payload);
+        }
     }
 
     /**
@@ -184,7 +199,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                     case Frame.Heartbeat h -> lastHeartbeatNanos = System.nanoTime();
                     case Frame.Listening l -> markListening(l.host(), l.port());
                     case Frame.Message m -> message(m);
-                    case Frame.Request r -> correlator.serve(r, p -> owner.answer(this, p));
+                    case Frame.Request r -> requests.put(r);
                     case Frame.Reply r -> correlator.complete(r);
                     case Frame.Hello h -> throw new ProtocolException("unexpected second hello");
                     case Frame.Welcome w -> throw new ProtocolException("unexpected welcome from a worker");
@@ -193,15 +208,16 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             }
         } catch (EOFException e) {
             // the worker closed its end: it is exiting
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             why = e.getMessage();
-            if (ch.isOpen()) {
+            if (ch.isOpen() && !(e instanceof InterruptedException)) {
                 LOG.log(Level.WARNING, "worker " + id + " (pid " + pid + ") broke the IPC protocol: " + e.getMessage()
                         + "; disconnecting it");
                 owner.publish(new ClusterEvent.Error(this, new ClusterException(Code.PROTOCOL,
                         "worker " + id + " broke the IPC protocol: " + e.getMessage(), e)));
             }
         } finally {
+            requests.close();
             ch.close();
             correlator.close(why);
             owner.publish(new ClusterEvent.Disconnect(this));

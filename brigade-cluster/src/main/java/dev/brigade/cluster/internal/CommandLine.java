@@ -1,7 +1,7 @@
 package dev.brigade.cluster.internal;
 
 import dev.brigade.cluster.ClusterSettings;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -39,7 +39,7 @@ public final class CommandLine {
         List<String> cp = new ArrayList<>();
         List<String> launch = new ArrayList<>();
         switch (s.entry()) {
-            case WorkerEntry.SameProgram p -> {
+            case ProcessEntry.SameProgram p -> {
                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(CommandLine::inheritable).forEach(flags::add);
                 List<String> argv = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
@@ -50,12 +50,12 @@ public final class CommandLine {
                 }
                 launch.remove("--");
             }
-            case WorkerEntry.MainClass m -> {
+            case ProcessEntry.MainClass m -> {
                 cp.addAll(explicitClassPath(m.classPath().stream().map(Path::toString).toList()));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
                 launch.addAll(s.args());
             }
-            case WorkerEntry.Jar j -> {
+            case ProcessEntry.Jar j -> {
                 cp.addAll(explicitClassPath(List.of(j.jar().toString())));
                 launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
                 launch.addAll(s.args());
@@ -65,7 +65,6 @@ public final class CommandLine {
         return new Parts(flags, List.copyOf(new LinkedHashSet<>(cp)), launch);
     }
 
-    /** The argv after {@code java}: flags, archive flags, class path, launch. */
     /** A worker's environment: the primary's, the profile's, the settings', then its id, instance and IPC. */
     static Map<String, String> env(ClusterSettings settings, Child child, Path ipc) {
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
@@ -78,6 +77,7 @@ public final class CommandLine {
         return env;
     }
 
+    /** The command line: {@code java}, then flags, archive flags, class path, launch. */
     public static List<String> argv(String java, Parts parts, List<String> archiveFlags) {
         List<String> argv = new ArrayList<>();
         argv.add(java);
@@ -117,7 +117,7 @@ public final class CommandLine {
             }
         }
         throw new IllegalStateException("cannot find the main class or jar in this JVM's command line " + argv
-                + "; use ClusterSettings.entry(WorkerEntry.mainClass(...))");
+                + "; use ClusterSettings.entry(ProcessEntry.mainClass(...))");
     }
 
     private static boolean inheritable(String flag) {

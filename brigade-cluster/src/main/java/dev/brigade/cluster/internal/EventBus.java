@@ -40,6 +40,15 @@ final class EventBus implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the event thread once every event published before it was delivered. */
+    void then(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed: whoever closed it ran what follows
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         thread.shutdown();

@@ -19,6 +19,8 @@ final class OutputSink implements AutoCloseable {
     private final BlockingQueue<OutputLine> queue;
     private final Consumer<OutputLine> consumer;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong offered = new AtomicLong();
+    private long delivered; // guarded by this: lines the consumer has finished with
     private final Thread thread;
     private volatile boolean closed;
 
@@ -29,7 +31,9 @@ final class OutputSink implements AutoCloseable {
     }
 
     void offer(OutputLine line) {
-        if (!queue.offer(line)) {
+        if (queue.offer(line)) {
+            offered.incrementAndGet();
+        } else {
             dropped.incrementAndGet();
         }
     }
@@ -50,13 +54,43 @@ final class OutputSink implements AutoCloseable {
                     reported = d;
                 }
                 if (line != null) {
-                    consumer.accept(line);
+                    try {
+                        consumer.accept(line);
+                    } finally {
+                        delivered(1);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "worker output consumer failed", e);
             }
+        }
+    }
+
+    private synchronized void delivered(long n) {
+        delivered += n;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the consumer has had every line offered so far, up to {@code millis}: a worker's
+     * last lines then reach the user before its Exit event, and before a primary that has nothing
+     * left to run lets its JVM end.
+     */
+    synchronized void flush(long millis) {
+        long target = offered.get();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        try {
+            while (delivered < target && thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

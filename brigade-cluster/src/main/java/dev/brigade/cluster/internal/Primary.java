@@ -74,6 +74,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private volatile List<Integer> inherited = List.of();
     private final List<Listeners.Listener> listeners;
     private final Requests requests = new Requests();
+    private final Lifetime lifetime = new Lifetime();
     private boolean closing; // guarded by this
 
     /** An instance index and its restart history; holds the current worker. */
@@ -121,12 +122,14 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
                 }
                 slot = new Slot(index, new Supervisor(settings.restart()));
                 slots.put(index, slot);
+                lifetime.busy();
             }
             try {
                 started.add(spawn(slot, true));
             } catch (IOException e) {
                 synchronized (this) {
                     slots.remove(slot.instance);
+                    checkIdle();
                 }
                 throw new ClusterException(Code.SPAWN_FAILED, "cannot spawn a worker with " + settings.java() + ": " + e.getMessage(), e);
             }
@@ -203,6 +206,27 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     @Override
     public void exited(Child child, ExitStatus status) {
         live.remove(child.id);
+        output.flush(1000); // its last lines before its Exit event
+        try {
+            decide(child, status);
+        } finally {
+            events.then(this::checkIdle); // after the events of this exit: listeners run before the JVM may end
+        }
+    }
+
+    /** When nothing runs and nothing will be restarted, the primary no longer holds the JVM ({@link Lifetime}). */
+    private synchronized void checkIdle() {
+        if (live.isEmpty() && slots.isEmpty()) {
+            lifetime.idle();
+        }
+    }
+
+    /** Waits until no worker runs and none will start, or the cluster is closed; false if {@code nanos} passed first. */
+    public boolean awaitTermination(long nanos) throws InterruptedException {
+        return lifetime.await(nanos);
+    }
+
+    private void decide(Child child, ExitStatus status) {
         if (child.trainsArchive) {
             archive.trainerExited(); // before exit() completes: whoever waits on it sees the archive
         }
@@ -255,6 +279,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 slots.remove(slot.instance);
+                checkIdle();
             }
             LOG.log(Level.ERROR, "cannot respawn instance " + slot.instance + ": " + e.getMessage(), e);
         }
@@ -362,6 +387,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             events.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lifetime.idle();
         }
     }
 

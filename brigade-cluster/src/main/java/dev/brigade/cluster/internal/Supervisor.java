@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
 final class Supervisor {
     /** What to do with the slot. */
     sealed interface Decision {
-        /** Leave the slot empty (the stop was wanted, or restarts are off). */
+        /** Leave the slot empty (the stop was wanted, the worker finished with code 0, or restarts are off). */
         record Stop() implements Decision {
         }
 
@@ -55,8 +55,8 @@ final class Supervisor {
         if (!o.wasOnline() && !everOnline) {
             return new Decision.GiveUp(true, "worker exited before it came online (" + o.status() + ")");
         }
-        if (!policy.enabled()) {
-            return new Decision.Stop();
+        if (!policy.enabled() || (!policy.restartCleanExits() && !o.status().signaled() && o.status().code() == ExitCodes.OK)) {
+            return new Decision.Stop(); // off, or the worker finished its work (Node: exit code 0)
         }
         long uptime = o.exitedNanos() - o.startedNanos();
         if (uptime >= policy.stableAfter().toNanos()) {

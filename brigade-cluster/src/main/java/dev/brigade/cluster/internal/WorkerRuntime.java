@@ -54,9 +54,12 @@ public final class WorkerRuntime implements WorkerProcess {
     // starts: each lambda spins a class at run time (see ClusterSettings.Builder).
     private final Function<byte[], CompletionStage<byte[]>> answer = new Answer();
     // Frames that arrived before the app registered a handler (the launcher connects before main runs);
-    // guarded by this, drained when the first handler of their kind is registered.
+    // guarded by this (read and written on the inbox's thread), drained by a Drain task queued when the
+    // first handler of their kind is registered or main returns, so that they keep their order.
     private final List<Frame.Message> earlyMessages = new java.util.ArrayList<>();
     private final List<Frame.Request> earlyRequests = new java.util.ArrayList<>();
+    // Handlers run here, not on the reader: a handler may block on a call the reader must answer (Inbox).
+    private final Inbox inbox = new Inbox("brigade-handlers", new Handlers());
     private boolean mainReturned; // guarded by this
     private Thread holder;        // guarded by this: keeps the JVM alive once a handler is set
     private final CountDownLatch readerDone = new CountDownLatch(1);
@@ -167,11 +170,44 @@ public final class WorkerRuntime implements WorkerProcess {
         }
     }
 
-    private void serveEarlyRequests() {
-        for (Frame.Request r : earlyRequests) {
-            correlator.serve(r, answer);
+    /** The inbox's handler: each request and message in arrival order, held while the app has no handler yet. */
+    private final class Handlers implements Inbox.Handler {
+        @Override
+        public void handle(Frame frame) {
+            if (frame instanceof Frame.Request r) {
+                if (!hold(earlyRequests, r)) {
+                    correlator.serve(r, answer);
+                }
+            } else if (frame instanceof Frame.Message m && !hold(earlyMessages, m)) {
+                dispatchMessage(m);
+            }
         }
-        earlyRequests.clear();
+    }
+
+    /** Runs the held frames of one kind (messages, or requests) on the inbox's thread, in order. */
+    private final class Drain implements Runnable {
+        private final boolean messages;
+
+        Drain(boolean messages) {
+            this.messages = messages;
+        }
+
+        @Override
+        public void run() {
+            List<? extends Frame> held;
+            synchronized (WorkerRuntime.this) {
+                List<? extends Frame> early = messages ? earlyMessages : earlyRequests;
+                held = List.copyOf(early);
+                early.clear();
+            }
+            for (Frame f : held) {
+                if (f instanceof Frame.Message m) {
+                    dispatchMessage(m);
+                } else {
+                    correlator.serve((Frame.Request) f, answer);
+                }
+            }
+        }
     }
 
     private void readLoop() {
@@ -179,16 +215,8 @@ public final class WorkerRuntime implements WorkerProcess {
             while (true) {
                 Frame frame = channel.read();
                 // an instanceof chain, not a pattern switch: this runs as the worker starts (see FrameCodec)
-                if (frame instanceof Frame.Request r) {
-                    if (requestHandler == null && hold(earlyRequests, r)) {
-                        continue;
-                    }
-                    correlator.serve(r, answer);
-                } else if (frame instanceof Frame.Message m) {
-                    if (messageHandlers.isEmpty() && hold(earlyMessages, m)) {
-                        continue;
-                    }
-                    dispatchMessage(m);
+                if (frame instanceof Frame.Request || frame instanceof Frame.Message) {
+                    inbox.put(frame);
                 } else if (frame instanceof Frame.Reply r) {
                     correlator.complete(r);
                 } else if (frame instanceof Frame.Disconnect) {
@@ -198,7 +226,8 @@ public final class WorkerRuntime implements WorkerProcess {
                     throw new ProtocolException("unexpected " + frame.getClass().getSimpleName() + " frame from the primary");
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            inbox.close();
             correlator.close(e.getMessage());
             if (!leaving) {
                 String why = e instanceof EOFException ? "the primary closed the IPC channel" : e.toString();
@@ -230,20 +259,23 @@ public final class WorkerRuntime implements WorkerProcess {
         }
     }
 
+    /** Holds {@code frame} if its kind has no handler yet, or if frames held before it wait for their Drain. */
     private synchronized <F> boolean hold(List<F> early, F frame) {
-        boolean holding = (early == earlyMessages ? messageHandlers.isEmpty() : requestHandler == null) && !mainReturned;
+        boolean noHandler = early == earlyMessages ? messageHandlers.isEmpty() : requestHandler == null;
+        boolean holding = !early.isEmpty() || (noHandler && !mainReturned);
         if (holding) {
             early.add(frame);
         }
         return holding;
     }
 
-    /** The launcher's main returned: requests held for a handler that never came fail now. */
-    synchronized void mainReturned() {
-        mainReturned = true;
-        if (requestHandler == null) {
-            serveEarlyRequests();
+    /** The launcher's main returned: requests held for a handler that never came fail now; messages go to the handlers there are. */
+    void mainReturned() {
+        synchronized (this) {
+            mainReturned = true;
         }
+        inbox.task(new Drain(false));
+        inbox.task(new Drain(true));
     }
 
     private void dispatchMessage(Frame.Message m) {
@@ -333,20 +365,21 @@ public final class WorkerRuntime implements WorkerProcess {
     }
 
     @Override
-    public synchronized void onMessage(Consumer<Object> handler) {
-        messageHandlers.add(handler);
-        keepAlive();
-        for (Frame.Message m : earlyMessages) {
-            dispatchMessage(m);
+    public void onMessage(Consumer<Object> handler) {
+        synchronized (this) {
+            messageHandlers.add(handler);
+            keepAlive();
         }
-        earlyMessages.clear();
+        inbox.task(new Drain(true));
     }
 
     @Override
-    public synchronized void onRequest(Function<Object, Object> handler) {
-        requestHandler = handler;
-        keepAlive();
-        serveEarlyRequests();
+    public void onRequest(Function<Object, Object> handler) {
+        synchronized (this) {
+            requestHandler = handler;
+            keepAlive();
+        }
+        inbox.task(new Drain(false));
     }
 
     @Override public void onDisconnect(Runnable handler) { disconnectHandlers.add(handler); }

@@ -3,7 +3,7 @@ package dev.brigade.cluster.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.brigade.cluster.ClusterSettings;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +36,6 @@ class CommandLineTest {
     }
 
     private static ClusterSettings settings(List<Path> appClassPath) {
-        return ClusterSettings.builder().entry(WorkerEntry.mainClass("app.Main", appClassPath)).build();
+        return ClusterSettings.builder().entry(ProcessEntry.mainClass("app.Main", appClassPath)).build();
     }
 }

@@ -64,4 +64,15 @@ class SupervisorTest {
                 .isEqualTo(new Supervisor.Decision.Restart(Duration.ZERO));
         assertThat(new Supervisor(RestartPolicy.never()).decide(crash(0, 1))).isInstanceOf(Supervisor.Decision.Stop.class);
     }
+
+    @Test
+    void a_worker_that_exits_0_by_itself_is_done_unless_the_policy_restarts_clean_exits() {
+        var clean = new Supervisor.Outcome(ExitStatus.exited(0), true, false, false, 0, S);
+        assertThat(new Supervisor(policy).decide(clean)).isEqualTo(new Supervisor.Decision.Stop());
+        assertThat(new Supervisor(RestartPolicy.defaults()).decide(clean)).isEqualTo(new Supervisor.Decision.Stop());
+        assertThat(new Supervisor(policy.withRestartCleanExits(true)).decide(clean))
+                .isEqualTo(new Supervisor.Decision.Restart(Duration.ZERO));
+        var killed = new Supervisor.Outcome(ExitStatus.killedBy(9), true, false, false, 0, S);
+        assertThat(new Supervisor(policy).decide(killed)).isEqualTo(new Supervisor.Decision.Restart(Duration.ZERO));
+    }
 }

@@ -119,7 +119,11 @@ public final class TestWorker {
             }
             case "listening" -> self.listening(new InetSocketAddress("127.0.0.1", Integer.parseInt(p[1])));
             case "echo" -> self.send(p[1]);
-            case "block" -> { // handlers run on the IPC reader: blocking here stops the worker reading its channel
+            case "ask-blocking" -> { // a blocking call answered over this channel, from inside a handler
+                Object reply = self.request("from-worker", Duration.ofSeconds(20)).join();
+                self.send("asked: " + reply);
+            }
+            case "block" -> { // blocks the handlers: messages queue up in the inbox, then the reader stops reading
                 try {
                     new java.util.concurrent.CountDownLatch(1).await();
                 } catch (InterruptedException e) {

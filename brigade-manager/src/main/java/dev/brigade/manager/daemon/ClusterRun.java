@@ -7,7 +7,7 @@ import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.OutputLine;
 import dev.brigade.cluster.RestartPolicy;
 import dev.brigade.cluster.StartupProfile;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import dev.brigade.cluster.WorkerState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -214,11 +214,12 @@ final class ClusterRun {
 
     private ClusterSettings settings(AppSpec spec) {
         AppSpec.JavaEntry j = spec.java();
-        WorkerEntry entry = j.jar() != null ? WorkerEntry.jar(Path.of(j.jar())) : WorkerEntry.mainClass(j.mainClass(), j.classpath());
+        ProcessEntry entry = j.jar() != null ? ProcessEntry.jar(Path.of(j.jar())) : ProcessEntry.mainClass(j.mainClass(), j.classpath());
         Duration delay = Duration.ofMillis(spec.restartDelayMs());
         RestartPolicy policy = RestartPolicy.defaults()
                 .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
-                .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1));
+                .withCrashLoop(spec.maxRestarts(), Duration.ofMinutes(1))
+                .withRestartCleanExits(true); // PM2's rule, as in fork mode: any exit the user did not ask for is restarted
         ClusterSettings.Builder b = ClusterSettings.builder()
                 // An app started here runs as `java -jar app.jar` would: the JVM's own defaults (heap, GC, full
                 // JIT), plus the app's --jvm-args. The library's SMALL profile (64 MiB heap, C1 only) suits

@@ -5,7 +5,7 @@ import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.Signal;
-import dev.brigade.cluster.WorkerEntry;
+import dev.brigade.cluster.ProcessEntry;
 import dev.brigade.testing.HttpLoad;
 import java.io.File;
 import java.io.IOException;
@@ -64,7 +64,8 @@ final class ClusterDemo {
         CLUSTER_LOG.setLevel(java.util.logging.Level.WARNING); // the demo reports restarts itself
         BlockingQueue<ClusterEvent.Listening> listening = new ArrayBlockingQueue<>(256);
         ClusterSettings settings = ClusterSettings.builder()
-                .entry(WorkerEntry.mainClass(DEMO_MAIN, demoClassPath()))
+                .entry(ProcessEntry.mainClass(DEMO_MAIN, demoClassPath()))
+                .profile(dev.brigade.cluster.StartupProfile.SMALL)
                 .instances(workers)
                 .listen("127.0.0.1", 0)
                 .classDataArchive(false)

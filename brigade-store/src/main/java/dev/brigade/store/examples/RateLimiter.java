@@ -33,7 +33,11 @@ public final class RateLimiter {
      * @param retryAfter when denied, the time until the window ends; zero when allowed
      */
     public record Decision(boolean allowed, long count, long limit, Duration retryAfter) {
-        /** Attempts left in this window. */
+        /**
+         * Attempts left in this window.
+         *
+         * @return the attempts left
+         */
         public long remaining() {
             return Math.max(0, limit - count);
         }
@@ -45,12 +49,27 @@ public final class RateLimiter {
     private final long windowMillis;
     private final Clock clock;
 
-    /** A limit of {@code limit} calls per {@code window}, on the system clock. */
+    /**
+     * A limit of {@code limit} calls per {@code window}, on the system clock.
+     *
+     * @param store where the counters live (shared by every worker)
+     * @param name the limit's name, part of its keys
+     * @param limit calls allowed per window, at least 1
+     * @param window the window's length, at least 1 ms
+     */
     public RateLimiter(SharedStore store, String name, long limit, Duration window) {
         this(store, name, limit, window, Clock.systemUTC());
     }
 
-    /** The same, windows read from {@code clock} (tests pin it; workers on one machine share it). */
+    /**
+     * The same, windows read from {@code clock} (tests pin it; workers on one machine share it).
+     *
+     * @param store where the counters live (shared by every worker)
+     * @param name the limit's name, part of its keys
+     * @param limit calls allowed per window, at least 1
+     * @param window the window's length, at least 1 ms
+     * @param clock where windows are read from
+     */
     public RateLimiter(SharedStore store, String name, long limit, Duration window, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.name = Objects.requireNonNull(name, "name");
@@ -65,7 +84,12 @@ public final class RateLimiter {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Counts one attempt of {@code client} and says whether it is within the limit. */
+    /**
+     * Counts one attempt of {@code client} and says whether it is within the limit.
+     *
+     * @param client who is calling (an IP, a user id)
+     * @return a future of the decision
+     */
     public CompletableFuture<Decision> tryAcquire(String client) {
         Objects.requireNonNull(client, "client");
         long now = clock.millis();

@@ -40,6 +40,12 @@ public final class SessionStore {
     private final SharedStore store;
     private final Duration idleTimeout;
 
+    /**
+     * Sessions in {@code store} that expire after {@code idleTimeout} without use.
+     *
+     * @param store where sessions live (shared by every worker)
+     * @param idleTimeout how long an unused session lives, at least 1 ms
+     */
     public SessionStore(SharedStore store, Duration idleTimeout) {
         this.store = Objects.requireNonNull(store, "store");
         if (idleTimeout == null || idleTimeout.toMillis() < 1) {
@@ -48,7 +54,12 @@ public final class SessionStore {
         this.idleTimeout = idleTimeout;
     }
 
-    /** Stores a new session holding {@code data}; completes with its id (256 random bits, URL-safe). */
+    /**
+     * Stores a new session holding {@code data}; completes with its id (256 random bits, URL-safe).
+     *
+     * @param data the session's data, encoded by the store's codec
+     * @return a future of the new session's id
+     */
     public CompletableFuture<String> create(Object data) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
@@ -56,7 +67,14 @@ public final class SessionStore {
         return store.put(key(id), data, idleTimeout).thenApply(v -> id);
     }
 
-    /** The session's data, and its expiry pushed back by {@code idleTimeout}; empty if unknown, expired or malformed. */
+    /**
+     * The session's data, and its expiry pushed back by {@code idleTimeout}; empty if unknown, expired or malformed.
+     *
+     * @param <T> the type of the data
+     * @param id the session's id
+     * @param type the class the data is decoded as
+     * @return a future of the data, or empty
+     */
     public <T> CompletableFuture<Optional<T>> load(String id, Class<T> type) {
         if (!valid(id)) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -68,7 +86,13 @@ public final class SessionStore {
         return data;
     }
 
-    /** Replaces the session's data (and restarts its idle timeout). */
+    /**
+     * Replaces the session's data (and restarts its idle timeout).
+     *
+     * @param id the session's id
+     * @param data the session's data, encoded by the store's codec
+     * @return a future that completes once it is written
+     */
     public CompletableFuture<Void> save(String id, Object data) {
         if (!valid(id)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a session id"));
@@ -80,6 +104,12 @@ public final class SessionStore {
      * Applies {@code change} to the session's current data, atomically with respect to other
      * updates (retried if another worker changed it meanwhile). Completes with {@code false} if
      * the session does not exist.
+     *
+     * @param <T> the type of the data
+     * @param id the session's id
+     * @param type the class the data is decoded as
+     * @param change computes the new data from the current data
+     * @return a future of false if the session does not exist
      */
     public <T> CompletableFuture<Boolean> update(String id, Class<T> type, UnaryOperator<T> change) {
         if (!valid(id)) {
@@ -107,17 +137,32 @@ public final class SessionStore {
         });
     }
 
-    /** Ends the session; {@code true} if it existed. */
+    /**
+     * Ends the session; {@code true} if it existed.
+     *
+     * @param id the session's id
+     * @return a future of true if it existed
+     */
     public CompletableFuture<Boolean> destroy(String id) {
         return valid(id) ? store.delete(key(id)) : CompletableFuture.completedFuture(false);
     }
 
-    /** The {@code Set-Cookie} header value that hands {@code id} to the browser. */
+    /**
+     * The {@code Set-Cookie} header value that hands {@code id} to the browser.
+     *
+     * @param id the session's id
+     * @return the header value
+     */
     public String setCookie(String id) {
         return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + idleTimeout.toSeconds();
     }
 
-    /** The session id in a {@code Cookie} request header, if there is a well-formed one. */
+    /**
+     * The session id in a {@code Cookie} request header, if there is a well-formed one.
+     *
+     * @param cookieHeader the {@code Cookie} header, or null
+     * @return the id, or empty
+     */
     public static Optional<String> idFromCookies(String cookieHeader) {
         if (cookieHeader == null) {
             return Optional.empty();

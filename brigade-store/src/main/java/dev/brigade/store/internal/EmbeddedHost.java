@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The embedded store's home, in the cluster's primary: one {@link InProcessBackend} per
  * {@link Cluster}, served to the workers as the cluster service {@value Wire#SERVICE}.
  *
- * <p>Requests are answered on the IPC reader thread that received them and never wait: the
+ * <p>Requests are answered on the primary's request thread of the worker that sent them (the
+ * cluster's Inbox, next to that worker's IPC reader) and never wait: the
  * engine's calls complete at once, and a subscriber's poll is answered later by the publisher's
  * thread or the timer, through a future.
  *
@@ -116,7 +117,7 @@ public final class EmbeddedHost {
         return dropped.get();
     }
 
-    /** Answers one request of a worker. Runs on an IPC reader thread: never waits. */
+    /** Answers one request of a worker, on its request thread: never waits (the worker's next requests queue behind). */
     public Object serve(ClusterWorker worker, Object body) {
         if (!(body instanceof List<?> req) || req.isEmpty() || !(req.get(0) instanceof String op)) {
             return Wire.error(StoreException.Code.INVALID_ARGUMENT.name(), "not a store request: "

@@ -89,6 +89,7 @@ public final class RedisBackend implements StoreBackend {
 
     /** Connects to {@code url}; fails with UNAVAILABLE within the connect timeout if Redis cannot be reached. */
     public static RedisBackend connect(String url, StoreOptions options) {
+        NettyUnsafe.avoidOnNewJdks(); // before the first Lettuce or Netty class is initialised
         RedisURI uri;
         try {
             uri = RedisURI.create(url);
