@@ -143,7 +143,7 @@ final class Instance {
         long uptime = status == Status.ONLINE ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) : 0;
         boolean running = pid != 0;
         return new AppInfo.InstanceInfo(index, pid, status.label(), uptime, restarts, running ? cpuPercent : 0,
-                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines());
+                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines(), null);
     }
 
     List<String> lastLines() {
@@ -177,7 +177,10 @@ final class Instance {
         env.put("BRIGADE_APP", spec.name());
         env.put("BRIGADE_INSTANCE", Integer.toString(index));
         if (spec.port() > 0) {
-            env.put("PORT", Integer.toString(spec.port()));
+            // the port, where common frameworks look for it (as the cluster does for its workers)
+            for (String name : List.of("PORT", "SERVER_PORT", "QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT")) {
+                env.put(name, Integer.toString(spec.port()));
+            }
         }
         int gen = ++generation;
         try {

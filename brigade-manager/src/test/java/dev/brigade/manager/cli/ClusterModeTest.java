@@ -123,7 +123,7 @@ class ClusterModeTest {
         String cp = new File(Crasher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         MainTest.Outcome o = home.brigade("start", "--name", "boom", "--port", "0",
                 "--max-restarts", "2", "--cp", cp, Crasher.class.getName());
-        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.code()).as(o.toString()).isEqualTo(Main.FAILED);
         await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("boom").get(0).get("status").asText().equals("errored"));
         JsonNode i = home.instances("boom").get(0);
         assertThat(i.get("lastExit").asText()).startsWith("exit code 3");

@@ -20,7 +20,7 @@ class MaxMemoryTest {
     @Test
     void forkMode_aProcessOverTheLimit_isRestarted_andTheLogSaysWhy() {
         // sh holds a 64 MB string (resident), then waits: over a 32 MB limit within a sampling second.
-        MainTest.Outcome o = home.brigade("start", "--name", "fat", "--max-memory", "32M", "--kill-timeout", "1s", "--",
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "fat", "--max-memory", "32M", "--kill-timeout", "1s", "--",
                 "sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo grown; sleep 1000");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("fat").get(0).get("restarts").asInt() >= 1);
@@ -30,7 +30,7 @@ class MaxMemoryTest {
 
     @Test
     void forkMode_aProcessUnderTheLimit_isLeftAlone() {
-        MainTest.Outcome o = home.brigade("start", "--name", "thin", "--max-memory", "512M", "sleep", "1000");
+        MainTest.Outcome o = home.brigade("start", "--name", "thin", "--max-memory", "512M", "--", "sleep", "1000");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> home.instances("thin").get(0).get("memoryBytes").asLong() > 0);
         long pid = home.instances("thin").get(0).get("pid").asLong();
