@@ -116,7 +116,7 @@ class FleetCommandsTest {
     @Test
     void mainClass_runsWithInstanceAndPort_inItsEnvironment() {
         String cp = Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-        MainTest.Outcome o = home.brigade("start", "--cp", cp, "--port", "8123", "-i", "2", "--jvm-args", "-Xmx32m",
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--cp", cp, "--port", "8123", "-i", "2", "--jvm-args", "-Xmx32m",
                 TestApp.class.getName(), "--", "a", "b");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(home.brigade("logs", "TestApp", "--raw").out())
