@@ -98,6 +98,7 @@ public final class Main implements Callable<Integer> {
             AppCommands.Restart.class, AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class,
             DescribeCommand.class, LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class,
             DaemonCommands.Resurrect.class, DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class,
+            Pm2Commands.JList.class, Pm2Commands.Ping.class, Pm2Commands.Env.class, Pm2Commands.SendSignal.class,
             DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     /** The command class named {@code name} (or one of its aliases), or null. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * - fork mode: the instance has stayed up for the app's min uptime (PM2's min_uptime), since a
  *   process that is still up after a second has at least got past its start-up.
  * An instance has failed as soon as it is errored (crash loop), serves another port than the
- * declared one, or died after the command acted (its restarts went up with an exit recorded): a
+ * declared one, or crashed after the command acted (its crash count went up: an exit nobody asked for): a
  * crash during start-up is reported at once, with its last lines, instead of after a timeout. The
  * wait is bounded by the app's listen timeout (plus its min uptime), after which the instances not
  * serving yet are reported. The daemon is polled (every 200 ms, a CLI's latency, not a test's
@@ -52,7 +52,7 @@ final class Readiness {
         long limitMs = 0;
         for (AppInfo a : acted) {
             Map<Integer, Integer> r = new HashMap<>();
-            a.instances().forEach(i -> r.put(i.instance(), i.restarts()));
+            a.instances().forEach(i -> r.put(i.instance(), i.crashes()));
             baseline.put(a.name(), r);
             limitMs = Math.max(limitMs, a.spec().listenTimeoutMs() + a.spec().minUptimeMs() + MARGIN_MS);
         }
@@ -116,15 +116,15 @@ final class Readiness {
         return "online".equals(i.status()) && i.uptimeMs() >= a.spec().minUptimeMs();
     }
 
-    /** Why the instance has failed already, or null. */
-    private static String failure(AppInfo a, AppInfo.InstanceInfo i, int restartsBefore) {
+    /** Why the instance has failed already, or null; {@code crashesBefore}: its crashes when the command had acted. */
+    private static String failure(AppInfo a, AppInfo.InstanceInfo i, int crashesBefore) {
         if (i.problem() != null) {
             return i.problem();
         }
         return switch (i.status()) {
             case "errored" -> "errored (crash loop" + (i.lastExit() != null ? "; last exit: " + i.lastExit() : "") + ")";
             case "stopped", "stopping" -> "was stopped";
-            default -> i.restarts() > restartsBefore && i.lastExit() != null && !serves(a, i)
+            default -> i.crashes() > crashesBefore && !serves(a, i)
                     ? "died " + (AppSpec.CLUSTER.equals(a.mode()) ? "before listening" : "within its min uptime of " + a.spec().minUptimeMs() + " ms")
                     + " (" + i.lastExit() + ")"
                     : null;

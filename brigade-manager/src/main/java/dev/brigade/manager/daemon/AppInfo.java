@@ -26,9 +26,11 @@ public record AppInfo(int id, String name, String mode, AppSpec spec, List<Insta
      * @param lastExit  how the last process ended ("exit code 1", "signal SIGKILL"), or null
      * @param lastLines its last lines of output (describe, and errored instances)
      * @param problem   why it does not serve although it runs (cluster mode: "bound 8080, not the declared port 24010"), or null
+     * @param crashes   how many of its processes ended without being asked to (a stop, a reload or a memory
+     *                  limit asks), since the app was started: what {@code start} watches for a boot failure
      */
     public record InstanceInfo(int instance, long pid, String status, long uptimeMs, int restarts,
                                double cpuPercent, long memoryBytes, String lastExit, String logFile,
-                               List<String> lastLines, String problem) {
+                               List<String> lastLines, String problem, int crashes) {
     }
 }

@@ -54,6 +54,7 @@ final class ClusterRun {
         volatile int forks;
         volatile String lastExit;
         volatile boolean errored;
+        volatile int crashes;        // workers that exited without being asked to (not after a disconnect)
         volatile int boundElsewhere; // a port its current worker bound that was not declared (the agent's warning); 0 if none
     }
 
@@ -217,7 +218,7 @@ final class ClusterRun {
                 status = c == null ? Status.STOPPED.label() : Status.WAITING_RESTART.label();
             }
             out.add(new AppInfo.InstanceInfo(slot, pid, status, uptime, Math.max(0, st.forks - 1), cpu, mem,
-                    st.lastExit, holder.log.path().toString(), holder.lastLines(), problem));
+                    st.lastExit, holder.log.path().toString(), holder.lastLines(), problem, st.crashes));
         }
         return out;
     }
@@ -236,7 +237,7 @@ final class ClusterRun {
                 .profile(StartupProfile.JVM_DEFAULTS)
                 .entry(entry)
                 .args(j.args().toArray(String[]::new))
-                .jvmOptions(j.jvmArgs().toArray(String[]::new))
+                .jvmOptions(jvmOptions(spec))
                 .java(Path.of(j.javaBin()))
                 .instances(spec.instances())
                 .listen(spec.host() == null ? "*" : spec.host(), spec.port())
@@ -253,6 +254,19 @@ final class ClusterRun {
         spec.env().forEach(b::env);
         b.env("BRIGADE_APP", spec.name());
         return b.build();
+    }
+
+    /**
+     * The app's JVM flags, and its directory as {@code user.dir} (unless the flags set it): workers are
+     * spawned in the daemon's directory, and the JDK resolves relative paths (java.io and java.nio alike)
+     * against {@code user.dir} when it differs from the process's directory. Native code sees the daemon's.
+     */
+    static String[] jvmOptions(AppSpec spec) {
+        List<String> flags = new ArrayList<>(spec.java().jvmArgs());
+        if (flags.stream().noneMatch(f -> f.startsWith("-Duser.dir="))) {
+            flags.add(0, "-Duser.dir=" + spec.cwd());
+        }
+        return flags.toArray(String[]::new);
     }
 
     /** A class path with {@code dir/*} entries replaced by the jars of {@code dir}, as {@code java -cp} does (workers get no -cp). */
@@ -309,6 +323,7 @@ final class ClusterRun {
             case ClusterEvent.Exit x -> {
                 st.lastExit = x.status().toString();
                 if (!x.exitedAfterDisconnect()) {
+                    st.crashes++;
                     note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") died: " + x.status());
                 }
                 int id = w.id();

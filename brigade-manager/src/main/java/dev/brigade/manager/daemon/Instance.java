@@ -45,6 +45,7 @@ final class Instance {
     private long startedNanos;   // guarded by this
     private int restarts;        // guarded by this
     private int crashesInRow;    // guarded by this
+    private int crashes;         // guarded by this; every crash since the slot was created
     private String lastExit;     // guarded by this
     private CompletableFuture<Void> exited = CompletableFuture.completedFuture(null); // guarded by this
     volatile double cpuPercent;
@@ -143,7 +144,7 @@ final class Instance {
         long uptime = status == Status.ONLINE ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) : 0;
         boolean running = pid != 0;
         return new AppInfo.InstanceInfo(index, pid, status.label(), uptime, restarts, running ? cpuPercent : 0,
-                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines(), null);
+                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines(), null, crashes);
     }
 
     List<String> lastLines() {
@@ -226,6 +227,7 @@ final class Instance {
     }
 
     private void crashed() {
+        crashes++;
         long now = System.nanoTime();
         if (now - startedNanos >= STABLE_NANOS) {
             crashesInRow = 0;

@@ -43,13 +43,14 @@ class DirectoriesTest {
                 "--name", "wild", "--", "x");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(home.brigade("logs", "wild", "--raw").out())
-                .contains("test app instance 0 port null args x", "cwd " + work));
+                .contains("test app instance 0 port null args x", "cwd " + work + " marker false"));
     }
 
     @Test
     void clusterMode_aClassPathWildcard_andThePortInEveryConventionalVariable() throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
         TestJars.runnable(lib, "test-app-1.0.jar", TestApp.class);
+        Files.writeString(dir.resolve("marker"), "relative paths resolve against the app's directory");
         // TestApp never listens: --no-wait, and its line says what it was given
         MainTest.Outcome o = home.brigade("start", "--no-wait", "--cp", "lib/*", "--port", "0", "--name", "wild",
                 TestApp.class.getName(), "--cwd", dir.toString());
@@ -57,7 +58,7 @@ class DirectoriesTest {
         int port = home.ls().get(0).get("ports").get(0).asInt();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(home.brigade("logs", "wild", "--raw").out())
                 .contains("test app instance 0 port " + port + " args  | SERVER_PORT " + port + " QUARKUS_HTTP_PORT " + port
-                        + " MICRONAUT_SERVER_PORT " + port));
+                        + " MICRONAUT_SERVER_PORT " + port + " cwd " + dir + " marker true"));
     }
 
     @Test

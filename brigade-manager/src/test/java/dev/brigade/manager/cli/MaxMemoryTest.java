@@ -44,7 +44,7 @@ class MaxMemoryTest {
     @Test
     void clusterMode_aWorkerOverTheLimit_isReplacedGracefully() throws Exception {
         String cp = new File(Hog.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        MainTest.Outcome o = home.brigade("start", "--name", "hog", "--port", "0",
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "hog", "--port", "0",
                 "--max-memory", "100M", "--env", "HOG_MB=120", "--cp", cp, Hog.class.getName());
         assertThat(o.code()).as(o.toString()).isZero();
         long first = await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("hog").get(0).get("pid").asLong(), p -> p > 0);

@@ -2,9 +2,16 @@ package dev.brigade.manager.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
@@ -85,7 +92,7 @@ class StartTellsTheTruthTest {
             held.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             held.bind(new InetSocketAddress("127.0.0.1", 0));
             int other = ((InetSocketAddress) held.getLocalAddress()).getPort();
-            MainTest.Outcome o = home.brigade("start", "--name", "stray", "--port", "0", "--host", "127.0.0.1",
+            MainTest.Outcome o = home.brigade("start", "--name", "stray", "--port", "0", "--host", "127.0.0.1", "--listen-timeout", "2s",
                     "--cp", testClasses(), OtherPortApp.class.getName(), "--", Integer.toString(other));
             assertThat(o.code()).as(o.toString()).isEqualTo(Main.FAILED);
             int declared = home.ls().get(0).get("ports").get(0).asInt();
@@ -94,6 +101,22 @@ class StartTellsTheTruthTest {
             assertThat(inst.get(0).get("status").asText()).isEqualTo("wrong-port");
             assertThat(home.brigade("ls").out()).contains("wrong-port");
             assertThat(home.brigade("describe", "stray").out()).contains("NOT SERVING: bound " + other + ", not the declared port " + declared);
+            // never a black hole: once its listen timeout has passed, the declared port refuses connections
+            await().atMost(Duration.ofSeconds(30)).until(() -> ClusterModeTest.refused(declared));
         }
+    }
+
+    @Test
+    void clusterMode_aPortNobodyServesYet_refusesConnections_untilAWorkerListens() throws Exception {
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "late", "--port", "0", "--host", "127.0.0.1",
+                "--listen-timeout", "1s", "--cp", testClasses(), LateApp.class.getName(), "--", "10000");
+        assertThat(o.code()).as(o.toString()).isZero();
+        int port = home.ls().get(0).get("ports").get(0).asInt();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> ClusterModeTest.refused(port));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body().equals("late but here"));
+        assertThat(home.instances("late").get(0).get("status").asText()).isEqualTo("listening");
     }
 }
