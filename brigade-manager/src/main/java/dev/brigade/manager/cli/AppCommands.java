@@ -1,5 +1,7 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.BrigadeYaml;
+import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
@@ -31,6 +33,11 @@ final class AppCommands {
             return null;
         }
 
+        /** The apps of a deployment file {@code target} once acted on, or null if {@code target} names apps. */
+        List<AppInfo> file(String target) throws Failed {
+            return null;
+        }
+
         /** The apps acted on when none is named; null: naming one is required. */
         String byDefault() {
             return null;
@@ -48,6 +55,11 @@ final class AppCommands {
             List<String> failures = new ArrayList<>();
             for (String t : new LinkedHashSet<>(targets)) {
                 try {
+                    List<AppInfo> fromFile = file(t);
+                    if (fromFile != null) {
+                        apps.addAll(fromFile);
+                        continue;
+                    }
                     Response r = request(request(t));
                     apps.addAll(apps(r));
                     if (!json && r instanceof Response.Ok ok) {
@@ -104,6 +116,22 @@ final class AppCommands {
     static final class Reload extends Action {
         @Mixin
         Readiness readiness;
+
+        @Option(names = "--environment", paramLabel = "NAME", description = "reload FILE: with each app's env_NAME block")
+        String environment;
+
+        /** {@code reload brigade.yaml}: the file's apps, which must run with the file's settings. */
+        @Override
+        List<AppInfo> file(String target) throws Failed {
+            if (!BrigadeYaml.isConfigFile(target)) {
+                return null;
+            }
+            try {
+                return DeployFile.apply(this, BrigadeYaml.load(main.host.cwd().resolve(target), environment, main.host), false);
+            } catch (ConfigException e) {
+                throw Failed.of(e);
+            }
+        }
 
         @Override
         Readiness readiness() {

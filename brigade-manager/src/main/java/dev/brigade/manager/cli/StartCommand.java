@@ -1,8 +1,8 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Request;
-import dev.brigade.manager.daemon.Response;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +38,10 @@ final class StartCommand extends ManagerCommand {
     @Override
     int run() throws Failed {
         List<AppSpec> specs = options.specs(spec.commandLine().getParseResult().originalArgs(), "start", main.host);
-        Response r = request(new Request.Start(specs));
-        Readiness.Outcome o = readiness.await(this, apps(r));
+        List<AppInfo> acted = options.configFile()
+                ? DeployFile.apply(this, specs, true) // a deployment file: what runs is reloaded, the rest started
+                : apps(request(new Request.Start(specs)));
+        Readiness.Outcome o = readiness.await(this, acted);
         ListCommand.print(this, o.apps(), json);
         return Readiness.report(this, o, "start");
     }

@@ -120,7 +120,8 @@ final class StartOptions {
         Path dir = cwd == null ? host.cwd() : host.cwd().resolve(cwd).normalize();
         Target t = target(commandLine, command, dir);
         try {
-            if (BrigadeYaml.isConfigFile(t.target())) {
+            configFile = BrigadeYaml.isConfigFile(t.target());
+            if (configFile) {
                 if (!t.args().isEmpty()) {
                     throw ManagerCommand.Failed.usage("a brigade.yaml takes no app arguments (got " + String.join(" ", t.args()) + ")");
                 }
@@ -140,6 +141,13 @@ final class StartOptions {
             throw ManagerCommand.Failed.of(e);
         }
     }
+
+    /** True if TARGET is a brigade.yaml or an ecosystem file (known once {@link #specs} has run). */
+    boolean configFile() {
+        return configFile;
+    }
+
+    private boolean configFile;
 
     /** The command-line spelling of an option, for error messages. */
     static String option(String key) {

@@ -148,6 +148,7 @@ final class ClusterRun {
         synchronized (this) {
             c = cluster;
         }
+        slots.keySet().removeIf(slot -> slot >= n); // a slot added again later starts with no restarts of its own
         if (c != null) {
             c.scale(n);
         }
@@ -309,6 +310,9 @@ final class ClusterRun {
     private void event(ClusterEvent e) {
         ClusterWorker w = e.worker();
         int slot = w.instance();
+        if (slot >= app.spec().instances() && !(e instanceof ClusterEvent.Fork)) {
+            return; // a worker of a slot that scale removed, leaving: the slot keeps no state for a later grow
+        }
         SlotState st = slots.computeIfAbsent(slot, k -> new SlotState());
         Instance holder = app.logHolder(slot);
         switch (e) {

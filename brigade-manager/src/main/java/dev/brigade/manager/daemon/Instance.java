@@ -93,13 +93,13 @@ final class Instance {
         }
     }
 
-    /** Stop, then start again; counted as a restart. */
+    /** Stop, then start again; counted as a restart. Keeps the crash window (memory restarts are in it). */
     CompletableFuture<Void> restart() {
         return stop().thenRun(() -> {
             synchronized (this) {
                 if (status == Status.STOPPED) {
                     restarts++;
-                    start();
+                    spawn();
                 }
             }
         });
@@ -126,8 +126,30 @@ final class Instance {
     /** Called by the sampler: restart gracefully when over the memory limit. */
     void checkMemory(long limit) {
         if (limit > 0 && rssBytes > limit && status() == Status.ONLINE) {
-            note("[brigade] memory " + (rssBytes >> 20) + " MB is over the limit of " + (limit >> 20) + " MB: restarting");
+            String over = "[brigade] memory " + (rssBytes >> 20) + " MB is over the limit of " + (limit >> 20) + " MB";
             rssBytes = 0;
+            int max = app.spec().maxRestarts();
+            int within;
+            synchronized (this) { // memory restarts count towards the crash loop: an app that always grows ends errored
+                long now = System.nanoTime();
+                while (!recentCrashes.isEmpty() && now - recentCrashes.peekFirst() > WINDOW_NANOS) {
+                    recentCrashes.removeFirst();
+                }
+                recentCrashes.addLast(now);
+                within = recentCrashes.size();
+            }
+            if (within > max) {
+                note(over + "; " + within + " restarts within a minute (max restarts " + max + "): errored, not restarted");
+                stop().thenRun(() -> {
+                    synchronized (this) {
+                        if (status == Status.STOPPED) {
+                            move(Status.ERRORED);
+                        }
+                    }
+                });
+                return;
+            }
+            note(over + ": restarting");
             restart();
         }
     }

@@ -95,6 +95,10 @@ class ClusterModeTest {
         assertThat(home.brigade("scale", "demo", "1").code()).isZero();
         List<Long> one = listeningPids("demo", 1);
         assertThat(load(port, Duration.ofMillis(500)).failures()).isEmpty();
+        assertThat(home.brigade("scale", "demo", "2").code()).isZero();
+        assertThat(home.instances("demo").get(1).get("restarts").asInt()).as("a slot added again has no restarts of its own").isZero();
+        assertThat(home.brigade("scale", "demo", "1").code()).isZero();
+        listeningPids("demo", 1);
 
         assertThat(home.brigade("stop", "demo").code()).isZero();
         assertThat(one).noneMatch(FleetCommandsTest::alive);

@@ -29,6 +29,15 @@ class MaxMemoryTest {
     }
 
     @Test
+    void forkMode_memoryRestartsCountTowardsTheCrashLoop_andEndErrored() {
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "grower", "--max-memory", "32M", "--max-restarts", "1",
+                "--kill-timeout", "1s", "--", "sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo grown; sleep 1000");
+        assertThat(o.code()).as(o.toString()).isZero();
+        await().atMost(Duration.ofSeconds(90)).until(() -> home.instances("grower").get(0).get("status").asText().equals("errored"));
+        assertThat(home.brigade("logs", "grower", "--lines", "50").out()).contains("(max restarts 1): errored, not restarted");
+    }
+
+    @Test
     void forkMode_aProcessUnderTheLimit_isLeftAlone() {
         MainTest.Outcome o = home.brigade("start", "--name", "thin", "--max-memory", "512M", "--", "sleep", "1000");
         assertThat(o.code()).as(o.toString()).isZero();
