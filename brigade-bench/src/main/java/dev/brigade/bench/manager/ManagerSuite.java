@@ -62,7 +62,7 @@ public final class ManagerSuite implements Suite {
         archiveDir = Files.createTempDirectory("brigade-bench-cds-");
         List<Figure> out = new ArrayList<>();
         try {
-            cli(home, "start", "--name", "napper", "--kill-timeout", "1s", "sleep", "100000");
+            cli(home, "start", "--name", "napper", "--kill-timeout", "1s", "--", "sleep", "100000");
             cli(home, "ls"); // warm-up: the JVM writes the CLI's class-data archive at exit
             cli(Map.of("BRIGADE_QUICK_LS", "0"), home, "ls");
             cli(Map.of("BRIGADE_QUICK_LS", "0"), home, "ls");

@@ -91,5 +91,7 @@ interface Libc extends Library {
 
     int listen(int fd, int backlog);
 
+    int connect(int fd, byte[] address, int length);
+
     int getsockname(int fd, byte[] address, IntByReference length);
 }

@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 public final class Listeners {
     private static final Libc S = Libc.INSTANCE;
     private static final int BACKLOG = 4096; // the kernel caps it at net.core.somaxconn
+    private static final int EINVAL = 22;
 
     /** A bound, listening socket owned by the primary. */
     public record Listener(int fd, String host, int port) {
@@ -62,6 +63,36 @@ public final class Listeners {
         } catch (IOException | RuntimeException e) {
             S.close(fd);
             throw e;
+        }
+    }
+
+    /**
+     * Stops listening without closing: connections queued are reset and new ones refused, instead of
+     * waiting in a queue that no worker takes from. Linux: {@code connect(AF_UNSPEC)} on a listening
+     * socket moves it to CLOSE; the descriptor (and the workers' copies of it) stays valid, and
+     * {@link #resume} makes the same socket listen again.
+     */
+    public static void refuse(Listener l) throws IOException {
+        byte[] unspec = new byte[16]; // sa_family AF_UNSPEC (0)
+        if (S.connect(l.fd(), unspec, unspec.length) != 0) {
+            throw new IOException("cannot stop listening on " + l.host() + ":" + l.port() + ": " + error());
+        }
+    }
+
+    /**
+     * Listens again after {@link #refuse}. A port the kernel picked (declared 0) was released when the
+     * socket stopped listening (getsockname still shows it), so it is bound again first: the same port,
+     * unless another process took it meanwhile. A port bound explicitly stayed bound (EINVAL).
+     */
+    public static void resume(Listener l) throws IOException {
+        InetAddress address = resolve(l.host());
+        boolean v6 = address instanceof Inet6Address;
+        byte[] sa = v6 ? sockaddr6((Inet6Address) address, l.port()) : sockaddr4((Inet4Address) address, l.port());
+        if (S.bind(l.fd(), sa, sa.length) != 0 && Native.getLastError() != EINVAL) {
+            throw new IOException("cannot bind " + l.host() + ":" + l.port() + " again: " + error());
+        }
+        if (S.listen(l.fd(), BACKLOG) != 0) {
+            throw new IOException("cannot listen on " + l.host() + ":" + l.port() + " again: " + error());
         }
     }
 

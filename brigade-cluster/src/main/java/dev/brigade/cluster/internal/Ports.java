@@ -17,12 +17,17 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code BRIGADE_LISTEN_FDS=3=host:port,4=host:port}: the worker's descriptor for each
  *       declared address (descriptors start at 3, in declaration order);</li>
- *   <li>{@code PORT}: the first declared port, for apps that read it (12-factor style).</li>
+ *   <li>{@code PORT}: the first declared port, for apps that read it (12-factor style), and the
+ *       variables common frameworks read for their HTTP port ({@link #FRAMEWORK_PORTS}: Spring Boot
+ *       and Helidon's {@code SERVER_PORT}, Quarkus', Micronaut's), so that an unmodified app
+ *       binds the declared port instead of its default one.</li>
  * </ul>
  */
 final class Ports {
     static final String ENV_LISTEN_FDS = "BRIGADE_LISTEN_FDS";
     static final String ENV_PORT = "PORT";
+    /** Spring Boot and Helidon (server.port), Quarkus (quarkus.http.port), Micronaut (micronaut.server.port). */
+    static final List<String> FRAMEWORK_PORTS = List.of("SERVER_PORT", "QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT");
 
     static final String NO_AGENT = "no brigade-agent jar was found (the brigade.agent.jar property, the class path,"
             + " and next to brigade-cluster's jar were searched), so workers get no agent: a server that binds the port"
@@ -61,7 +66,9 @@ final class Ports {
         }
         int[] fd = {3};
         env.put(ENV_LISTEN_FDS, listeners.stream().map(l -> l.describe(fd[0]++)).collect(Collectors.joining(",")));
-        env.put(ENV_PORT, Integer.toString(listeners.get(0).port()));
+        String port = Integer.toString(listeners.get(0).port());
+        env.put(ENV_PORT, port);
+        FRAMEWORK_PORTS.forEach(name -> env.put(name, port));
         return env;
     }
 

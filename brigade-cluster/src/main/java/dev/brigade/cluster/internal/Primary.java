@@ -73,6 +73,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
     private volatile List<Integer> inherited = List.of();
     private final List<Listeners.Listener> listeners;
+    private final PortGate gate;
     private final Requests requests = new Requests();
     private final Lifetime lifetime = new Lifetime();
     private boolean closing; // guarded by this
@@ -92,6 +93,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     public Primary(ClusterSettings settings) throws IOException {
         this.listeners = Ports.bindAll(settings.listen()); // first: a port in use fails before anything starts
         this.inherited = listeners.stream().map(Listeners.Listener::fd).toList();
+        this.gate = new PortGate(listeners);
         this.settings = settings;
         this.parts = CommandLine.parts(settings);
         this.archive = new Archive(settings.classDataArchive(), settings.archiveDir(), settings.java(), parts);
@@ -320,7 +322,22 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         WorkerState s = child.state();
         if ((s == WorkerState.STARTING || s == WorkerState.ONLINE) && !child.listening().isDone()) {
             publish(new ClusterEvent.Error(child, Ports.notListening(child, ports(), settings)));
+            refuseUnlessServed();
         }
+    }
+
+    /** Never a black hole: while no worker listens after its listen timeout, the ports refuse connections (PortGate). */
+    private void refuseUnlessServed() {
+        boolean served = false;
+        for (Child c : children()) {
+            served |= c.state() == WorkerState.LISTENING;
+        }
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+        }
+        gate.refuseUnless(served);
     }
 
     boolean portsDeclared() {
@@ -440,6 +457,9 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     @Override
     public void publish(ClusterEvent event) {
+        if (event instanceof ClusterEvent.Listening) {
+            gate.served();
+        }
         events.publish(event);
     }
 

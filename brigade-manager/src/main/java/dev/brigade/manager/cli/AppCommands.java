@@ -1,8 +1,15 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.BrigadeYaml;
+import dev.brigade.manager.config.ConfigException;
+import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -11,25 +18,72 @@ final class AppCommands {
     private AppCommands() {
     }
 
-    /** One app action: a request for the target, then its message (or {@code ls} of the apps with --json). */
+    /** One app action on each app named: a request per app, then its message (or {@code ls} of the apps with --json). */
     abstract static class Action extends ManagerCommand {
-        @Parameters(paramLabel = "APP", description = "name, id or all")
-        String target;
+        @Parameters(arity = "0..*", paramLabel = "APP", description = "name, id or all; several apps may be given")
+        List<String> targets = new ArrayList<>();
 
         @Option(names = "--json", description = "print the apps concerned as JSON")
         boolean json;
 
         abstract Request request(String target);
 
+        /** Restart and reload: the mixin that waits for the apps to serve; null for the others. */
+        Readiness readiness() {
+            return null;
+        }
+
+        /** The apps of a deployment file {@code target} once acted on, or null if {@code target} names apps. */
+        List<AppInfo> file(String target) throws Failed {
+            return null;
+        }
+
+        /** The apps acted on when none is named; null: naming one is required. */
+        String byDefault() {
+            return null;
+        }
+
         @Override
         int run() throws Failed {
-            Response r = request(request(target));
-            if (json) {
-                ListCommand.print(this, apps(r), true);
-            } else if (r instanceof Response.Ok ok) {
-                out().println(ok.message());
+            if (targets.isEmpty()) {
+                if (byDefault() == null) {
+                    throw Failed.usage("give the app(s): a name, an id or all");
+                }
+                targets.add(byDefault());
             }
-            return Main.OK;
+            List<AppInfo> apps = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            for (String t : new LinkedHashSet<>(targets)) {
+                try {
+                    List<AppInfo> fromFile = file(t);
+                    if (fromFile != null) {
+                        apps.addAll(fromFile);
+                        continue;
+                    }
+                    Response r = request(request(t));
+                    apps.addAll(apps(r));
+                    if (!json && r instanceof Response.Ok ok) {
+                        out().println(ok.message());
+                    }
+                } catch (Failed f) {
+                    if (targets.size() == 1) {
+                        throw f;
+                    }
+                    failures.add(f.getMessage()); // the other apps are still acted on
+                    err().println("brigade: " + f.getMessage());
+                }
+            }
+            Readiness readiness = readiness();
+            int code = Main.OK;
+            if (readiness != null) {
+                Readiness.Outcome o = readiness.await(this, apps);
+                code = Readiness.report(this, o, getClass().getSimpleName().toLowerCase());
+                apps = o.apps();
+            }
+            if (json) {
+                ListCommand.print(this, apps, true);
+            }
+            return failures.isEmpty() ? code : Main.FAILED;
         }
     }
 
@@ -43,6 +97,14 @@ final class AppCommands {
 
     @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stops and starts every instance (also of stopped and errored apps).")
     static final class Restart extends Action {
+        @Mixin
+        Readiness readiness;
+
+        @Override
+        Readiness readiness() {
+            return readiness;
+        }
+
         @Override
         Request request(String t) {
             return new Request.Restart(t);
@@ -52,6 +114,30 @@ final class AppCommands {
     @Command(name = "reload", mixinStandardHelpOptions = true,
             description = "Rolling restart, one instance at a time (zero-downtime needs cluster mode).")
     static final class Reload extends Action {
+        @Mixin
+        Readiness readiness;
+
+        @Option(names = "--environment", paramLabel = "NAME", description = "reload FILE: with each app's env_NAME block")
+        String environment;
+
+        /** {@code reload brigade.yaml}: the file's apps, which must run with the file's settings. */
+        @Override
+        List<AppInfo> file(String target) throws Failed {
+            if (!BrigadeYaml.isConfigFile(target)) {
+                return null;
+            }
+            try {
+                return DeployFile.apply(this, BrigadeYaml.load(main.host.cwd().resolve(target), environment, main.host), false);
+            } catch (ConfigException e) {
+                throw Failed.of(e);
+            }
+        }
+
+        @Override
+        Readiness readiness() {
+            return readiness;
+        }
+
         @Override
         Request request(String t) {
             return new Request.Reload(t);
@@ -66,28 +152,50 @@ final class AppCommands {
         }
     }
 
-    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties an app's log files (all apps by default).")
+    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties apps' log files (all apps by default).")
     static final class Flush extends Action {
         @Override
+        String byDefault() {
+            return "all";
+        }
+
+        @Override
         Request request(String t) {
-            return new Request.Flush(t == null ? "all" : t);
+            return new Request.Flush(t);
         }
     }
 
-    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Grows or shrinks an app to N instances.")
+    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Grows or shrinks an app to N instances (max: one per core).")
     static final class Scale extends ManagerCommand {
+        @Mixin
+        Readiness readiness;
+
         @Parameters(index = "0", paramLabel = "APP", description = "name or id")
         String target;
 
-        @Parameters(index = "1", paramLabel = "N", description = "instances")
-        int instances;
+        @Parameters(index = "1", paramLabel = "N|max", description = "instances")
+        String instances;
 
         @Override
         int run() throws Failed {
-            if (request(new Request.Scale(target, instances)) instanceof Response.Ok ok) {
+            int n;
+            if (instances.equalsIgnoreCase("max")) {
+                n = Runtime.getRuntime().availableProcessors();
+            } else {
+                try {
+                    n = Integer.parseInt(instances);
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (n < 1 || n > 1024) {
+                    throw Failed.usage("N: expected an integer in 1..1024 or \"max\", got \"" + instances + "\"");
+                }
+            }
+            Response r = request(new Request.Scale(target, n));
+            if (r instanceof Response.Ok ok) {
                 out().println(ok.message());
             }
-            return Main.OK;
+            return Readiness.report(this, readiness.await(this, apps(r)), "scale");
         }
     }
 }

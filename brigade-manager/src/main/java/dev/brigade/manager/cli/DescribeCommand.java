@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code brigade describe APP}: everything about an app, and the last lines of its instances that are not online. */
-@Command(name = "describe", mixinStandardHelpOptions = true, description = "Shows an app's settings, instances and log files.")
+@Command(name = "describe", aliases = {"show", "info"}, mixinStandardHelpOptions = true, description = "Shows an app's settings, instances and log files.")
 final class DescribeCommand extends ManagerCommand {
     @Parameters(paramLabel = "APP", description = "name, id or all")
     String target;
@@ -30,6 +30,8 @@ final class DescribeCommand extends ManagerCommand {
             o.println(a.name() + " (id " + a.id() + ", " + a.mode() + " mode, " + s.kind() + ")");
             o.println("  command       " + String.join(" ", s.command()));
             o.println("  cwd           " + s.cwd());
+            o.println("  min uptime    " + s.minUptimeMs() + " ms; listen timeout " + s.listenTimeoutMs() + " ms"
+                    + (s.host() != null ? "; host " + s.host() : ""));
             o.println("  instances     " + s.instances() + (a.ports() != null && !a.ports().isEmpty()
                     ? ", sharing port " + a.ports().get(0) + " (one socket, bound by the daemon)"
                     : s.port() > 0 ? ", PORT=" + s.port() : ""));
@@ -42,6 +44,9 @@ final class DescribeCommand extends ManagerCommand {
                 o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Listing.duration(i.uptimeMs()) : "")
                         + ", " + i.restarts() + " restarts" + (i.lastExit() != null ? ", last exit: " + i.lastExit() : "")
                         + ", log " + i.logFile());
+                if (i.problem() != null) {
+                    o.println("      NOT SERVING: " + i.problem());
+                }
                 if (!"online".equals(i.status()) && !"listening".equals(i.status()) && !i.lastLines().isEmpty()) {
                     o.println("      last lines:");
                     i.lastLines().forEach(l -> o.println("      | " + l));

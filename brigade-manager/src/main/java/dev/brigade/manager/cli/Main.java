@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  ok",
-            "  1  the command failed (unknown app, missing jar, invalid brigade.yaml, daemon unreachable,",
-            "     or a demo or bench check did not pass); run: every app stopped or errored",
-            "  2  usage error (unknown command, option or suite, an invalid value such as monit --interval)",
+            "  1  the command failed (unknown app, missing jar or command, an app that is not serving after start,",
+            "     daemon unreachable, or a demo or bench check did not pass); run: every app stopped or errored",
+            "  2  usage error: unknown command, option or suite, or an invalid value (--kill-timeout 5, -i lots,",
+            "     a brigade.yaml entry)",
             "",
             "Run 'brigade help COMMAND' for a command's options."})
 public final class Main implements Callable<Integer> {
@@ -75,12 +76,8 @@ public final class Main implements Callable<Integer> {
         for (Class<?> c : named != null ? List.<Class<?>>of(named) : COMMANDS) {
             cl.addSubcommand(c);
         }
-        for (String stopAtPositional : List.of("start", "run")) { // `start cmd -x` passes -x to cmd
-            CommandLine sub = cl.getSubcommands().get(stopAtPositional);
-            if (sub != null) {
-                sub.setStopAtPositional(true);
-            }
-        }
+        cl.setExpandAtFiles(false); // an app's argument may well start with '@'
+        cl.setParameterExceptionHandler(Hints::handle);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -101,6 +98,7 @@ public final class Main implements Callable<Integer> {
             AppCommands.Restart.class, AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class,
             DescribeCommand.class, LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class,
             DaemonCommands.Resurrect.class, DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class,
+            Pm2Commands.JList.class, Pm2Commands.Ping.class, Pm2Commands.Env.class, Pm2Commands.SendSignal.class,
             DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     /** The command class named {@code name} (or one of its aliases), or null. */

@@ -1,5 +1,6 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.DaemonClient;
 import dev.brigade.manager.daemon.Home;
@@ -25,10 +26,28 @@ abstract class ManagerCommand implements Callable<Integer> {
             description = "BRIGADE_HOME: the daemon's socket, saved apps and logs (default: $BRIGADE_HOME, else ~/.brigade)")
     Path homeDir;
 
-    /** A failure already explained to the user; {@link #call} turns it into exit code 1. */
+    /** A failure already explained to the user; {@link #call} prints it and returns its exit code. */
     static final class Failed extends Exception {
+        final int code;
+
+        /** The command failed: exit code {@link Main#FAILED}. */
         Failed(String message) {
+            this(message, Main.FAILED);
+        }
+
+        private Failed(String message, int code) {
             super(message);
+            this.code = code;
+        }
+
+        /** A usage error or an invalid value: exit code {@link Main#USAGE}. */
+        static Failed usage(String message) {
+            return new Failed(message, Main.USAGE);
+        }
+
+        /** An invalid value is a usage error; something named that is missing makes the command fail. */
+        static Failed of(ConfigException e) {
+            return new Failed(e.getMessage(), e.missing() ? Main.FAILED : Main.USAGE);
         }
     }
 
@@ -38,7 +57,7 @@ abstract class ManagerCommand implements Callable<Integer> {
             return run();
         } catch (Failed e) {
             err().println("brigade: " + e.getMessage());
-            return Main.FAILED;
+            return e.code;
         }
     }
 

@@ -1,18 +1,12 @@
 package dev.brigade.manager.cli;
 
 import dev.brigade.cluster.internal.Reaper;
-import dev.brigade.manager.config.AppOptions;
-import dev.brigade.manager.config.AppResolver;
-import dev.brigade.manager.config.BrigadeYaml;
-import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Foreground;
 import dev.brigade.manager.daemon.Home;
 import dev.brigade.manager.daemon.Response;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,10 +14,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Spec;
 
 /*
  * `brigade run`: container mode, like pm2-runtime. Two designs were possible: start a private
@@ -59,7 +54,7 @@ import picocli.CommandLine.Unmatched;
 /** {@code brigade run}: the apps in the foreground, their output on stdout, until a signal or until they are all down. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs apps in the foreground, logs on stdout: container mode, like pm2-runtime. "
-            + "Takes the arguments of 'brigade start' (TARGET, -i, --name, --port, --env, ...: see 'brigade start --help'), "
+            + "Takes the arguments of 'brigade start' (TARGET, -i, --name, --port, --env, ..., the app's arguments after --), "
             + "or --resurrect. "
             + "Every app's output goes to stdout, each line prefixed with app-instance. SIGTERM or SIGINT stops "
             + "every app gracefully (SIGKILL after its kill timeout) and exits 0. When every app has stopped or "
@@ -67,7 +62,7 @@ import picocli.CommandLine.Unmatched;
             + "orphaned processes re-parented to it. The home's control socket is served: brigade ls, logs, "
             + "restart and monit work alongside; brigade kill stops it."},
         footer = {"", "Examples:", "  brigade run build/api.jar -i max --port 8080      # a Dockerfile's CMD",
-            "  brigade run brigade.yaml --environment production", "  brigade run --resurrect                           # the systemd unit of 'brigade startup'",
+            "  brigade run brigade.yaml --environment production", "  brigade run --name web -- python3 -m http.server 8000", "  brigade run --resurrect                           # the systemd unit of 'brigade startup'",
             "", "Exit codes: 0 stopped by a signal or by 'brigade kill'; 1 every app stopped or errored, or nothing could "
                 + "start; 2 usage error."})
 final class RunCommand extends ManagerCommand {
@@ -77,9 +72,11 @@ final class RunCommand extends ManagerCommand {
     @Option(names = "--resurrect", description = "also start the apps saved by 'brigade save' in BRIGADE_HOME")
     boolean resurrect;
 
-    /** Everything else: the arguments of {@code brigade start}, parsed by {@link StartCommand}'s own model. */
-    @Unmatched
-    List<String> startArgs = new ArrayList<>();
+    @Mixin
+    StartOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
@@ -88,23 +85,12 @@ final class RunCommand extends ManagerCommand {
 
     @Override
     int run() throws Failed {
-        StartCommand start = null;
-        if (!startArgs.isEmpty()) {
-            start = new StartCommand();
-            CommandLine cl = new CommandLine(start);
-            cl.setStopAtPositional(true);
-            try {
-                cl.parseArgs(startArgs.toArray(String[]::new));
-            } catch (CommandLine.ParameterException e) {
-                err().println("brigade run: " + e.getMessage() + " (run takes the arguments of 'brigade start')");
-                return Main.USAGE;
-            }
-        } else if (!resurrect) {
-            err().println("brigade run: give a TARGET and its options, as for 'brigade start', or --resurrect");
-            return Main.USAGE;
+        List<String> commandLine = spec.commandLine().getParseResult().originalArgs();
+        if (options.words.isEmpty() && !resurrect) {
+            throw Failed.usage("give a TARGET and its options, as for 'brigade start', or --resurrect");
         }
-        List<AppSpec> specs = start == null ? List.of() : specs(start);
-        Home home = start != null && start.homeDir != null ? new Home(start.homeDir) : home();
+        List<AppSpec> specs = options.words.isEmpty() ? List.of() : options.specs(commandLine, "run", main.host);
+        Home home = home();
 
         Thread writer = Thread.ofPlatform().daemon().name("brigade-run-out").start(this::writeLines);
         Foreground fg;
@@ -187,24 +173,6 @@ final class RunCommand extends ManagerCommand {
         drain(writer);
         err().println("brigade run: " + why);
         return Main.FAILED;
-    }
-
-    /** The apps of the {@code start} arguments, resolved exactly as {@code brigade start} does. */
-    private static List<AppSpec> specs(StartCommand s) throws Failed {
-        Path cwd = Path.of("").toAbsolutePath();
-        try {
-            if (BrigadeYaml.isConfigFile(s.target)) {
-                if (!s.args.isEmpty()) {
-                    throw new Failed("a brigade.yaml takes no arguments; options go before it (got " + String.join(" ", s.args) + ")");
-                }
-                return BrigadeYaml.load(cwd.resolve(s.target), s.environment);
-            }
-            List<String> jvm = s.jvmArgs == null || s.jvmArgs.isBlank() ? List.of() : List.of(s.jvmArgs.trim().split("\\s+"));
-            return List.of(AppResolver.resolve(new AppOptions(s.name, s.target, s.args, s.classpath, s.instances, s.port, s.env, jvm,
-                    s.maxMemory, s.killTimeout, s.listenTimeout, s.maxRestarts, s.restartDelay), cwd, StartCommand::option));
-        } catch (ConfigException e) {
-            throw new Failed(e.getMessage());
-        }
     }
 
     /** The one writer of stdout: apps' lines in the order they came, flushed whenever the queue runs dry. */

@@ -9,11 +9,14 @@ import java.util.Map;
  * {@link AppResolver} can report them as written.
  *
  * @param script    a jar ({@code *.jar}), a main class (with {@code classpath}), or a command
- * @param classpath {@code java -cp} syntax; makes {@code script} a main class
+ * @param classpath {@code java -cp} syntax ({@code dir/*} for every jar of a directory); makes {@code script} a main class
+ * @param host      the address declared ports are bound to; null: every interface
+ * @param minUptime how long a fork-mode instance must stay up to count as started (PM2's min_uptime)
  */
 public record AppOptions(String name, String script, List<String> args, String classpath, Object instances,
-                         Object port, Map<String, String> env, List<String> jvmArgs, Object maxMemory,
-                         Object killTimeout, Object listenTimeout, Object maxRestarts, Object restartDelay) {
+                         Object port, String host, Map<String, String> env, List<String> jvmArgs, Object maxMemory,
+                         Object killTimeout, Object listenTimeout, Object maxRestarts, Object restartDelay,
+                         Object minUptime) {
     public AppOptions {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? Map.of() : Map.copyOf(env);

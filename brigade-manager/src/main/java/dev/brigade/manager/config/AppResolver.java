@@ -42,11 +42,13 @@ public final class AppResolver {
                 if (entry.isEmpty()) {
                     continue;
                 }
-                Path p = cwd.resolve(entry).normalize();
-                if (!Files.exists(p)) {
-                    throw new ConfigException(where.apply("classpath"), p + " does not exist");
+                boolean wildcard = entry.equals("*") || entry.endsWith("/*");
+                Path p = cwd.resolve(wildcard ? entry.substring(0, entry.length() - 1) : entry).normalize();
+                if (wildcard ? !Files.isDirectory(p) : !Files.exists(p)) {
+                    throw ConfigException.missing(where.apply("classpath"), p + (wildcard ? " is not a directory (in \"" + entry + "\")" : " does not exist"));
                 }
-                cp.add(p.toString());
+                // dir/* stays a wildcard, as java -cp takes it: the jars are listed when an instance starts
+                cp.add(wildcard ? p.resolve("*").toString() : p.toString());
             }
             cmd.add(java);
             cmd.addAll(o.jvmArgs());
@@ -57,13 +59,13 @@ public final class AppResolver {
             kind = "jar";
             Path jar = cwd.resolve(o.script()).normalize();
             if (!Files.isRegularFile(jar)) {
-                throw new ConfigException(where.apply("script"), "jar not found: " + jar);
+                throw ConfigException.missing(where.apply("script"), "jar not found: " + jar);
             }
             cmd.add(java);
             cmd.addAll(o.jvmArgs());
             cmd.addAll(List.of("-jar", jar.toString()));
             javaEntry = new AppSpec.JavaEntry(java, jar.toString(), null, null, o.jvmArgs(), o.args());
-            defaultName = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+            defaultName = jarName(jar.getFileName().toString());
         } else {
             kind = "command";
             if (!o.jvmArgs().isEmpty()) {
@@ -71,7 +73,7 @@ public final class AppResolver {
             }
             Path exe = findExecutable(o.script(), cwd, host.path());
             if (exe == null) {
-                throw new ConfigException(where.apply("script"), "command not found: \"" + o.script() + "\""
+                throw ConfigException.missing(where.apply("script"), "command not found: \"" + o.script() + "\""
                         + (o.script().contains("/") ? " (no executable file at " + cwd.resolve(o.script()).normalize() + ")"
                         : " (not an executable on PATH)"));
             }
@@ -80,6 +82,7 @@ public final class AppResolver {
         }
         cmd.addAll(o.args());
         String name = o.name() != null ? o.name() : defaultName.replaceAll("[^A-Za-z0-9._-]", "_");
+        String bindHost = o.host() == null ? null : Values.host(where.apply("host"), o.host());
         AppSpec spec = new AppSpec(name, kind, cmd, cwd.toString(), Values.instances(where.apply("instances"), o.instances()),
                 o.env(), Values.port(where.apply("port"), o.port()), Values.bytes(where.apply("maxMemory"), o.maxMemory()),
                 Values.millis(where.apply("killTimeout"), o.killTimeout(), AppSpec.DEFAULT_KILL_TIMEOUT_MS),
@@ -88,12 +91,20 @@ public final class AppResolver {
                 Values.millis(where.apply("restartDelay"), o.restartDelay(), AppSpec.DEFAULT_RESTART_DELAY_MS),
                 // A Java app with a declared port runs as a cluster (one shared socket, rolling reloads);
                 // anything else, or a Java app without a port, in fork mode.
-                javaEntry != null && o.port() != null ? AppSpec.CLUSTER : AppSpec.FORK, javaEntry);
+                javaEntry != null && o.port() != null ? AppSpec.CLUSTER : AppSpec.FORK, javaEntry, bindHost,
+                Values.millis(where.apply("minUptime"), o.minUptime(), AppSpec.DEFAULT_MIN_UPTIME_MS));
         String problem = spec.problem();
         if (problem != null) {
             throw new ConfigException(where.apply("name"), problem);
         }
         return spec;
+    }
+
+    /** The name of an app started from {@code file}: its base name without the version ({@code api-1.4.2.jar} is {@code api}). */
+    static String jarName(String file) {
+        String base = file.replaceFirst("\\.jar$", "");
+        String unversioned = base.replaceFirst("-\\d+(\\.\\d+)*([.-][A-Za-z0-9]+)*$", "");
+        return unversioned.isEmpty() ? base : unversioned;
     }
 
     /** {@code script} itself if it holds a '/', else the first match on PATH; null if none is executable. */

@@ -35,24 +35,29 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * names the entry, as in {@code apps[1].instances: expected a positive integer or "max", got "lots"}.
  */
 public final class BrigadeYaml {
-    static final Set<String> KEYS = Set.of("name", "script", "args", "classpath", "cwd", "instances", "port", "env",
-            "jvmArgs", "maxMemory", "killTimeout", "listenTimeout", "maxRestarts", "restartDelay");
+    static final Set<String> KEYS = Set.of("name", "script", "args", "classpath", "cwd", "instances", "port", "host", "env",
+            "jvmArgs", "maxMemory", "killTimeout", "listenTimeout", "maxRestarts", "restartDelay", "minUptime");
 
     private BrigadeYaml() {
     }
 
-    /** True if {@code target} names a brigade.yaml ({@code *.yaml} or {@code *.yml}). */
+    /** True if {@code target} names a brigade.yaml ({@code *.yaml}, {@code *.yml}) or a PM2 ecosystem file in JSON ({@code *.json}). */
     public static boolean isConfigFile(String target) {
-        return target.endsWith(".yaml") || target.endsWith(".yml");
+        return target.endsWith(".yaml") || target.endsWith(".yml") || target.endsWith(".json");
     }
 
-    /** The apps of {@code file}, resolved; {@code environment} may be null. */
+    /** The apps of {@code file}, resolved with this process's PATH and java; {@code environment} may be null. */
     public static List<AppSpec> load(Path file, String environment) throws ConfigException {
+        return load(file, environment, Host.current());
+    }
+
+    /** The apps of {@code file}, commands and java found as {@code host} would; {@code environment} may be null. */
+    public static List<AppSpec> load(Path file, String environment, Host host) throws ConfigException {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
+            throw ConfigException.missing(file.toString(), "cannot read: " + e.getMessage());
         }
         Object root;
         try {
@@ -64,19 +69,22 @@ public final class BrigadeYaml {
             throw new ConfigException("apps", "expected a non-empty list of apps at the top of " + file);
         }
         for (Object k : top.keySet()) {
-            if (!"apps".equals(k)) {
-                throw new ConfigException(String.valueOf(k), "unknown top-level key (valid: apps)");
+            if (!"apps".equals(k) && !"deploy".equals(k)) { // PM2's deploy section is not Brigade's business: ignored
+                throw new ConfigException(String.valueOf(k), "unknown top-level key (valid: apps; deploy is ignored)");
             }
         }
         Path dir = file.toAbsolutePath().getParent();
         List<AppSpec> specs = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        if (environment != null && apps.stream().noneMatch(a -> a instanceof Map<?, ?> m && m.containsKey("env_" + environment))) {
+            throw new ConfigException("--environment " + environment, "no app of " + file + " has an env_" + environment + " block");
+        }
         for (int i = 0; i < apps.size(); i++) {
             String at = "apps[" + i + "]";
             if (!(apps.get(i) instanceof Map<?, ?> app)) {
                 throw new ConfigException(at, "expected a map of options, got " + describe(apps.get(i)));
             }
-            AppSpec spec = app(app, at, dir, environment);
+            AppSpec spec = app(Pm2Keys.normalize(app, at), at, dir, environment, host);
             if (!names.add(spec.name())) {
                 throw new ConfigException(at + ".name", "\"" + spec.name() + "\" is used by an earlier app (names must be unique)");
             }
@@ -85,12 +93,12 @@ public final class BrigadeYaml {
         return specs;
     }
 
-    private static AppSpec app(Map<?, ?> m, String at, Path dir, String environment) throws ConfigException {
+    private static AppSpec app(Map<?, ?> m, String at, Path dir, String environment, Host host) throws ConfigException {
         for (Object k : m.keySet()) {
             String key = String.valueOf(k);
             if (!KEYS.contains(key) && !key.startsWith("env_")) {
                 throw new ConfigException(at + "." + key, "unknown option (valid: " + String.join(", ", KEYS.stream().sorted().toList())
-                        + ", env_ENVIRONMENT)");
+                        + ", env_ENVIRONMENT, and PM2's names: " + String.join(", ", Pm2Keys.ALIASES.keySet().stream().sorted().toList()) + ")");
             }
         }
         Map<String, String> env = new LinkedHashMap<>(strings(m.get("env"), at + ".env"));
@@ -99,16 +107,17 @@ public final class BrigadeYaml {
         }
         Path cwd = m.get("cwd") == null ? dir : dir.resolve(scalar(m.get("cwd"), at + ".cwd"));
         if (!Files.isDirectory(cwd)) {
-            throw new ConfigException(at + ".cwd", cwd + " is not a directory");
+            throw ConfigException.missing(at + ".cwd", cwd + " is not a directory");
         }
         AppOptions o = new AppOptions(
                 m.get("name") == null ? null : scalar(m.get("name"), at + ".name"),
                 m.get("script") == null ? null : scalar(m.get("script"), at + ".script"),
                 list(m.get("args"), at + ".args"),
                 m.get("classpath") == null ? null : scalar(m.get("classpath"), at + ".classpath"),
-                m.get("instances"), m.get("port"), env, list(m.get("jvmArgs"), at + ".jvmArgs"), m.get("maxMemory"),
-                m.get("killTimeout"), m.get("listenTimeout"), m.get("maxRestarts"), m.get("restartDelay"));
-        return AppResolver.resolve(o, cwd, key -> at + "." + key);
+                m.get("instances"), m.get("port"), m.get("host") == null ? null : scalar(m.get("host"), at + ".host"), env,
+                list(m.get("jvmArgs"), at + ".jvmArgs"), m.get("maxMemory"), m.get("killTimeout"), m.get("listenTimeout"),
+                m.get("maxRestarts"), m.get("restartDelay"), m.get("minUptime"));
+        return AppResolver.resolve(o, cwd, key -> at + "." + key, host);
     }
 
     private static String scalar(Object v, String at) throws ConfigException {

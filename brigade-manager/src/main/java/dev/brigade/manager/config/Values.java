@@ -42,6 +42,23 @@ final class Values {
         throw new ConfigException(where, "expected a port number in 0..65535, got \"" + v + "\"");
     }
 
+    /** An address to bind declared ports to: an IP literal or a host name; {@code *} for every interface. */
+    static String host(String where, String v) throws ConfigException {
+        String h = v.trim();
+        if (h.equals("*")) {
+            return h;
+        }
+        try {
+            if (!h.isEmpty() && !h.matches(".*\\s.*")) {
+                java.net.InetAddress.getByName(h);
+                return h;
+            }
+        } catch (java.net.UnknownHostException e) {
+            // reported below
+        }
+        throw new ConfigException(where, "expected an IP address or a host name to bind to (127.0.0.1, ::1, localhost, * for every interface), got \"" + v + "\"");
+    }
+
     static int count(String where, Object v, int dflt) throws ConfigException {
         if (v == null) {
             return dflt;
@@ -57,52 +74,51 @@ final class Values {
         throw new ConfigException(where, "expected a non-negative integer, got \"" + v + "\"");
     }
 
-    /** Bytes: {@code 512M}, {@code 1G}, {@code 800K}, {@code 1048576}; 0 = none. */
+    /** Bytes: {@code 800K}, {@code 512M}, {@code 1G} (also {@code 512MB}, {@code 512MiB}); a bare number is refused (no unit). */
     static long bytes(String where, Object v) throws ConfigException {
         if (v == null) {
             return 0;
         }
-        String s = v.toString().trim().toUpperCase(Locale.ROOT).replaceAll("I?B$", "");
-        long unit = 1;
-        if (!s.isEmpty() && "KMG".indexOf(s.charAt(s.length() - 1)) >= 0) {
-            unit = 1L << (10 * ("KMG".indexOf(s.charAt(s.length() - 1)) + 1));
-            s = s.substring(0, s.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(s.trim());
-            if (n >= 0) {
-                return n * unit;
+        String s = v.toString().trim().toUpperCase(Locale.ROOT).replaceFirst("I?B$", "");
+        int unit = s.isEmpty() ? -1 : "KMG".indexOf(s.charAt(s.length() - 1));
+        if (unit >= 0) {
+            try {
+                long n = Long.parseLong(s.substring(0, s.length() - 1).trim());
+                if (n >= 0) {
+                    return n << (10 * (unit + 1));
+                }
+            } catch (NumberFormatException e) {
+                // reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new ConfigException(where, "expected a size like 512M, 1G or 800K, got \"" + v + "\"");
+        throw new ConfigException(where, "expected a size with a unit, like 800K, 512M or 1G"
+                + (v.toString().trim().matches("\\d+") ? " (a bare number has no unit)" : "") + ", got \"" + v + "\"");
     }
 
-    /** Milliseconds: {@code 500ms}, {@code 5s}, {@code 2m}, or a plain number of milliseconds; must be positive. */
+    /** Milliseconds: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; positive; a bare number is refused (no unit). */
     static long millis(String where, Object v, long dflt) throws ConfigException {
         if (v == null) {
             return dflt;
         }
         String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        long unit = 1;
-        if (s.endsWith("ms")) {
-            s = s.substring(0, s.length() - 2);
-        } else if (s.endsWith("s")) {
-            unit = 1000;
-            s = s.substring(0, s.length() - 1);
-        } else if (s.endsWith("m")) {
-            unit = 60_000;
-            s = s.substring(0, s.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(s.trim());
-            if (n > 0) {
-                return n * unit;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(s);
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                long unit = switch (m.group(2)) {
+                    case "ms" -> 1;
+                    case "s" -> 1000;
+                    case "m" -> 60_000;
+                    default -> 3_600_000;
+                };
+                if (n > 0) {
+                    return Math.multiplyExact(n, unit);
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new ConfigException(where, "expected a positive duration like 500ms, 5s or 2m, got \"" + v + "\"");
+        throw new ConfigException(where, "expected a positive duration with a unit, like 500ms, 5s, 2m or 1h"
+                + (s.matches("\\d+") ? " (a bare number has no unit)" : "") + ", got \"" + v + "\"");
     }
 }

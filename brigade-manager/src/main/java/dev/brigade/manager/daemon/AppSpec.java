@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param mode          {@code cluster} (a Java app with a port: a Brigade Cluster whose workers share the port) or
  *                      {@code fork} (independent processes); null reads as fork (dump.json of older versions)
  * @param java          for a jar or main class: the pieces of the command, which cluster mode runs as workers; else null
+ * @param host          cluster mode: the address the port is bound to; null (or {@code *}) for every interface
+ * @param minUptimeMs   how long a fork-mode instance must stay up to count as started ({@code start} waits for it);
+ *                      0 reads as {@link #DEFAULT_MIN_UPTIME_MS} (dump.json of older versions)
  */
 public record AppSpec(String name, String kind, List<String> command, String cwd, int instances,
                       Map<String, String> env, int port, long maxMemoryBytes, long killTimeoutMs,
-                      long listenTimeoutMs, int maxRestarts, long restartDelayMs, String mode, JavaEntry java) {
+                      long listenTimeoutMs, int maxRestarts, long restartDelayMs, String mode, JavaEntry java,
+                      String host, long minUptimeMs) {
     public static final String CLUSTER = "cluster";
     public static final String FORK = "fork";
 
@@ -52,11 +56,13 @@ public record AppSpec(String name, String kind, List<String> command, String cwd
     public static final long DEFAULT_LISTEN_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_RESTARTS = 10;
     public static final long DEFAULT_RESTART_DELAY_MS = 100;
+    public static final long DEFAULT_MIN_UPTIME_MS = 1_000;
 
     public AppSpec {
         Objects.requireNonNull(name, "name");
         command = List.copyOf(command);
         env = env == null ? Map.of() : Map.copyOf(env);
+        minUptimeMs = minUptimeMs <= 0 ? DEFAULT_MIN_UPTIME_MS : minUptimeMs;
     }
 
     /** Checks what the daemon relies on; returns the problem, or null. */
@@ -90,6 +96,6 @@ public record AppSpec(String name, String kind, List<String> command, String cwd
 
     public AppSpec withInstances(int n) {
         return new AppSpec(name, kind, command, cwd, n, env, port, maxMemoryBytes, killTimeoutMs, listenTimeoutMs,
-                maxRestarts, restartDelayMs, mode, java);
+                maxRestarts, restartDelayMs, mode, java, host, minUptimeMs);
     }
 }

@@ -105,6 +105,12 @@ final class Apps {
                     return new Response.Failure("NAME_TAKEN", "an app named \"" + s.name()
                             + "\" exists already (use 'brigade restart " + s.name() + "', or another --name)");
                 }
+                for (App other : apps.values()) {
+                    if (s.clustered() && s.port() > 0 && other.clustered() && other.info().ports().contains(s.port())) {
+                        return new Response.Failure("PORT_IN_USE", "app " + s.name() + ": port " + s.port()
+                                + " is already in use by app " + other.spec().name() + " (id " + other.id + "); stop it, or choose another --port");
+                    }
+                }
             }
             for (AppSpec s : specs) {
                 App a = new App(++nextId, s, timer, logs);
@@ -152,6 +158,10 @@ final class Apps {
 
     private Response save() {
         List<AppSpec> specs = snapshot().stream().map(App::spec).toList();
+        if (specs.isEmpty()) {
+            // as PM2 does: an accidental save with nothing running must not lose what was saved
+            return new Response.Ok("no apps to save: " + home.dump() + " is left as it was (delete it to forget the saved apps)", List.of());
+        }
         try {
             PrivateFiles.write(home.dump(), Protocol.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(specs)); // 0600: env may hold secrets
         } catch (IOException e) {
@@ -167,8 +177,13 @@ final class Apps {
         List<AppSpec> specs;
         try {
             specs = Protocol.JSON.readValue(home.dump().toFile(), new TypeReference<List<AppSpec>>() { });
-        } catch (IOException e) {
-            return new Response.Failure("FAILED", "cannot read " + home.dump() + ": " + e.getMessage());
+            if (specs == null || specs.contains(null)) {
+                throw new IOException("null entry");
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Response.Failure("FAILED", home.dump() + " is not a list of saved apps (damaged or edited): "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""))
+                    + "; move it away and start the apps again, then 'brigade save'");
         }
         List<String> running = snapshot().stream().map(a -> a.spec().name()).toList();
         List<AppSpec> missing = specs.stream().filter(s -> !running.contains(s.name())).toList();

@@ -54,7 +54,12 @@ final class ClusterRun {
         volatile int forks;
         volatile String lastExit;
         volatile boolean errored;
+        volatile int crashes;        // workers that exited without being asked to (not after a disconnect)
+        volatile int boundElsewhere; // a port its current worker bound that was not declared (the agent's warning); 0 if none
     }
+
+    /** The agent's warning when a worker binds a port that was not declared (ListenContract.reusePortWarning). */
+    private static final java.util.regex.Pattern UNDECLARED = java.util.regex.Pattern.compile("^brigade-agent: WARNING port (\\d+) ");
 
     ClusterRun(App app) {
         this.app = app;
@@ -82,7 +87,7 @@ final class ClusterRun {
             String why = rootMessage(e);
             if (why.toLowerCase().contains("in use")) {
                 throw new IllegalStateException("app " + spec.name() + ": port " + spec.port()
-                        + " is already in use (" + why + "); stop whatever listens on it, or choose another --port");
+                        + " is already in use" + PortHolder.describe(spec.port()) + " (" + why + "); stop whatever listens on it, or choose another --port");
             }
             throw new IllegalStateException("app " + spec.name() + ": cannot start its cluster: " + why, e);
         }
@@ -143,6 +148,7 @@ final class ClusterRun {
         synchronized (this) {
             c = cluster;
         }
+        slots.keySet().removeIf(slot -> slot >= n); // a slot added again later starts with no restarts of its own
         if (c != null) {
             c.scale(n);
         }
@@ -191,8 +197,14 @@ final class ClusterRun {
             long uptime = 0;
             double cpu = 0;
             long mem = 0;
+            String problem = null;
             if (w != null) {
                 status = w.state().name().toLowerCase();
+                if (st.boundElsewhere > 0 && w.state() != WorkerState.LISTENING) {
+                    status = "wrong-port";
+                    problem = "bound " + st.boundElsewhere + ", not the declared port " + (ports.isEmpty() ? app.spec().port() : ports.get(0))
+                            + " (the app ignores PORT and SERVER_PORT: make it read one, or declare --port " + st.boundElsewhere + ")";
+                }
                 pid = w.pid();
                 Long t0 = forkedAt.get(w.id());
                 uptime = t0 == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -207,14 +219,14 @@ final class ClusterRun {
                 status = c == null ? Status.STOPPED.label() : Status.WAITING_RESTART.label();
             }
             out.add(new AppInfo.InstanceInfo(slot, pid, status, uptime, Math.max(0, st.forks - 1), cpu, mem,
-                    st.lastExit, holder.log.path().toString(), holder.lastLines()));
+                    st.lastExit, holder.log.path().toString(), holder.lastLines(), problem, st.crashes));
         }
         return out;
     }
 
     private ClusterSettings settings(AppSpec spec) {
         AppSpec.JavaEntry j = spec.java();
-        ProcessEntry entry = j.jar() != null ? ProcessEntry.jar(Path.of(j.jar())) : ProcessEntry.mainClass(j.mainClass(), j.classpath());
+        ProcessEntry entry = j.jar() != null ? ProcessEntry.jar(Path.of(j.jar())) : ProcessEntry.mainClass(j.mainClass(), expand(j.classpath()));
         Duration delay = Duration.ofMillis(spec.restartDelayMs());
         RestartPolicy policy = RestartPolicy.defaults()
                 .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
@@ -227,10 +239,10 @@ final class ClusterRun {
                 .profile(StartupProfile.JVM_DEFAULTS)
                 .entry(entry)
                 .args(j.args().toArray(String[]::new))
-                .jvmOptions(j.jvmArgs().toArray(String[]::new))
+                .jvmOptions(jvmOptions(spec))
                 .java(Path.of(j.javaBin()))
                 .instances(spec.instances())
-                .listen(spec.port())
+                .listen(spec.host() == null ? "*" : spec.host(), spec.port())
                 .restart(policy)
                 .memoryLimitBytes(spec.maxMemoryBytes())
                 .killTimeout(Duration.ofMillis(spec.killTimeoutMs()))
@@ -246,6 +258,37 @@ final class ClusterRun {
         return b.build();
     }
 
+    /**
+     * The app's JVM flags, and its directory as {@code user.dir} (unless the flags set it): workers are
+     * spawned in the daemon's directory, and the JDK resolves relative paths (java.io and java.nio alike)
+     * against {@code user.dir} when it differs from the process's directory. Native code sees the daemon's.
+     */
+    static String[] jvmOptions(AppSpec spec) {
+        List<String> flags = new ArrayList<>(spec.java().jvmArgs());
+        if (flags.stream().noneMatch(f -> f.startsWith("-Duser.dir="))) {
+            flags.add(0, "-Duser.dir=" + spec.cwd());
+        }
+        return flags.toArray(String[]::new);
+    }
+
+    /** A class path with {@code dir/*} entries replaced by the jars of {@code dir}, as {@code java -cp} does (workers get no -cp). */
+    static String expand(String classpath) {
+        List<String> out = new ArrayList<>();
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (!entry.endsWith("*")) {
+                out.add(entry);
+                continue;
+            }
+            Path dir = Path.of(entry.substring(0, entry.length() - 1));
+            try (var jars = java.nio.file.Files.list(dir)) {
+                jars.map(Path::toString).filter(n -> n.endsWith(".jar") || n.endsWith(".JAR")).sorted().forEach(out::add);
+            } catch (java.io.IOException e) {
+                // the directory went away: java -cp skips it too
+            }
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
     private void output(OutputLine line) {
         Integer slot = workerSlot.get(line.workerId());
         if (slot == null) {
@@ -256,6 +299,10 @@ final class ClusterRun {
             slot = c == null ? null : c.worker(line.workerId()).map(ClusterWorker::instance).orElse(null);
         }
         Instance holder = app.logHolder(slot == null ? 0 : slot);
+        java.util.regex.Matcher m = line.stderr() ? UNDECLARED.matcher(line.text()) : null;
+        if (m != null && m.find()) {
+            slots.computeIfAbsent(slot == null ? 0 : slot, k -> new SlotState()).boundElsewhere = Integer.parseInt(m.group(1));
+        }
         if (holder != null) {
             holder.line(line.stderr(), line.text());
         }
@@ -264,6 +311,9 @@ final class ClusterRun {
     private void event(ClusterEvent e) {
         ClusterWorker w = e.worker();
         int slot = w.instance();
+        if (slot >= app.spec().instances() && !(e instanceof ClusterEvent.Fork)) {
+            return; // a worker of a slot that scale removed, leaving: the slot keeps no state for a later grow
+        }
         SlotState st = slots.computeIfAbsent(slot, k -> new SlotState());
         Instance holder = app.logHolder(slot);
         switch (e) {
@@ -272,11 +322,13 @@ final class ClusterRun {
                 forkedAt.put(w.id(), System.nanoTime());
                 st.forks++;
                 st.errored = false;
+                st.boundElsewhere = 0;
             }
             case ClusterEvent.Listening l -> note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") listening on " + l.host() + ":" + l.port());
             case ClusterEvent.Exit x -> {
                 st.lastExit = x.status().toString();
                 if (!x.exitedAfterDisconnect()) {
+                    st.crashes++;
                     note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") died: " + x.status());
                 }
                 int id = w.id();
@@ -290,9 +342,25 @@ final class ClusterRun {
                     st.errored = true;
                 }
                 note(holder, "[brigade] " + err.error().getMessage());
+                if (st.errored && allErrored()) {
+                    // nobody will serve the port: release it, so that connections are refused instead of queued
+                    // forever; restart binds it again
+                    note(holder, "[brigade] every worker is errored: port " + ports + " released (connections are refused) until a restart");
+                    close();
+                }
             }
             default -> { }
         }
+    }
+
+    private boolean allErrored() {
+        for (int i = 0; i < app.spec().instances(); i++) {
+            SlotState s = slots.get(i);
+            if (s == null || !s.errored) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void note(Instance holder, String text) {

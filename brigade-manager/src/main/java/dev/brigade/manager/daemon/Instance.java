@@ -45,6 +45,7 @@ final class Instance {
     private long startedNanos;   // guarded by this
     private int restarts;        // guarded by this
     private int crashesInRow;    // guarded by this
+    private int crashes;         // guarded by this; every crash since the slot was created
     private String lastExit;     // guarded by this
     private CompletableFuture<Void> exited = CompletableFuture.completedFuture(null); // guarded by this
     volatile double cpuPercent;
@@ -92,13 +93,13 @@ final class Instance {
         }
     }
 
-    /** Stop, then start again; counted as a restart. */
+    /** Stop, then start again; counted as a restart. Keeps the crash window (memory restarts are in it). */
     CompletableFuture<Void> restart() {
         return stop().thenRun(() -> {
             synchronized (this) {
                 if (status == Status.STOPPED) {
                     restarts++;
-                    start();
+                    spawn();
                 }
             }
         });
@@ -125,8 +126,30 @@ final class Instance {
     /** Called by the sampler: restart gracefully when over the memory limit. */
     void checkMemory(long limit) {
         if (limit > 0 && rssBytes > limit && status() == Status.ONLINE) {
-            note("[brigade] memory " + (rssBytes >> 20) + " MB is over the limit of " + (limit >> 20) + " MB: restarting");
+            String over = "[brigade] memory " + (rssBytes >> 20) + " MB is over the limit of " + (limit >> 20) + " MB";
             rssBytes = 0;
+            int max = app.spec().maxRestarts();
+            int within;
+            synchronized (this) { // memory restarts count towards the crash loop: an app that always grows ends errored
+                long now = System.nanoTime();
+                while (!recentCrashes.isEmpty() && now - recentCrashes.peekFirst() > WINDOW_NANOS) {
+                    recentCrashes.removeFirst();
+                }
+                recentCrashes.addLast(now);
+                within = recentCrashes.size();
+            }
+            if (within > max) {
+                note(over + "; " + within + " restarts within a minute (max restarts " + max + "): errored, not restarted");
+                stop().thenRun(() -> {
+                    synchronized (this) {
+                        if (status == Status.STOPPED) {
+                            move(Status.ERRORED);
+                        }
+                    }
+                });
+                return;
+            }
+            note(over + ": restarting");
             restart();
         }
     }
@@ -143,7 +166,7 @@ final class Instance {
         long uptime = status == Status.ONLINE ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos) : 0;
         boolean running = pid != 0;
         return new AppInfo.InstanceInfo(index, pid, status.label(), uptime, restarts, running ? cpuPercent : 0,
-                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines());
+                running ? rssBytes : 0, lastExit, log.path().toString(), lastLines(), null, crashes);
     }
 
     List<String> lastLines() {
@@ -177,7 +200,10 @@ final class Instance {
         env.put("BRIGADE_APP", spec.name());
         env.put("BRIGADE_INSTANCE", Integer.toString(index));
         if (spec.port() > 0) {
-            env.put("PORT", Integer.toString(spec.port()));
+            // the port, where common frameworks look for it (as the cluster does for its workers)
+            for (String name : List.of("PORT", "SERVER_PORT", "QUARKUS_HTTP_PORT", "MICRONAUT_SERVER_PORT")) {
+                env.put(name, Integer.toString(spec.port()));
+            }
         }
         int gen = ++generation;
         try {
@@ -225,6 +251,7 @@ final class Instance {
     }
 
     private void crashed() {
+        crashes++;
         long now = System.nanoTime();
         if (now - startedNanos >= STABLE_NANOS) {
             crashesInRow = 0;

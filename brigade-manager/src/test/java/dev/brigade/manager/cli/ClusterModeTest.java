@@ -95,6 +95,10 @@ class ClusterModeTest {
         assertThat(home.brigade("scale", "demo", "1").code()).isZero();
         List<Long> one = listeningPids("demo", 1);
         assertThat(load(port, Duration.ofMillis(500)).failures()).isEmpty();
+        assertThat(home.brigade("scale", "demo", "2").code()).isZero();
+        assertThat(home.instances("demo").get(1).get("restarts").asInt()).as("a slot added again has no restarts of its own").isZero();
+        assertThat(home.brigade("scale", "demo", "1").code()).isZero();
+        listeningPids("demo", 1);
 
         assertThat(home.brigade("stop", "demo").code()).isZero();
         assertThat(one).noneMatch(FleetCommandsTest::alive);
@@ -113,7 +117,7 @@ class ClusterModeTest {
             MainTest.Outcome o = home.brigade("start", "--name", "web", "--port", Integer.toString(port),
                     "--cp", DEMO_CP, DEMO_MAIN);
             assertThat(o.code()).isEqualTo(Main.FAILED);
-            assertThat(o.err()).contains("app web: port " + port + " is already in use");
+            assertThat(o.err()).contains("app web: port " + port + " is already in use (held by pid " + ProcessHandle.current().pid() + ":");
             assertThat(home.ls()).isEmpty();
         }
     }
@@ -123,10 +127,41 @@ class ClusterModeTest {
         String cp = new File(Crasher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         MainTest.Outcome o = home.brigade("start", "--name", "boom", "--port", "0",
                 "--max-restarts", "2", "--cp", cp, Crasher.class.getName());
-        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.code()).as(o.toString()).isEqualTo(Main.FAILED);
         await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("boom").get(0).get("status").asText().equals("errored"));
         JsonNode i = home.instances("boom").get(0);
         assertThat(i.get("lastExit").asText()).startsWith("exit code 3");
         assertThat(home.brigade("describe", "boom").out()).contains("errored", "crasher going down");
+        // no worker will serve its port: connections are refused, not queued
+        int port = home.ls().get(0).get("ports").get(0).asInt();
+        await().atMost(Duration.ofSeconds(20)).until(() -> refused(port));
+        assertThat(home.brigade("logs", "boom", "--lines", "50").out()).contains("every worker is errored: port [" + port + "] released");
+    }
+
+    static boolean refused(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aPortInUseByAnotherApp_namesThatApp_andHostBindsLoopbackOnly() throws Exception {
+        MainTest.Outcome o = home.brigade("start", "--name", "first", "--port", "0", "--host", "127.0.0.1",
+                "--cp", DEMO_CP, DEMO_MAIN);
+        assertThat(o.code()).as(o.toString()).isZero();
+        int port = home.ls().get(0).get("ports").get(0).asInt();
+        String listening = String.format("0100007F:%04X", port);
+        assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")))
+                .as("a listening socket on 127.0.0.1:" + port + " only").anyMatch(l -> l.contains(listening) && l.contains(" 0A "))
+                .noneMatch(l -> l.contains(String.format("00000000:%04X", port)) && l.contains(" 0A "));
+        MainTest.Outcome second = home.brigade("start", "--name", "second", "--port", Integer.toString(port),
+                "--cp", DEMO_CP, DEMO_MAIN);
+        assertThat(second.code()).isEqualTo(Main.FAILED);
+        assertThat(second.err()).contains("app second: port " + port + " is already in use by app first (id 1)");
     }
 }

@@ -33,7 +33,7 @@ class FleetCommandsTest {
 
     @Test
     void start_twoInstances_areOnline_thenStop_restart_delete() {
-        MainTest.Outcome o = home.brigade("start", "-i", "2", "--name", "naps", "sleep", "1000");
+        MainTest.Outcome o = home.brigade("start", "-i", "2", "--name", "naps", "--", "sleep", "1000");
         assertThat(o.code()).as(o.toString()).isZero();
         assertThat(o.out()).contains("naps", "online");
         List<JsonNode> inst = home.instances("naps");
@@ -60,7 +60,7 @@ class FleetCommandsTest {
 
     @Test
     void stop_killsTheWholeProcessTree() {
-        home.brigade("start", "--name", "tree", "--kill-timeout", "500ms", "sh", "-c",
+        home.brigade("start", "--name", "tree", "--kill-timeout", "500ms", "--", "sh", "-c",
                 "trap '' TERM; sleep 1000 & sleep 1000 & wait; sleep 1000");
         long leader = pid(home.instances("tree").get(0));
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(leader).orElseThrow().descendants().count() == 2);
@@ -84,7 +84,7 @@ class FleetCommandsTest {
 
     @Test
     void unknownApp_failsWithExitCode1_andNamesTheApps() {
-        home.brigade("start", "--name", "real", "sleep", "1000");
+        home.brigade("start", "--name", "real", "--", "sleep", "1000");
         MainTest.Outcome o = home.brigade("stop", "ghost");
         assertThat(o.code()).isEqualTo(Main.FAILED);
         assertThat(o.err()).contains("no app named or numbered \"ghost\" (apps: real)");
@@ -99,15 +99,16 @@ class FleetCommandsTest {
         assertThat(jar.err()).contains("TARGET: jar not found:", "nowhere/app.jar");
         MainTest.Outcome cmd = home.brigade("start", "no-such-command-xyz");
         assertThat(cmd.err()).contains("command not found: \"no-such-command-xyz\"");
-        MainTest.Outcome bad = home.brigade("start", "-i", "lots", "sleep", "1");
+        MainTest.Outcome bad = home.brigade("start", "-i", "lots", "--", "sleep", "1");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
         assertThat(bad.err()).contains("--instances: expected a positive integer or \"max\", got \"lots\"");
         assertThat(Files.exists(home.dir.resolve("daemon.sock"))).isFalse();
     }
 
     @Test
     void nameTaken_isRefused() {
-        home.brigade("start", "--name", "one", "sleep", "1000");
-        MainTest.Outcome o = home.brigade("start", "--name", "one", "sleep", "1000");
+        home.brigade("start", "--name", "one", "--", "sleep", "1000");
+        MainTest.Outcome o = home.brigade("start", "--name", "one", "--", "sleep", "1000");
         assertThat(o.code()).isEqualTo(Main.FAILED);
         assertThat(o.err()).contains("an app named \"one\" exists already");
     }
@@ -115,8 +116,8 @@ class FleetCommandsTest {
     @Test
     void mainClass_runsWithInstanceAndPort_inItsEnvironment() {
         String cp = Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-        MainTest.Outcome o = home.brigade("start", "--cp", cp, "--port", "8123", "-i", "2", "--jvm-args", "-Xmx32m",
-                TestApp.class.getName(), "a", "b");
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--cp", cp, "--port", "8123", "-i", "2", "--jvm-args", "-Xmx32m",
+                TestApp.class.getName(), "--", "a", "b");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(home.brigade("logs", "TestApp", "--raw").out())
                 .contains("test app instance 0 port 8123 args a,b", "test app instance 1 port 8123 args a,b"));
@@ -124,7 +125,7 @@ class FleetCommandsTest {
 
     @Test
     void save_kill_resurrect_bringsTheAppsBack() {
-        home.brigade("start", "--name", "keep", "-i", "2", "sleep", "1000");
+        home.brigade("start", "--name", "keep", "-i", "2", "--", "sleep", "1000");
         assertThat(home.brigade("save").out()).contains("saved 1 app(s)");
         assertThat(home.brigade("kill").out()).contains("stopped 1 app(s) and the daemon");
         assertThat(home.brigade("kill").out()).contains("no daemon runs");
@@ -135,7 +136,7 @@ class FleetCommandsTest {
 
     @Test
     void scale_growsAndShrinks() {
-        home.brigade("start", "--name", "elastic", "sleep", "1000");
+        home.brigade("start", "--name", "elastic", "--", "sleep", "1000");
         assertThat(home.brigade("scale", "elastic", "3").code()).isZero();
         assertThat(home.instances("elastic")).hasSize(3);
         long third = pid(home.instances("elastic").get(2));

@@ -26,7 +26,7 @@ class LogsCommandTest {
 
     @Test
     void logs_showStdoutAndStderr_prefixed_andFlushEmptiesThem() {
-        home.brigade("start", "--name", "talk", "sh", "-c", "echo one; echo two >&2; exec sleep 1000");
+        home.brigade("start", "--name", "talk", "--", "sh", "-c", "echo one; echo two >&2; exec sleep 1000");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(home.brigade("logs", "talk").out()).contains("talk-0 | one", "talk-0 | two"));
         assertThat(home.brigade("logs", "talk", "--lines", "1").out().lines()).hasSize(1);
@@ -36,7 +36,7 @@ class LogsCommandTest {
 
     @Test
     void logsFollow_streamsNewLines_untilTheDaemonGoes() throws Exception {
-        home.brigade("start", "--name", "ticker", "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done");
+        home.brigade("start", "--name", "ticker", "--", "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done");
         var bytes = new ByteArrayOutputStream();
         var out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         CompletableFuture<Integer> follow = CompletableFuture.supplyAsync(() -> Main.run(
@@ -49,7 +49,7 @@ class LogsCommandTest {
     @Test
     void unwritableLogDir_isReported_andTheAppRunsAnyway() throws Exception {
         Files.writeString(home.dir.resolve("logs"), "a file where the log directory should be");
-        home.brigade("start", "--name", "mute", "sh", "-c", "echo hello; exec sleep 1000");
+        home.brigade("start", "--name", "mute", "--", "sh", "-c", "echo hello; exec sleep 1000");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(home.brigade("ls").out()).contains("warning: mute: cannot write"));
         assertThat(home.instances("mute").get(0).get("status").asText()).isEqualTo("online");
         assertThat(home.brigade("describe", "mute").out()).contains("ERROR: cannot write");
@@ -85,7 +85,7 @@ class LogsCommandTest {
                     instances: lots
                 """);
         MainTest.Outcome o = home.brigade("start", home.dir.resolve("bad.yaml").toString());
-        assertThat(o.code()).isEqualTo(Main.FAILED);
+        assertThat(o.code()).isEqualTo(Main.USAGE);
         assertThat(o.err()).contains("apps[1].instances: expected a positive integer or \"max\", got \"lots\"");
     }
 }

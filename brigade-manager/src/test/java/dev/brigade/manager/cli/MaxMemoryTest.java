@@ -20,7 +20,7 @@ class MaxMemoryTest {
     @Test
     void forkMode_aProcessOverTheLimit_isRestarted_andTheLogSaysWhy() {
         // sh holds a 64 MB string (resident), then waits: over a 32 MB limit within a sampling second.
-        MainTest.Outcome o = home.brigade("start", "--name", "fat", "--max-memory", "32M", "--kill-timeout", "1s", "--",
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "fat", "--max-memory", "32M", "--kill-timeout", "1s", "--",
                 "sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo grown; sleep 1000");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("fat").get(0).get("restarts").asInt() >= 1);
@@ -29,8 +29,17 @@ class MaxMemoryTest {
     }
 
     @Test
+    void forkMode_memoryRestartsCountTowardsTheCrashLoop_andEndErrored() {
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "grower", "--max-memory", "32M", "--max-restarts", "1",
+                "--kill-timeout", "1s", "--", "sh", "-c", "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo grown; sleep 1000");
+        assertThat(o.code()).as(o.toString()).isZero();
+        await().atMost(Duration.ofSeconds(90)).until(() -> home.instances("grower").get(0).get("status").asText().equals("errored"));
+        assertThat(home.brigade("logs", "grower", "--lines", "50").out()).contains("(max restarts 1): errored, not restarted");
+    }
+
+    @Test
     void forkMode_aProcessUnderTheLimit_isLeftAlone() {
-        MainTest.Outcome o = home.brigade("start", "--name", "thin", "--max-memory", "512M", "sleep", "1000");
+        MainTest.Outcome o = home.brigade("start", "--name", "thin", "--max-memory", "512M", "--", "sleep", "1000");
         assertThat(o.code()).as(o.toString()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> home.instances("thin").get(0).get("memoryBytes").asLong() > 0);
         long pid = home.instances("thin").get(0).get("pid").asLong();
@@ -44,7 +53,7 @@ class MaxMemoryTest {
     @Test
     void clusterMode_aWorkerOverTheLimit_isReplacedGracefully() throws Exception {
         String cp = new File(Hog.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        MainTest.Outcome o = home.brigade("start", "--name", "hog", "--port", "0",
+        MainTest.Outcome o = home.brigade("start", "--no-wait", "--name", "hog", "--port", "0",
                 "--max-memory", "100M", "--env", "HOG_MB=120", "--cp", cp, Hog.class.getName());
         assertThat(o.code()).as(o.toString()).isZero();
         long first = await().atMost(Duration.ofSeconds(60)).until(() -> home.instances("hog").get(0).get("pid").asLong(), p -> p > 0);

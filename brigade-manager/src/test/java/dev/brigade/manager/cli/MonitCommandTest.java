@@ -19,7 +19,7 @@ class MonitCommandTest {
 
     @Test
     void monit_count2_printsTwoFrames_listingTheApp() {
-        assertThat(home.brigade("start", "--name", "watched", "-i", "2", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("start", "--name", "watched", "-i", "2", "--", "sleep", "1000").code()).isZero();
         MainTest.Outcome o = home.brigade("monit", "--count", "2", "--interval", "200ms");
         assertThat(o.code()).as(o.toString()).isZero();
         assertThat(o.out()).doesNotContain("\033["); // not a terminal: plain lines

@@ -78,7 +78,7 @@ class QuickLsTest {
     @Test
     void ls_isAnsweredWithoutAJvm_andPrintsWhatTheJavaPathPrints() throws Exception {
         try (TestHome home = new TestHome()) {
-            assertThat(home.brigade("start", "-i", "2", "--name", "naps", "sleep", "1000").code()).isZero();
+            assertThat(home.brigade("start", "-i", "2", "--name", "naps", "--", "sleep", "1000").code()).isZero();
 
             Run table = launcher(home, "ls");
             assertThat(table.code()).as(table.err()).isZero();
@@ -96,7 +96,7 @@ class QuickLsTest {
     @Test
     void garbageOnThePipe_isDropped_andTheDaemonAnswersTheNextRequest() throws Exception {
         try (TestHome home = new TestHome()) {
-            assertThat(home.brigade("start", "--name", "nap", "sleep", "1000").code()).isZero();
+            assertThat(home.brigade("start", "--name", "nap", "--", "sleep", "1000").code()).isZero();
             Path decoy = home.dir.resolve("ls-424242.fifo"); // a regular file where a reply pipe should be
             Files.writeString(decoy, "keep");
             byte[] binary = new byte[5000];

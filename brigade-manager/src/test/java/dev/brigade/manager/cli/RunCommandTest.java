@@ -76,7 +76,7 @@ class RunCommandTest {
     @Test
     void run_streamsTheAppsLines_servesTheSocket_andSigtermStopsEverything_exit0() throws Exception {
         Run run = start(List.of(), "--name", "tiny", "-i", "2", "--kill-timeout", "3s", "--cp", testClasses(),
-                TestApp.class.getName(), "hello");
+                TestApp.class.getName(), "--", "hello");
         await().atMost(Duration.ofSeconds(20)).until(() -> run.out().toString().contains("tiny-0 | test app instance 0 port null args hello")
                 && run.out().toString().contains("tiny-1 | test app instance 1"));
         // the home's control socket is served by the run process: ls sees its apps
@@ -102,7 +102,7 @@ class RunCommandTest {
 
     @Test
     void brigadeKill_nextToRun_stopsIt_exit0() throws Exception {
-        Run run = start(List.of(), "--name", "naps", "sleep", "1000");
+        Run run = start(List.of(), "--name", "naps", "--", "sleep", "1000");
         await().atMost(Duration.ofSeconds(20)).until(() -> run.err().toString().contains("SIGTERM or Ctrl-C stops them"));
         assertThat(home.brigade("kill").out()).contains("stopped 1 app(s)");
         assertThat(run.exit()).isZero();
@@ -113,8 +113,8 @@ class RunCommandTest {
         MainTest.Outcome none = home.brigade("run");
         assertThat(none.code()).isEqualTo(Main.USAGE);
         assertThat(none.err()).contains("give a TARGET", "--resurrect");
-        MainTest.Outcome bad = home.brigade("run", "-i", "lots", "sleep", "1");
-        assertThat(bad.code()).isEqualTo(Main.FAILED);
+        MainTest.Outcome bad = home.brigade("run", "-i", "lots", "--", "sleep", "1");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
         assertThat(bad.err()).contains("--instances: expected a positive integer or \"max\", got \"lots\"");
     }
 

@@ -48,7 +48,7 @@ class BrigadeYamlTest {
         assertThat(problem("apps:\n  - script: sleep\n  - script: sleep\n    instances: lots\n"))
                 .hasMessage("apps[1].instances: expected a positive integer or \"max\", got \"lots\"");
         assertThat(problem("apps:\n  - script: sleep\n    maxMemory: plenty\n"))
-                .hasMessage("apps[0].maxMemory: expected a size like 512M, 1G or 800K, got \"plenty\"");
+                .hasMessage("apps[0].maxMemory: expected a size with a unit, like 800K, 512M or 1G, got \"plenty\"");
         assertThat(problem("apps:\n  - script: sleep\n    killTimeout: -1s\n")).hasMessageStartingWith("apps[0].killTimeout:");
         assertThat(problem("apps:\n  - script: sleep\n    colour: blue\n")).hasMessageStartingWith("apps[0].colour: unknown option");
         assertThat(problem("apps:\n  - name: x\n    script: sleep\n  - name: x\n    script: sleep\n"))
@@ -57,6 +57,60 @@ class BrigadeYamlTest {
         assertThat(problem("apps:\n  - script: missing.jar\n")).hasMessageContaining("apps[0].script: jar not found");
         assertThat(problem("apps: []\n")).hasMessageStartingWith("apps: expected a non-empty list");
         assertThat(problem("apps:\n  - script: sleep\n    env: [A]\n")).hasMessageStartingWith("apps[0].env: expected a map");
+    }
+
+    @Test
+    void bareNumbers_haveNoUnit_andAreRefused_namingTheValidForms() throws IOException {
+        assertThat(problem("apps:\n  - script: sleep\n    killTimeout: 5\n")).hasMessage(
+                "apps[0].killTimeout: expected a positive duration with a unit, like 500ms, 5s, 2m or 1h (a bare number has no unit), got \"5\"");
+        assertThat(problem("apps:\n  - script: sleep\n    maxMemory: 300\n")).hasMessage(
+                "apps[0].maxMemory: expected a size with a unit, like 800K, 512M or 1G (a bare number has no unit), got \"300\"");
+    }
+
+    @Test
+    void anEnvironmentNoAppHas_isAnError() throws IOException {
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    env_production: {A: b}\n");
+        assertThat(catchThrowable(() -> BrigadeYaml.load(yaml, "staging")))
+                .hasMessage("--environment staging: no app of " + yaml + " has an env_staging block");
+    }
+
+    @Test
+    void pm2EcosystemKeys_inJson_keepPm2sMeaning() throws Exception {
+        Path json = Files.writeString(dir.resolve("ecosystem.config.json"), """
+                {"apps": [{"name": "api", "script": "sleep", "args": "1000 --flag", "instances": 0, "exec_mode": "fork",
+                           "max_memory_restart": "300M", "kill_timeout": 1600, "min_uptime": "2s", "max_restarts": 3,
+                           "restart_delay": 250, "listen_timeout": 8000, "autorestart": true, "watch": false,
+                           "env": {"A": "1"}, "env_production": {"A": "2"}}],
+                 "deploy": {"production": {"user": "x"}}}
+                """);
+        assertThat(BrigadeYaml.isConfigFile(json.toString())).isTrue();
+        AppSpec api = BrigadeYaml.load(json, "production").get(0);
+        assertThat(api.name()).isEqualTo("api");
+        assertThat(api.command()).endsWith("1000", "--flag");
+        assertThat(api.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(api.maxMemoryBytes()).isEqualTo(300L << 20);
+        assertThat(api.killTimeoutMs()).isEqualTo(1600);
+        assertThat(api.minUptimeMs()).isEqualTo(2000);
+        assertThat(api.maxRestarts()).isEqualTo(3);
+        assertThat(api.restartDelayMs()).isEqualTo(250);
+        assertThat(api.listenTimeoutMs()).isEqualTo(8000);
+        assertThat(api.env()).containsEntry("A", "2");
+        assertThat(problem("apps:\n  - script: sleep\n    cron_restart: '0 0 * * *'\n"))
+                .hasMessageStartingWith("apps[0].cron_restart: not supported yet");
+        assertThat(problem("apps:\n  - script: sleep\n    exec_mode: cluster\n"))
+                .hasMessageContaining("cluster mode is a jar or main class with a port");
+        assertThat(problem("apps:\n  - script: sleep\n    kill_timeout: 1s\n    killTimeout: 2s\n"))
+                .hasMessage("apps[0].kill_timeout: also given as killTimeout: keep one");
+    }
+
+    @Test
+    void hostAndCwd_areTakenAndChecked() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    host: 127.0.0.1\n    cwd: sub\n");
+        AppSpec a = BrigadeYaml.load(yaml, null).get(0);
+        assertThat(a.host()).isEqualTo("127.0.0.1");
+        assertThat(a.cwd()).isEqualTo(dir.resolve("sub").toString());
+        assertThat(problem("apps:\n  - script: sleep\n    host: 'not a host'\n")).hasMessageStartingWith("apps[0].host: expected an IP address");
     }
 
     @Test

@@ -1,0 +1,93 @@
+package dev.brigade.manager.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * What a PM2 user types that Brigade spells otherwise: picocli's usage error, followed by the
+ * Brigade equivalent, and exit code 2. No usage dump: one command's help is one {@code --help} away.
+ */
+final class Hints {
+    private Hints() {
+    }
+
+    static int handle(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String command = cl.getCommandName();
+        err.println("brigade " + command + ": " + ex.getMessage());
+        String hint = hint(ex, command);
+        if (hint != null) {
+            err.println("brigade " + command + ": " + hint);
+        }
+        if (ex instanceof UnmatchedArgumentException u) {
+            UnmatchedArgumentException.printSuggestions(u, err);
+        }
+        if (cl.getParent() == null) {
+            cl.usage(err); // brigade's own usage is the list of commands
+        } else {
+            err.println("Run 'brigade help " + command + "' for its options.");
+        }
+        return Main.USAGE;
+    }
+
+    /** PM2's options Brigade does not have (yet), and what to do instead. */
+    static final Map<String, String> PM2_OPTIONS = Map.ofEntries(
+            Map.entry("--watch", "--watch is not supported yet: after a change, 'brigade reload APP' (zero-downtime in cluster mode)"),
+            Map.entry("--cron-restart", "--cron-restart is not supported yet: run 'brigade reload APP' from cron"),
+            Map.entry("--cron", "--cron is not supported yet: run 'brigade reload APP' from cron"),
+            Map.entry("--no-autorestart", "every crashed instance is restarted (a crash loop ends errored); --no-autorestart is not supported"),
+            Map.entry("--time", "log lines are not timestamped yet (--time is not supported)"),
+            Map.entry("--wait-ready", "start already waits: until each worker listens (cluster mode) or stays up --min-uptime (fork mode)"),
+            Map.entry("--update-env", "restart keeps the environment given at start: delete the app and start it again with the new --env"),
+            Map.entry("--node-args", "JVM flags go in --jvm-args"),
+            Map.entry("--interpreter-args", "JVM flags go in --jvm-args"),
+            Map.entry("-o", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
+            Map.entry("--output", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
+            Map.entry("-e", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
+            Map.entry("--error", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
+            Map.entry("--log", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
+            Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"));
+
+    /** PM2's commands Brigade does not have, and what to do instead. */
+    static final Map<String, String> PM2_COMMANDS = Map.of(
+            "reset", "restart counters start again at 0 when the app is deleted and started again ('brigade delete APP')",
+            "unstartup", "remove the systemd unit 'brigade startup' wrote: systemctl --user disable --now brigade.service, then delete the unit file it named",
+            "reloadLogs", "not needed: Brigade rotates logs itself (10 MiB, 5 files kept per instance)",
+            "monitor", "'brigade monit'",
+            "dashboard", "'brigade monit'",
+            "prettylist", "'brigade jlist' or 'brigade ls --json'",
+            "update", "'brigade save', then 'brigade kill', then 'brigade resurrect'");
+
+    private static String hint(ParameterException ex, String command) {
+        boolean start = command.equals("start") || command.equals("run");
+        if (ex instanceof UnmatchedArgumentException u && u.isUnknownOption()) {
+            String known = u.getUnmatched().stream().map(a -> a.replaceFirst("=.*", "")).map(PM2_OPTIONS::get)
+                    .filter(h -> h != null).findFirst().orElse(null);
+            if (known != null) {
+                return "PM2's option: " + known;
+            }
+        }
+        if (ex instanceof UnmatchedArgumentException u && ex.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()
+                && PM2_COMMANDS.containsKey(u.getUnmatched().get(0))) {
+            return "PM2's " + u.getUnmatched().get(0) + ": " + PM2_COMMANDS.get(u.getUnmatched().get(0));
+        }
+        if (ex instanceof UnmatchedArgumentException u && start && u.isUnknownOption()) {
+            List<String> unmatched = u.getUnmatched();
+            return "Brigade's options may come before or after TARGET; the app's own options go after --, as in: brigade "
+                    + command + " app.jar -i 2 -- " + (unmatched.isEmpty() ? "--app-flag" : unmatched.get(0));
+        }
+        ArgSpec arg = ex.getArgSpec();
+        if (arg instanceof OptionSpec o && o.longestName().equals("--env") && ex.getValue() != null && !ex.getValue().contains("=")) {
+            return "--env sets one variable, NAME=VALUE; to apply brigade.yaml's env_" + ex.getValue()
+                    + " blocks (PM2's --env " + ex.getValue() + "), use --environment " + ex.getValue();
+        }
+        return null;
+    }
+}

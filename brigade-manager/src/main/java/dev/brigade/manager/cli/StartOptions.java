@@ -1,0 +1,160 @@
+package dev.brigade.manager.cli;
+
+import dev.brigade.manager.config.AppOptions;
+import dev.brigade.manager.config.AppResolver;
+import dev.brigade.manager.config.BrigadeYaml;
+import dev.brigade.manager.config.ConfigException;
+import dev.brigade.manager.config.Host;
+import dev.brigade.manager.config.Words;
+import dev.brigade.manager.daemon.AppSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/*
+ * PM2's argument conventions (`pm2 start app.js -i 2 --name api -- --app-flag`): Brigade's options
+ * are recognised anywhere before `--`, before or after TARGET; everything after the first `--` goes
+ * to the app verbatim (the `--` itself is not passed). picocli does the option parsing: after
+ * `--` it takes every word as a positional parameter, so `words` holds TARGET, then the app's
+ * arguments, and the raw command line (the parse result's original args) tells how many words came
+ * after the `--`. An unknown option before `--` is picocli's "Unknown option" error, to which Main
+ * adds where the app's arguments go.
+ */
+/** The options of {@code brigade start} and {@code brigade run} (a picocli mixin), and turning them into apps. */
+final class StartOptions {
+    @Parameters(arity = "0..*", paramLabel = "TARGET", description = {"a jar, a main class (with --cp), a brigade.yaml, or a command "
+            + "(one quoted string like \"python3 -m http.server 8000\" works too)", "after --: the app's arguments"})
+    List<String> words = new ArrayList<>();
+
+    @Option(names = {"-i", "--instances"}, paramLabel = "N|max", description = "processes to run (default 1; max = one per core)")
+    String instances;
+
+    @Option(names = {"-n", "--name"}, description = "the app's name (default: the jar's name without its version, the class or the command)")
+    String name;
+
+    @Option(names = {"--cp", "--classpath"}, paramLabel = "CLASSPATH", description = "class path (java -cp syntax, 'lib/*' too): TARGET is then a main class")
+    String classpath;
+
+    @Option(names = "--port", description = "a jar or main class: cluster mode, every worker serves this port (one shared socket); "
+            + "given to the app as PORT, SERVER_PORT and the like")
+    String port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "cluster mode: bind the port to this address only (default: every interface)")
+    String host;
+
+    @Option(names = "--env", paramLabel = "K=V", description = "an environment variable (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--environment", paramLabel = "NAME", description = "brigade.yaml: also apply each app's env_NAME block (PM2's --env NAME)")
+    String environment;
+
+    @Option(names = "--jvm-args", paramLabel = "FLAGS", description = "JVM flags for a jar or main class, split as a shell would ('-Dmsg=\"a b\"' is one)")
+    String jvmArgs;
+
+    @Option(names = {"--max-memory", "--max-memory-restart"}, paramLabel = "SIZE",
+            description = "restart an instance whose resident memory exceeds this (800K, 512M, 1G)")
+    String maxMemory;
+
+    @Option(names = "--kill-timeout", paramLabel = "DURATION", description = "SIGKILL this long after SIGTERM (default 5s)")
+    String killTimeout;
+
+    @Option(names = "--listen-timeout", paramLabel = "DURATION", description = "cluster mode: how long a new worker may take to listen (default 30s)")
+    String listenTimeout;
+
+    @Option(names = "--min-uptime", paramLabel = "DURATION", description = "fork mode: how long an instance must stay up to count as started (default 1s)")
+    String minUptime;
+
+    @Option(names = "--max-restarts", paramLabel = "N", description = "crashes per minute before an instance is errored (default 10)")
+    String maxRestarts;
+
+    @Option(names = "--restart-delay", paramLabel = "DURATION", description = "delay before the second restart in a row, doubling (default 100ms)")
+    String restartDelay;
+
+    @Option(names = "--cwd", paramLabel = "DIR", description = "the app's working directory (default: where the command runs)")
+    Path cwd;
+
+    /** TARGET, and the arguments for the app. */
+    record Target(String target, List<String> args) {
+    }
+
+    /** TARGET and the app's arguments from the words picocli collected; {@code commandLine} is the raw command line. */
+    Target target(List<String> commandLine, String command, Path dir) throws ManagerCommand.Failed {
+        int dashes = commandLine.indexOf("--");
+        int after = dashes < 0 ? 0 : commandLine.size() - dashes - 1;
+        List<String> before = words.subList(0, words.size() - after);
+        List<String> appArgs = words.subList(words.size() - after, words.size());
+        if (before.isEmpty() && appArgs.isEmpty()) {
+            throw ManagerCommand.Failed.usage("give a TARGET: a jar, a main class (with --cp), a brigade.yaml or a command "
+                    + "(brigade " + command + " --help shows examples)");
+        }
+        if (before.size() > 1) {
+            throw ManagerCommand.Failed.usage("unexpected \"" + before.get(1) + "\" after TARGET \"" + before.get(0) + "\": the app's "
+                    + "arguments go after --, as in: brigade " + command + " " + before.get(0) + " -- " + String.join(" ", before.subList(1, before.size()))
+                    + " (or quote the whole command: \"" + String.join(" ", before) + "\")");
+        }
+        Target t = before.isEmpty() ? new Target(appArgs.get(0), appArgs.subList(1, appArgs.size())) : new Target(before.get(0), appArgs);
+        if (t.target().isBlank()) {
+            throw ManagerCommand.Failed.usage("TARGET is empty");
+        }
+        if (t.target().matches(".*\\s.*") && !Files.exists(dir.resolve(t.target()))) {
+            // a quoted command, as PM2 takes it: "python3 -m http.server 8000"
+            try {
+                List<String> split = Words.split(t.target(), "TARGET");
+                List<String> args = new ArrayList<>(split.subList(1, split.size()));
+                args.addAll(t.args());
+                return new Target(split.get(0), args);
+            } catch (ConfigException e) {
+                throw ManagerCommand.Failed.of(e);
+            }
+        }
+        return t;
+    }
+
+    /** The apps these options start, resolved against {@code host} (its directory, PATH and java). */
+    List<AppSpec> specs(List<String> commandLine, String command, Host host) throws ManagerCommand.Failed {
+        Path dir = cwd == null ? host.cwd() : host.cwd().resolve(cwd).normalize();
+        Target t = target(commandLine, command, dir);
+        try {
+            configFile = BrigadeYaml.isConfigFile(t.target());
+            if (configFile) {
+                if (!t.args().isEmpty()) {
+                    throw ManagerCommand.Failed.usage("a brigade.yaml takes no app arguments (got " + String.join(" ", t.args()) + ")");
+                }
+                return BrigadeYaml.load(dir.resolve(t.target()), environment, host);
+            }
+            if (environment != null) {
+                throw ManagerCommand.Failed.usage("--environment " + environment + " applies env_" + environment
+                        + " blocks of a brigade.yaml; for one app, give its variables with --env K=V");
+            }
+            if (!Files.isDirectory(dir)) {
+                throw ManagerCommand.Failed.usage("--cwd: " + dir + " is not a directory");
+            }
+            List<String> jvm = jvmArgs == null ? List.of() : Words.split(jvmArgs, "--jvm-args");
+            return List.of(AppResolver.resolve(new AppOptions(name, t.target(), t.args(), classpath, instances, port, this.host, env, jvm,
+                    maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime), dir, StartOptions::option, host));
+        } catch (ConfigException e) {
+            throw ManagerCommand.Failed.of(e);
+        }
+    }
+
+    /** True if TARGET is a brigade.yaml or an ecosystem file (known once {@link #specs} has run). */
+    boolean configFile() {
+        return configFile;
+    }
+
+    private boolean configFile;
+
+    /** The command-line spelling of an option, for error messages. */
+    static String option(String key) {
+        return switch (key) {
+            case "script" -> "TARGET";
+            case "classpath" -> "--cp";
+            default -> "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase();
+        };
+    }
+}

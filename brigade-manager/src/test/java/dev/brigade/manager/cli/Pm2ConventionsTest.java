@@ -1,0 +1,158 @@
+package dev.brigade.manager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a PM2 user types, against a real daemon: options anywhere before --, the app's arguments after it. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class Pm2ConventionsTest {
+    private final TestHome home = new TestHome();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void killDaemon() {
+        home.close();
+    }
+
+    private static List<String> command(JsonNode app) {
+        List<String> out = new ArrayList<>();
+        app.get("spec").get("command").forEach(c -> out.add(c.asText()));
+        return out;
+    }
+
+    private JsonNode app(String name) {
+        for (JsonNode a : home.ls()) {
+            if (a.get("name").asText().equals(name)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no app " + name + " in " + home.ls());
+    }
+
+    @Test
+    void optionsAfterTheJar_areBrigades_theArgumentsAfterDashDash_theApps_andTheNameHasNoVersion() throws Exception {
+        Path jar = TestJars.runnable(dir, "api-1.4.2.jar", TestApp.class);
+        MainTest.Outcome o = home.brigade("start", jar.toString(), "-i", "2", "--env", "X=1", "--", "hello", "--", "-i");
+        assertThat(o.code()).as(o.toString()).isZero();
+        JsonNode api = app("api");
+        assertThat(api.get("instances")).hasSize(2);
+        assertThat(command(api)).endsWith("-jar", jar.toString(), "hello", "--", "-i");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(home.brigade("logs", "api", "--raw").out())
+                .contains("test app instance 0 port null args hello,--,-i", "test app instance 1 port null args hello,--,-i"));
+    }
+
+    @Test
+    void anUnknownOptionBeforeDashDash_isAUsageError_sayingWhereAppArgumentsGo() throws Exception {
+        Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
+        MainTest.Outcome o = home.brigade("start", jar.toString(), "-i", "2", "--verbose");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("Unknown option: '--verbose'", "the app's own options go after --",
+                "brigade start app.jar -i 2 -- --verbose").doesNotContain("\tat ");
+        MainTest.Outcome extra = home.brigade("start", "sleep", "1000");
+        assertThat(extra.code()).isEqualTo(Main.USAGE);
+        assertThat(extra.err()).contains("unexpected \"1000\" after TARGET \"sleep\"", "brigade start sleep -- 1000", "\"sleep 1000\"");
+        MainTest.Outcome none = home.brigade("start", "--name", "x");
+        assertThat(none.code()).isEqualTo(Main.USAGE);
+        assertThat(none.err()).contains("give a TARGET");
+        assertThat(home.ls()).isEmpty();
+    }
+
+    @Test
+    void aQuotedCommand_andACommandAfterDashDash_runLikePm2s() {
+        assertThat(home.brigade("start", "sleep 1000", "--name", "quoted").code()).isZero();
+        assertThat(command(app("quoted"))).endsWith("1000").anySatisfy(c -> assertThat(c).endsWith("/sleep"));
+        assertThat(home.brigade("start", "--name", "after", "--", "sleep", "1000").code()).isZero();
+        assertThat(command(app("after"))).endsWith("1000");
+        assertThat(home.instances("after")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+    }
+
+    @Test
+    void jvmArgs_keepTheirQuotes_andEnvProduction_pointsToEnvironment() throws Exception {
+        Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
+        MainTest.Outcome o = home.brigade("start", jar.toString(), "--jvm-args", "-Xmx64m -Dmsg=\"hello world\"");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(command(app("app"))).contains("-Xmx64m", "-Dmsg=hello world");
+
+        MainTest.Outcome env = home.brigade("start", "brigade.yaml", "--env", "production");
+        assertThat(env.code()).isEqualTo(Main.USAGE);
+        assertThat(env.err()).contains("--env sets one variable, NAME=VALUE", "use --environment production");
+    }
+
+    @Test
+    void durationsAndSizes_needAUnit_andEveryInvalidValueExits2() {
+        MainTest.Outcome kill = home.brigade("start", "--kill-timeout", "5", "--", "sleep", "1000");
+        assertThat(kill.code()).isEqualTo(Main.USAGE);
+        assertThat(kill.err()).contains("--kill-timeout: expected a positive duration with a unit, like 500ms, 5s, 2m or 1h "
+                + "(a bare number has no unit), got \"5\"");
+        MainTest.Outcome mem = home.brigade("start", "--max-memory", "300", "--", "sleep", "1000");
+        assertThat(mem.code()).isEqualTo(Main.USAGE);
+        assertThat(mem.err()).contains("--max-memory: expected a size with a unit, like 800K, 512M or 1G (a bare number has no unit)");
+        assertThat(home.brigade("start", "--port", "http", "--", "sleep", "1").code()).isEqualTo(Main.USAGE);
+        assertThat(home.brigade("scale", "x", "lots").code()).isEqualTo(Main.USAGE);
+        assertThat(home.brigade("stop").code()).isEqualTo(Main.USAGE);
+        assertThat(home.brigade("start", "--environment", "staging", "--", "sleep", "1").err())
+                .contains("--environment staging applies env_staging blocks of a brigade.yaml");
+    }
+
+    @Test
+    void aMissingEnvironmentBlock_isAnError() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    args: [\"1000\"]\n    env_production: {A: b}\n");
+        MainTest.Outcome o = home.brigade("start", yaml.toString(), "--environment", "staging");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("no app of " + yaml + " has an env_staging block");
+    }
+
+    @Test
+    void severalAppsPerStopAndRestart_flushWithoutApp_scaleMax() {
+        assertThat(home.brigade("start", "--name", "a", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("start", "--name", "b", "--", "sleep", "1000").code()).isZero();
+        MainTest.Outcome stop = home.brigade("stop", "a", "b");
+        assertThat(stop.code()).as(stop.toString()).isZero();
+        assertThat(stop.out()).contains("stopped: a", "stopped: b");
+        assertThat(home.instances("a")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("stopped"));
+        assertThat(home.instances("b")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("stopped"));
+        MainTest.Outcome some = home.brigade("restart", "a", "ghost");
+        assertThat(some.code()).isEqualTo(Main.FAILED);
+        assertThat(some.err()).contains("no app named or numbered \"ghost\"");
+        assertThat(home.instances("a")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        MainTest.Outcome flush = home.brigade("flush");
+        assertThat(flush.code()).as(flush.toString()).isZero();
+        assertThat(flush.out()).contains("flushed: a, b");
+        assertThat(home.brigade("scale", "a", "max").code()).isZero();
+        assertThat(home.instances("a")).hasSize(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void saveWithNoApps_keepsTheDump_andACorruptDump_isExplained() throws Exception {
+        assertThat(home.brigade("start", "--name", "kept", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("save").code()).isZero();
+        String saved = Files.readString(home.dir.resolve("dump.json"));
+        home.brigade("delete", "kept");
+        MainTest.Outcome empty = home.brigade("save");
+        assertThat(empty.code()).isZero();
+        assertThat(empty.out()).contains("no apps to save", "is left as it was");
+        assertThat(Files.readString(home.dir.resolve("dump.json"))).isEqualTo(saved);
+
+        for (String junk : List.of("{not json", "[{}]", "[null]")) {
+            Files.writeString(home.dir.resolve("dump.json"), junk);
+            MainTest.Outcome r = home.brigade("resurrect");
+            assertThat(r.code()).as(junk).isEqualTo(Main.FAILED);
+            assertThat(r.err()).as(junk).contains("dump.json is not a list of saved apps (damaged or edited)", "move it away")
+                    .doesNotContain("NullPointerException");
+        }
+    }
+}
