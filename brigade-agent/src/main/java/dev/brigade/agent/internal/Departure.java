@@ -156,7 +156,7 @@ final class Departure implements Function<Object, Object> {
      * For each of {@code fds}, the epoll sets of this process watching it, as {@code {epfd, events}}.
      * The kernel lists a set's registrations in its fdinfo, one line each:
      * {@code tfd: N events: HEX data: HEX pos:... ino:... sdev:...}. Only registrations whose data
-     * is the descriptor are taken (the JDK's and Netty's); others are left as they are.
+     * holds the descriptor are taken (the JDK's and Netty's); others are left as they are.
      */
     private static Map<Integer, List<int[]>> epollRegistrations(List<Integer> fds) throws IOException {
         Map<Integer, List<int[]>> watched = new HashMap<>();
@@ -171,7 +171,8 @@ final class Departure implements Function<Object, Object> {
                 String[] w = line.trim().split("\\s+");
                 if (w.length >= 6 && w[0].equals("tfd:") && w[2].equals("events:") && w[4].equals("data:")) {
                     int fd = Integer.parseInt(w[1]);
-                    if (fds.contains(fd) && Long.parseUnsignedLong(w[5], 16) == fd) {
+                    // data.fd is the low half of the 64-bit data union; the JDK leaves the high half unset
+                    if (fds.contains(fd) && (Long.parseUnsignedLong(w[5], 16) & 0xffff_ffffL) == fd) {
                         watched.computeIfAbsent(fd, k -> new ArrayList<>()).add(new int[] {epfd, Integer.parseUnsignedInt(w[3], 16)});
                     }
                 }
