@@ -35,7 +35,32 @@ final class ReloadUnderLoad {
     private ReloadUnderLoad() {
     }
 
+    /** What happens to the cluster while the load runs; returns a line for the log. */
+    @FunctionalInterface
+    interface Change {
+        String apply(Cluster cluster) throws Exception;
+    }
+
+    /** 3 rolling reloads, each replacing both workers. */
+    static final Change THREE_RELOADS = c -> {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            assertThat(c.reload().get(180, TimeUnit.SECONDS)).as("workers replaced by reload " + (i + 1)).isEqualTo(2);
+            millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        return "reloads took " + millis + " ms";
+    };
+
     static void run(Class<?> app, List<String> args) throws Exception {
+        run(app, args, THREE_RELOADS, 4);
+    }
+
+    /**
+     * Runs {@code app} in 2 workers, the load throughout {@code change}, and checks that no request
+     * failed and that at least {@code pids} workers answered.
+     */
+    static void run(Class<?> app, List<String> args, Change change, int pids) throws Exception {
         ConcurrentLinkedDeque<String> output = new ConcurrentLinkedDeque<>();
         ClusterSettings settings = ClusterSettings.builder()
                 .entry(WorkerEntry.mainClass(app.getName(), CP))
@@ -64,22 +89,16 @@ final class ReloadUnderLoad {
                 return listening.size() >= 2;
             });
             HttpLoad load = new HttpLoad("127.0.0.1", c.ports().get(0), "/", 8, false);
-            List<Integer> replaced = new ArrayList<>();
-            List<Long> reloadMillis = new ArrayList<>();
+            String[] what = new String[1];
             HttpLoad.Result r = load.during(() -> {
-                assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing before the reloads").isTrue();
-                for (int i = 0; i < 3; i++) {
-                    long t0 = System.nanoTime();
-                    replaced.add(c.reload().get(180, TimeUnit.SECONDS));
-                    reloadMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-                }
-                assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing after the reloads").isTrue();
+                assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing before the change").isTrue();
+                what[0] = change.apply(c);
+                assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing after the change").isTrue();
             });
-            System.out.printf("%s: %d ok, %d failed %s, over %d workers, %.1f s (reloads took %s ms)%n", app.getSimpleName(), r.ok(),
-                    r.failed(), r.failures(), r.bodies().size(), r.seconds(), reloadMillis);
-            assertThat(replaced).containsExactly(2, 2, 2);
-            assertThat(r.failures()).as("failed requests during 3 reloads; worker output " + output).isEmpty();
-            assertThat(r.bodies().keySet()).as("served by the first workers and by their replacements").hasSizeGreaterThanOrEqualTo(4);
+            System.out.printf("%s: %d ok, %d failed %s, over %d workers, %.1f s (%s)%n", app.getSimpleName(), r.ok(),
+                    r.failed(), r.failures(), r.bodies().size(), r.seconds(), what[0]);
+            assertThat(r.failures()).as("failed requests; worker output " + output).isEmpty();
+            assertThat(r.bodies().keySet()).as("workers that answered").hasSizeGreaterThanOrEqualTo(pids);
             assertThat(output).as("no leaving worker failed to stop accepting").noneMatch(l -> l.contains("brigade-agent: WARNING")
                     || l.contains("could not stop accepting"));
         }
