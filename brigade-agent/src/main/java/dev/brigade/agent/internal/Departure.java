@@ -74,7 +74,7 @@ final class Departure implements Function<Object, Object> {
     private static final int SOL_SOCKET = 1, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
     private static final int AF_INET = 2, AF_INET6 = 10, IPPROTO_TCP = 6, TCP_INFO = 11;
     private static final int TCP_ESTABLISHED = 1, TCP_CLOSE_WAIT = 8;
-    private static final Path FDS = Path.of("/proc/self/fd"), FDINFO = Path.of("/proc/self/fdinfo");
+    // No static Path: the agent installs this class as it starts, and java.nio.file need not load before a leave.
 
     private final Binder binder;
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -163,7 +163,7 @@ final class Departure implements Function<Object, Object> {
         for (int epfd : descriptors("anon_inode:[eventpoll]")) {
             List<String> lines;
             try {
-                lines = Files.readAllLines(FDINFO.resolve(Integer.toString(epfd)));
+                lines = Files.readAllLines(Path.of("/proc/self/fdinfo", Integer.toString(epfd)));
             } catch (IOException e) {
                 continue; // closed meanwhile
             }
@@ -184,7 +184,7 @@ final class Departure implements Function<Object, Object> {
     /** The descriptors of this process whose link starts with {@code prefix}. */
     private static List<Integer> descriptors(String prefix) throws IOException {
         List<Integer> out = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(FDS)) {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 try {
                     if (Files.readSymbolicLink(p).toString().startsWith(prefix)) {
