@@ -267,9 +267,13 @@ public final class Cluster implements AutoCloseable {
     /**
      * Replaces every worker, {@code batch} at a time: a new worker is started, and only once it
      * listens on the declared ports (or is online, when none is declared) is the old one
-     * disconnected: it stops accepting at once (the shared socket keeps every queued connection
-     * for the others), finishes its requests and exits, or is killed after the kill timeout. A
-     * new app version (a new jar at the same path) is picked up the same way.
+     * disconnected: it stops taking connections from the shared sockets at once, before its app
+     * is told anything, even for an unmodified server (the shared socket keeps every queued
+     * connection for the others); it waits, at most the drain timeout (half the kill timeout, at
+     * most 2 s), for the connections it accepted to be closed; then its disconnect handlers and
+     * the app's shutdown hooks run and it exits, or is killed after the kill timeout. Keep-alive
+     * connections still open at the end of the drain are the app's shutdown's to close. A new app
+     * version (a new jar at the same path) is picked up the same way.
      *
      * @param batch how many workers are replaced at once, at least 1
      * @return a future of the number of workers replaced

@@ -64,8 +64,10 @@ public interface WorkerProcess {
 
     /**
      * Runs when the primary asks this worker to stop ({@link ClusterWorker#disconnect()}): stop accepting work,
-     * finish in-flight work, then return; the worker then exits with code 0 (shutdown hooks run). Without any
-     * handler the worker exits at once through {@link System#exit}, so the app's shutdown hooks do the draining.
+     * finish in-flight work, then return; the worker then exits with code 0 (shutdown hooks run). Before handlers
+     * run, the worker has already stopped taking connections on the declared ports. Without any handler the
+     * worker first waits, at most the drain timeout, for the connections it accepted to be closed, then exits
+     * through {@link System#exit}, so the app's shutdown hooks do the rest.
      *
      * @param handler the app's draining
      */

@@ -27,6 +27,7 @@ public final class Binder implements BiFunction<Object, Object, Object> {
     private final String declared;
     private final Set<Integer> claimed = new HashSet<>();      // fds adopted or handed out; guarded by this
     private final Set<Integer> warnedPorts = new HashSet<>();  // guarded by this
+    private final Set<Integer> accepting = new java.util.TreeSet<>(); // descriptors here that are shared sockets; guarded by this
     private final Map<Object, Boolean> adoptedImpls = Collections.synchronizedMap(new WeakHashMap<>());
     private final String notifyFd;
     private JdkAccess jdk;      // created at the first adoption; guarded by this
@@ -43,6 +44,7 @@ public final class Binder implements BiFunction<Object, Object, Object> {
         Binder b = new Binder(entries, declared, notifyFd);
         installed = b;
         Hooks.HOOK = b;
+        Hooks.LEAVE = new Departure(b);
     }
 
     /** The installed binder, or null when no agent runs in this JVM. */
@@ -70,11 +72,15 @@ public final class Binder implements BiFunction<Object, Object, Object> {
                 return null;
             }
             try {
+                int fd;
                 if (impl) {
-                    access().adoptImpl(socket, entry.fd(), requested.getAddress());
+                    fd = access().adoptImpl(socket, entry.fd(), requested.getAddress());
                     adoptedImpls.put(socket, Boolean.TRUE);
                 } else {
-                    access().adoptChannel(socket, entry.fd());
+                    fd = access().adoptChannel(socket, entry.fd());
+                }
+                synchronized (this) {
+                    accepting.add(fd);
                 }
             } catch (Throwable t) {
                 release(entry.fd());
@@ -101,6 +107,7 @@ public final class Binder implements BiFunction<Object, Object, Object> {
                 return -1;
             }
             claimed.add(entry.fd());
+            accepting.add(entry.fd());
         }
         try {
             access().nonBlocking(entry.fd());
@@ -109,6 +116,18 @@ public final class Binder implements BiFunction<Object, Object, Object> {
             Notifier.warn("cannot make inherited descriptor " + entry.fd() + " non-blocking: " + t);
         }
         return entry.fd();
+    }
+
+    /** The descriptors of this process that refer to a shared listening socket (adopted or handed out). */
+    synchronized List<Integer> acceptingFds() {
+        return List.copyOf(accepting);
+    }
+
+    /** The declared ports. */
+    Set<Integer> declaredPorts() {
+        Set<Integer> ports = new HashSet<>();
+        entries.forEach(e -> ports.add(e.port()));
+        return ports;
     }
 
     private synchronized Entry claim(InetSocketAddress requested) {
@@ -144,7 +163,7 @@ public final class Binder implements BiFunction<Object, Object, Object> {
         }
     }
 
-    private synchronized JdkAccess access() throws ReflectiveOperationException {
+    synchronized JdkAccess access() throws ReflectiveOperationException {
         if (jdk == null) {
             jdk = new JdkAccess();
         }

@@ -19,6 +19,15 @@ public final class Hooks {
      */
     public static volatile BiFunction<Object, Object, Object> HOOK;
 
+    /**
+     * Called by brigade-cluster's worker runtime (by reflection through the system class loader) when
+     * the primary disconnects this worker, before the app is told anything:
+     * {@code LEAVE.apply(drainMillis)} stops this process taking connections from the shared sockets
+     * and waits, at most {@code drainMillis}, until the connections it accepted on declared ports are
+     * closed; it returns a one-line report (a String). {@link Departure} explains how. Null without the agent.
+     */
+    public static volatile java.util.function.Function<Object, Object> LEAVE;
+
     private Hooks() {
     }
 }

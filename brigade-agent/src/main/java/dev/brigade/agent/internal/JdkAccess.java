@@ -23,7 +23,8 @@ import java.nio.channels.ClosedChannelException;
  * <ul>
  *   <li>{@code InheritedChannel.dup2(int, int)}, {@code close0(int)}: private static natives;</li>
  *   <li>{@code IOUtil.newFD(int)}, {@code fdVal(FileDescriptor)}, {@code configureBlocking(FileDescriptor, boolean)};</li>
- *   <li>{@code Net.localAddress(FileDescriptor)};</li>
+ *   <li>{@code Net.localAddress(FileDescriptor)}, {@code Net.getIntOption0(FileDescriptor, boolean, int, int)};</li>
+ *   <li>{@code EPoll.ctl(int, int, int, int)} (Linux; it sets the event's data to the descriptor);</li>
  *   <li>{@code ServerSocketChannelImpl} and {@code AsynchronousServerSocketChannelImpl}: fields
  *       {@code fd}, {@code stateLock}, {@code localAddress} (null until bound);</li>
  *   <li>{@code NioSocketImpl}: {@code stateLock}, {@code server}, {@code ensureOpen()}, and
@@ -37,6 +38,8 @@ final class JdkAccess {
     private final Method fdVal;
     private final Method configureBlocking;
     private final Method localAddress;
+    private final Method getIntOption;
+    private final Method epollCtl;
 
     JdkAccess() throws ReflectiveOperationException {
         Class<?> inherited = Class.forName("sun.nio.ch.InheritedChannel");
@@ -46,7 +49,19 @@ final class JdkAccess {
         newFD = open(ioUtil.getDeclaredMethod("newFD", int.class));
         fdVal = open(ioUtil.getDeclaredMethod("fdVal", FileDescriptor.class));
         configureBlocking = open(ioUtil.getDeclaredMethod("configureBlocking", FileDescriptor.class, boolean.class));
-        localAddress = open(Class.forName("sun.nio.ch.Net").getDeclaredMethod("localAddress", FileDescriptor.class));
+        Class<?> net = Class.forName("sun.nio.ch.Net");
+        localAddress = open(net.getDeclaredMethod("localAddress", FileDescriptor.class));
+        getIntOption = open(net.getDeclaredMethod("getIntOption0", FileDescriptor.class, boolean.class, int.class, int.class));
+        epollCtl = epollCtl();
+    }
+
+    /** Linux only: elsewhere a leaving worker has no epoll registrations to move. */
+    private static Method epollCtl() {
+        try {
+            return open(Class.forName("sun.nio.ch.EPoll").getDeclaredMethod("ctl", int.class, int.class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
     }
 
     FileDescriptor newFD(int fd) {
@@ -58,7 +73,7 @@ final class JdkAccess {
     }
 
     /** Makes a ServerSocketChannelImpl or AsynchronousServerSocketChannelImpl use {@code inherited}. */
-    void adoptChannel(Object channel, int inherited) throws IOException {
+    int adoptChannel(Object channel, int inherited) throws IOException {
         Object lock = get(channel, "stateLock");
         synchronized (lock) {
             if (!((Channel) channel).isOpen()) {
@@ -68,22 +83,24 @@ final class JdkAccess {
                 throw new AlreadyBoundException();
             }
             FileDescriptor fd = (FileDescriptor) get(channel, "fd");
-            swap(fd, inherited);
+            int target = swap(fd, inherited);
             set(channel, "localAddress", call(localAddress, null, fd));
+            return target;
         }
     }
 
     /** Makes a server NioSocketImpl use {@code inherited}; its {@code listen} must then be skipped. */
-    void adoptImpl(Object impl, int inherited, InetAddress host) throws IOException {
+    int adoptImpl(Object impl, int inherited, InetAddress host) throws IOException {
         synchronized (get(impl, "stateLock")) {
             call(method(impl.getClass(), "ensureOpen"), impl);
             if ((int) get(impl, "localport") != 0) {
                 throw new SocketException("Already bound");
             }
             FileDescriptor fd = (FileDescriptor) get(impl, "fd");
-            swap(fd, inherited);
+            int target = swap(fd, inherited);
             set(impl, "address", host);
             set(impl, "localport", ((InetSocketAddress) call(localAddress, null, fd)).getPort());
+            return target;
         }
     }
 
@@ -113,11 +130,42 @@ final class JdkAccess {
      * The shared socket is set non-blocking: the flag is shared by every process holding it,
      * selector-based servers need it, and blocking JDK acceptors cope (they park on EAGAIN).
      */
-    private void swap(FileDescriptor fd, int inherited) throws IOException {
+    private int swap(FileDescriptor fd, int inherited) throws IOException {
         int target = (int) call(fdVal, null, fd);
         call(dup2, null, inherited, target);
         call(close0, null, inherited);
         call(configureBlocking, null, fd, false);
+        return target;
+    }
+
+    // ---- what a leaving worker needs (Departure) ----
+
+    /** dup2(2): makes descriptor {@code to} refer to what {@code from} refers to. */
+    void dup2(int from, int to) throws IOException {
+        call(dup2, null, from, to);
+    }
+
+    /** The descriptor number of a ServerSocketChannelImpl. */
+    int channelFd(Object channel) throws IOException {
+        return (int) call(fdVal, null, get(channel, "fd"));
+    }
+
+    /** epoll_ctl(2) through the JDK's own binding, which stores the descriptor as the event's data; 0 or the errno. */
+    int epollCtl(int epfd, int op, int fd, int events) throws IOException {
+        if (epollCtl == null) {
+            throw new IOException("sun.nio.ch.EPoll.ctl is not available on JDK " + Runtime.version());
+        }
+        return (int) call(epollCtl, null, epfd, op, fd, events);
+    }
+
+    /** getsockname(2) of a raw descriptor, as an internet address (throws for other families). */
+    InetSocketAddress localAddress(int fd) throws IOException {
+        return (InetSocketAddress) call(localAddress, null, newFD(fd));
+    }
+
+    /** getsockopt(2) of an int-sized option (for a larger struct, its first four bytes) of a raw descriptor. */
+    int intOption(int fd, int level, int option) throws IOException {
+        return (int) call(getIntOption, null, newFD(fd), false, level, option);
     }
 
     private static Object call(Method m, Object self, Object... args) throws IOException {

@@ -74,6 +74,7 @@ public final class CommandLine {
         env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(child.instance()));
         env.put(WorkerRuntime.ENV_IPC, ipc.toString());
         env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        env.put(Leave.ENV_DRAIN, Long.toString(Leave.drainMillis(settings.killTimeout().toMillis())));
         return env;
     }
 

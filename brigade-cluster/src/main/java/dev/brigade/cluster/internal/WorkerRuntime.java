@@ -307,6 +307,7 @@ public final class WorkerRuntime implements WorkerProcess {
     }
 
     private void runDisconnectHandlersAndExit() {
+        Leave.stopAccepting(!disconnectHandlers.isEmpty()); // first: no new connection, then the app is told
         for (Runnable h : disconnectHandlers) {
             try {
                 h.run();

@@ -49,9 +49,16 @@ final class ClusterRun {
     private final Map<Long, long[]> samples = new ConcurrentHashMap<>();       // pid -> {cpu ticks, rss, cpu% x100}
     private volatile List<Integer> ports = List.of();
 
-    /** What a slot remembers across its workers. */
+    /**
+     * What a slot remembers across its workers. A restart is a worker forked into a slot whose
+     * previous worker is gone (a crash, a hang, the memory limit, a stop then start); a worker forked
+     * while the slot's worker still runs replaces it as planned (a reload) and is not one, nor is
+     * the first worker of a slot (start, scale up).
+     */
     private static final class SlotState {
-        volatile int forks;
+        final java.util.Set<Integer> live = ConcurrentHashMap.newKeySet(); // forked, not exited
+        volatile boolean forkedBefore;
+        volatile int restarts;
         volatile String lastExit;
         volatile boolean errored;
         volatile int crashes;        // workers that exited without being asked to (not after a disconnect)
@@ -218,7 +225,7 @@ final class ClusterRun {
             } else {
                 status = c == null ? Status.STOPPED.label() : Status.WAITING_RESTART.label();
             }
-            out.add(new AppInfo.InstanceInfo(slot, pid, status, uptime, Math.max(0, st.forks - 1), cpu, mem,
+            out.add(new AppInfo.InstanceInfo(slot, pid, status, uptime, st.restarts, cpu, mem,
                     st.lastExit, holder.log.path().toString(), holder.lastLines(), problem, st.crashes));
         }
         return out;
@@ -320,12 +327,17 @@ final class ClusterRun {
             case ClusterEvent.Fork f -> {
                 workerSlot.put(w.id(), slot);
                 forkedAt.put(w.id(), System.nanoTime());
-                st.forks++;
+                if (st.forkedBefore && st.live.isEmpty()) {
+                    st.restarts++;
+                }
+                st.forkedBefore = true;
+                st.live.add(w.id());
                 st.errored = false;
                 st.boundElsewhere = 0;
             }
             case ClusterEvent.Listening l -> note(holder, "[brigade] worker " + w.id() + " (pid " + w.pid() + ") listening on " + l.host() + ":" + l.port());
             case ClusterEvent.Exit x -> {
+                st.live.remove(w.id());
                 st.lastExit = x.status().toString();
                 if (!x.exitedAfterDisconnect()) {
                     st.crashes++;
