@@ -76,6 +76,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final PortGate gate;
     private final Requests requests = new Requests();
     private final Lifetime lifetime = new Lifetime();
+    private final java.util.concurrent.atomic.AtomicInteger exitsInFlight = new java.util.concurrent.atomic.AtomicInteger(); // exited, events not yet delivered
     private boolean closing; // guarded by this
 
     /** An instance index and its restart history; holds the current worker. */
@@ -207,18 +208,25 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     @Override
     public void exited(Child child, ExitStatus status) {
+        exitsInFlight.incrementAndGet(); // before it leaves `live`: another exit's idle check must wait for its events
         live.remove(child.id);
         output.flush(1000); // its last lines before its Exit event
         try {
             decide(child, status);
         } finally {
-            events.then(this::checkIdle); // after the events of this exit: listeners run before the JVM may end
+            events.then(() -> { // after the events of this exit: listeners run before the JVM may end
+                exitsInFlight.decrementAndGet();
+                checkIdle();
+            });
         }
     }
 
-    /** When nothing runs and nothing will be restarted, the primary no longer holds the JVM ({@link Lifetime}). */
+    /**
+     * When nothing runs, nothing will be restarted and no exit's events are still on their way,
+     * the primary no longer holds the JVM ({@link Lifetime}).
+     */
     private synchronized void checkIdle() {
-        if (live.isEmpty() && slots.isEmpty()) {
+        if (live.isEmpty() && slots.isEmpty() && exitsInFlight.get() == 0) {
             lifetime.idle();
         }
     }
