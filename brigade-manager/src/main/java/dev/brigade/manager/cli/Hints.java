@@ -21,13 +21,14 @@ final class Hints {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
         String command = cl.getCommandName();
-        err.println("brigade " + command + ": " + ex.getMessage());
+        String prefix = cl.getParent() == null ? "brigade" : "brigade " + command; // not "brigade brigade"
+        // picocli names an option with a label as "option '--env' (K=V)" and prefixes "option" again
+        err.println(prefix + ": " + String.valueOf(ex.getMessage()).replace("option option", "option"));
         String hint = hint(ex, command);
         if (hint != null) {
-            err.println("brigade " + command + ": " + hint);
-        }
-        if (ex instanceof UnmatchedArgumentException u) {
-            UnmatchedArgumentException.printSuggestions(u, err);
+            err.println(prefix + ": " + hint);
+        } else if (ex instanceof UnmatchedArgumentException u) {
+            UnmatchedArgumentException.printSuggestions(u, err); // a hint says more than a near spelling
         }
         if (cl.getParent() == null) {
             cl.usage(err); // brigade's own usage is the list of commands

@@ -58,7 +58,7 @@ class MainTest {
     void unknownCommand_isAUsageError() {
         Outcome o = brigade("frobnicate");
         assertThat(o.code()).isEqualTo(Main.USAGE);
-        assertThat(o.err()).contains("frobnicate");
+        assertThat(o.err()).startsWith("brigade: ").contains("frobnicate").doesNotContain("brigade brigade");
     }
 
     @Test
