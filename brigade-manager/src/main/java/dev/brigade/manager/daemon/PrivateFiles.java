@@ -118,7 +118,7 @@ final class PrivateFiles {
             fix.add("chown " + me + " " + dir);
         }
         if ((mode & GROUP_OTHER_WRITE) != 0) {
-            wrong.add("has mode " + String.format("%04o", mode) + ", writable by " + ((mode & 0020) != 0 ? "group" : "")
+            wrong.add((owner == me ? "is yours (" + userName(me) + ", uid " + me + ") but " : "") + "has mode " + String.format("%04o", mode) + ", writable by " + ((mode & 0020) != 0 ? "group" : "")
                     + ((mode & 0022) == 0022 ? " and " : "") + ((mode & 0002) != 0 ? "others" : ""));
             fix.add("chmod 700 " + dir);
         }

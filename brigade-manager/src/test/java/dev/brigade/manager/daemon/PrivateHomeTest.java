@@ -30,7 +30,7 @@ class PrivateHomeTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Throwable t = catchThrowable(() -> DaemonClient.connect(new Home(dir)));
         assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("BRIGADE_HOME " + dir)
-                .hasMessageContaining("mode 0777").hasMessageContaining("writable by group and others")
+                .hasMessageContaining("is yours (" + System.getProperty("user.name")).hasMessageContaining("mode 0777").hasMessageContaining("writable by group and others")
                 .hasMessageContaining("chmod 700 " + dir);
         assertThat(dir.resolve("daemon.sock")).doesNotExist();
         assertThat(dir.resolve("daemon.log")).doesNotExist();
