@@ -52,8 +52,6 @@ import java.util.function.Consumer;
  */
 public final class Primary implements IpcServer.Registry, Child.Owner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
-    /** brigade-agent's ListenContract.ENV_NOTIFY_FD: the descriptor it writes listening notices to. */
-    static final String NOTIFY_FD_ENV = "BRIGADE_NOTIFY_FD";
 
     private final ClusterSettings settings;
     private final Archive archive;

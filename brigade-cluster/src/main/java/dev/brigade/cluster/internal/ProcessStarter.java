@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProcessStarter {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    /** brigade-agent's ListenContract.ENV_NOTIFY_FD: the descriptor it writes listening notices to. */
+    static final String NOTIFY_FD_ENV = "BRIGADE_NOTIFY_FD";
     private final ClusterSettings settings;
     private final CommandLine.Parts parts;
     private final Archive archive;
@@ -71,7 +73,7 @@ final class ProcessStarter {
         if (notify != null) {
             fds = new ArrayList<>(inherited);
             fds.add(notify[1]);
-            env.put(Primary.NOTIFY_FD_ENV, Integer.toString(3 + inherited.size()));
+            env.put(NOTIFY_FD_ENV, Integer.toString(3 + inherited.size()));
         }
         Spawner.Spawned sp;
         try {
