@@ -3,6 +3,7 @@ package dev.brigade.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.brigade.agent.support.Jdks;
+import dev.brigade.agent.support.OnEachJdk;
 import dev.brigade.agent.support.Shared;
 import dev.brigade.agent.support.Worker;
 import java.io.IOException;
@@ -11,22 +12,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The point of one shared accept queue: connections queued while a worker hangs are not lost
  * when it dies (with SO_REUSEPORT, those hashed to its own queue are reset: 16 of 40 in research).
  */
 class QueuedConnectionsTest {
-    static List<Jdks.Jdk> jdks() {
-        return Jdks.installed();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    @Timeout(60)
+    @OnEachJdk
     void workerKilled_withConnectionsQueued_otherServesAll(Jdks.Jdk jdk) throws Exception {
         List<Socket> clients = new ArrayList<>();
         try (Shared shared = new Shared();

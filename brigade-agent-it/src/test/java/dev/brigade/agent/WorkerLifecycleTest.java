@@ -3,24 +3,16 @@ package dev.brigade.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.brigade.agent.support.Jdks;
+import dev.brigade.agent.support.OnEachJdk;
 import dev.brigade.agent.support.Shared;
 import dev.brigade.agent.support.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** What a rolling reload and native transports rely on. */
 class WorkerLifecycleTest {
-    static List<Jdks.Jdk> jdks() {
-        return Jdks.installed();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    @Timeout(60)
+    @OnEachJdk
     void workerClosesItsServer_othersKeepServing(Jdks.Jdk jdk) throws Exception {
         try (Shared shared = new Shared();
              Worker serving = SharedPortTest.start(jdk, "HttpServerApp", shared).awaitReady();
@@ -32,9 +24,7 @@ class WorkerLifecycleTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    @Timeout(60)
+    @OnEachJdk
     void fdFor_handsTheSocketToTheApp_once(Jdks.Jdk jdk) throws Exception {
         try (Shared shared = new Shared();
              Worker w = Worker.start(new Worker.Spec(jdk.java(), "FdForApp", List.of(Integer.toString(shared.port)),
@@ -46,9 +36,7 @@ class WorkerLifecycleTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    @Timeout(60)
+    @OnEachJdk
     void nettyEpollApp_servesTheSharedPortFromTheFdItTook(Jdks.Jdk jdk) throws Exception {
         try (Shared shared = new Shared();
              Worker w = SharedPortTest.start(jdk, "NettyEpollApp", shared).awaitReady()) {

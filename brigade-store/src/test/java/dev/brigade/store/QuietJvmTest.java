@@ -6,26 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A program that uses the Redis store prints no JVM warning it did not cause: on JDK 24+ Netty's
  * first use of sun.misc.Unsafe prints four (the build's JDK is 25, so this runs there).
  */
 class QuietJvmTest {
-    private static RedisServerProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerFixture redis = new RedisServerFixture();
 
     @Test
     void aRedisStoreProgramPrintsNoJvmWarning() throws Exception {

@@ -10,11 +10,9 @@ import dev.brigade.cluster.OutputLine;
 import dev.brigade.cluster.WorkerState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -31,9 +28,9 @@ import java.util.function.Consumer;
  * The primary: spawns workers into instance slots, and decides what follows each exit.
  *
  * <h2>How a worker lives</h2>
- * {@link #fork} claims the lowest free slot index and {@link #spawn}s a {@link Child} in it: a
- * fresh id and token, the command line from {@link CommandLine} (plus {@link Archive} flags),
- * {@link Spawner#spawn} with the inherited descriptors, two {@link OutputPump}s feeding the
+ * {@link #fork} claims the lowest free slot index and {@link #spawn}s a {@link Child} in it: the
+ * {@link ProcessStarter} gives it a fresh id and token and starts its process (command line,
+ * environment, inherited descriptors), then two {@link OutputPump}s feeding the
  * {@link OutputSink}, and a {@link Reaper} thread blocked in {@code waitpid(pid)}. The worker
  * connects to the {@link IpcServer}, which finds the child by id ({@link #find}) and checks its
  * token; the child is then ONLINE and serves its channel on that connection's thread.
@@ -55,11 +52,8 @@ import java.util.function.Consumer;
  */
 public final class Primary implements IpcServer.Registry, Child.Owner, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
-    /** brigade-agent's ListenContract.ENV_NOTIFY_FD: the descriptor it writes listening notices to. */
-    static final String NOTIFY_FD_ENV = "BRIGADE_NOTIFY_FD";
 
     private final ClusterSettings settings;
-    private final CommandLine.Parts parts;
     private final Archive archive;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("brigade-cluster-timer").unstarted(r));
@@ -67,13 +61,11 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final OutputSink output;
     private final IpcServer ipc;
     private final Watchdog watchdog;
-    private final SecureRandom random = new SecureRandom();
-    private final AtomicInteger nextId = new AtomicInteger(1);
     private final Map<Integer, Child> live = new ConcurrentHashMap<>();
     private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
-    private volatile List<Integer> inherited = List.of();
     private final List<Listeners.Listener> listeners;
     private final PortGate gate;
+    private final ProcessStarter starter;
     private final Requests requests = new Requests();
     private final Lifetime lifetime = new Lifetime();
     private final java.util.concurrent.atomic.AtomicInteger exitsInFlight = new java.util.concurrent.atomic.AtomicInteger(); // exited, events not yet delivered
@@ -93,22 +85,19 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     public Primary(ClusterSettings settings) throws IOException {
         this.listeners = Ports.bindAll(settings.listen()); // first: a port in use fails before anything starts
-        this.inherited = listeners.stream().map(Listeners.Listener::fd).toList();
         this.gate = new PortGate(listeners);
         this.settings = settings;
-        this.parts = CommandLine.parts(settings);
+        CommandLine.Parts parts = CommandLine.parts(settings);
         this.archive = new Archive(settings.classDataArchive(), settings.archiveDir(), settings.java(), parts);
         this.output = new OutputSink(settings.output(), settings.outputBufferLines());
         this.ipc = new IpcServer(this, timer, settings.maxFrameBytes());
         this.watchdog = new Watchdog(this, settings, timer);
-        if (!listeners.isEmpty() && settings.agentJar() == null) {
-            LOG.log(Level.WARNING, Ports.NO_AGENT);
-        }
+        this.starter = new ProcessStarter(settings, parts, archive, ipc.path(), listeners);
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
     public void inherit(List<Integer> fds) {
-        this.inherited = List.copyOf(fds);
+        starter.inherit(fds);
     }
 
     public List<ClusterWorker> fork(int n) {
@@ -142,44 +131,10 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     /** @param takeSlot whether the new worker becomes the slot's current one now (a reload waits until it is ready) */
     private Child spawn(Slot slot, boolean takeSlot) throws IOException {
-        int id = nextId.getAndIncrement();
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        Child child = new Child(id, slot.instance, HexFormat.of().formatHex(secret), this);
-        Map<String, String> env = CommandLine.env(settings, child, ipc.path());
-        env.putAll(Ports.env(listeners));
+        Child child = starter.newChild(slot.instance, this);
+        int id = child.id;
         List<String> archiveFlags = archive.nextFlags();
-        List<String> argv = new ArrayList<>(CommandLine.argv(settings.java().toString(), parts, archiveFlags));
-        if (!listeners.isEmpty() && settings.agentJar() != null) {
-            argv.add(1, "-javaagent:" + settings.agentJar());
-        }
-        // With declared ports the agent tells us on this pipe when the worker has adopted a socket.
-        int[] notify = listeners.isEmpty() ? null : Spawner.pipe();
-        List<Integer> fds = inherited;
-        if (notify != null) {
-            fds = new ArrayList<>(inherited);
-            fds.add(notify[1]);
-            env.put(NOTIFY_FD_ENV, Integer.toString(3 + inherited.size()));
-        }
-        Spawner.Spawned sp;
-        try {
-            sp = Spawner.spawn(settings.java().toString(), argv, env, fds);
-        } catch (IOException e) {
-            if (notify != null) {
-                Spawner.closeAll(notify[0], notify[1]);
-            }
-            if (archive.isTraining(archiveFlags)) {
-                archive.trainerExited();
-            }
-            throw e;
-        } finally {
-            if (notify != null) {
-                Spawner.closeAll(notify[1]); // the worker holds the write end now
-            }
-        }
-        if (notify != null) {
-            OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + id);
-        }
+        Spawner.Spawned sp = starter.start(child, archiveFlags);
         live.put(id, child);
         if (takeSlot) {
             synchronized (this) {
@@ -449,8 +404,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     public String describe() {
-        return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  class-data archive: "
-                + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
+        return starter.describe();
     }
 
     /** The IPC socket's path. */

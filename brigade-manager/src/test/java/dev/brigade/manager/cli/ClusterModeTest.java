@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cluster mode end to end: the {@code brigade} command against a real daemon, which runs the
@@ -28,12 +28,8 @@ class ClusterModeTest {
             .split(File.pathSeparator)).filter(e -> e.contains("netty") || e.contains("demo-server")).toList());
     static final String DEMO_MAIN = "dev.brigade.examples.demo.DemoServer";
 
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     private List<Long> listeningPids(String app, int n) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** brigade.yaml as a deployment file: start it again, or reload it, and the running apps are reloaded. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DeployFileTest {
-    private final TestHome home = new TestHome();
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
 
     private long pid(String app) {
         return home.instances(app).get(0).get("pid").asLong();

@@ -7,23 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --cwd and --cp 'lib/*' as java and PM2 users expect them; the port where frameworks look for it. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DirectoriesTest {
-    private final TestHome home = new TestHome();
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
 
     @Test
     void forkMode_cwd_andThePortInEveryConventionalVariable() throws Exception {

@@ -9,19 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** start / ls / stop / restart / delete / describe / save / resurrect against a real daemon and real processes. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FleetCommandsTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     static long pid(JsonNode instance) {
         return instance.get("pid").asLong();

@@ -10,19 +10,15 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** logs (tail, follow), flush, an unwritable log directory, brigade.yaml. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LogsCommandTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void logs_showStdoutAndStderr_prefixed_andFlushEmptiesThem() {

@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code start --max-memory}: an instance whose resident memory passes the limit is replaced, in fork and cluster mode. */
 class MaxMemoryTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void close() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void forkMode_aProcessOverTheLimit_isRestarted_andTheLogSaysWhy() {

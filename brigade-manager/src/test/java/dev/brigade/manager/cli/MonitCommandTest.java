@@ -3,19 +3,15 @@ package dev.brigade.manager.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** brigade monit against a real daemon: frames (plain lines, stdout is not a terminal), --count, --interval. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MonitCommandTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void monit_count2_printsTwoFrames_listingTheApp() {

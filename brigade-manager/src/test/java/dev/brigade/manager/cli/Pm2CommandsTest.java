@@ -5,19 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PM2's first-hour commands and aliases, against a real daemon and real processes. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class Pm2CommandsTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void statusList_showInfo_jlist_ping_env_signal() {

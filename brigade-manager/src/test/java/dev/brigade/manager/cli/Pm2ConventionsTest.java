@@ -10,23 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a PM2 user types, against a real daemon: options anywhere before --, the app's arguments after it. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class Pm2ConventionsTest {
-    private final TestHome home = new TestHome();
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
 
     private static List<String> command(JsonNode app) {
         List<String> out = new ArrayList<>();

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,15 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ReadmeManagerTest {
-    private final TestHome home = new TestHome();
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
 
     /** The commands of the README's first sh block in the manager section, comments dropped. */
     static List<String> readmeLines() throws Exception {

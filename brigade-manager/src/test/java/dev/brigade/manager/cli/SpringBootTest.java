@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real, unmodified Spring Boot app (Tomcat) in cluster mode: Brigade gives it the declared port
@@ -25,12 +25,8 @@ class SpringBootTest {
     /** By name: the class needs Spring, which this JVM does not have. */
     private static final String HELLO_SPRING = "dev.brigade.manager.spring.HelloSpring";
 
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @Test
     void anUnmodifiedSpringBootApp_servesTheDeclaredPort_fromTwoWorkers() throws Exception {

@@ -16,19 +16,15 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** start, restart, reload and scale return once the app serves, and exit 1 naming why when it does not. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StartTellsTheTruthTest {
-    private final TestHome home = new TestHome();
-
-    @AfterEach
-    void killDaemon() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     private static String testClasses() throws Exception {
         return new File(TestApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

@@ -9,23 +9,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** brigade startup, as a process with XDG_CONFIG_HOME and BRIGADE_HOME in temporary directories. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StartupCommandTest {
-    private final TestHome home = new TestHome();
+    @RegisterExtension
+    final TestHome home = new TestHome();
 
     @TempDir
     Path config;
-
-    @AfterEach
-    void cleanUp() {
-        home.close();
-    }
 
     /** {@code brigade startup ARGS} in a JVM of its own, with XDG_CONFIG_HOME and BRIGADE_HOME set. */
     private MainTest.Outcome startup(String... args) throws IOException, InterruptedException {

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A temporary BRIGADE_HOME for one test, and the {@code brigade} command run against it (in
  * this JVM; the daemon it starts is a real separate process). {@link #close} kills the daemon
- * and, to be sure, every process whose command line names this home.
+ * and, to be sure, every process whose command line names this home. A test class that holds
+ * one in a {@code @RegisterExtension} field has it closed after each test.
  */
-final class TestHome implements AutoCloseable {
+final class TestHome implements AutoCloseable, AfterEachCallback {
     final Path dir;
 
     TestHome() {
@@ -66,6 +69,11 @@ final class TestHome implements AutoCloseable {
         var bytes = new ByteArrayOutputStream();
         body.accept(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -40,13 +40,7 @@ class HostileClientsTest {
 
     @AfterEach
     void kill() throws IOException {
-        try (DaemonClient c = DaemonClient.tryConnect(home)) {
-            if (c != null) {
-                c.send(new Request.Kill());
-            }
-        }
-        ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(a -> String.join(" ", a).contains("daemon --home " + home.dir())).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        KillDaemon.of(home);
     }
 
     private static long ping(DaemonClient c) throws IOException {

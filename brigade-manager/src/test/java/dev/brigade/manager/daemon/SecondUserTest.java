@@ -59,13 +59,7 @@ class SecondUserTest {
 
     @AfterEach
     void kill() throws IOException {
-        try (DaemonClient c = DaemonClient.tryConnect(home)) {
-            if (c != null) {
-                c.send(new Request.Kill());
-            }
-        }
-        ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(a -> String.join(" ", a).contains("daemon --home " + home.dir())).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        KillDaemon.of(home);
     }
 
     record Result(int code, String out) {
