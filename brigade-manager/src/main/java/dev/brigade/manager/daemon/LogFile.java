@@ -41,8 +41,20 @@ final class LogFile {
         return path;
     }
 
-    /** Why lines are not being written, or null. */
-    String error() {
+    /**
+     * Why lines are not being written, or null. A failing log is tried again here too (at most
+     * once a second), so that a disk that was freed clears the warning even when the app has gone
+     * quiet and no line comes to try it.
+     */
+    synchronized String error() {
+        if (error != null && out == null && System.nanoTime() - failedAt >= RETRY_NANOS) {
+            try {
+                open();
+                recovered();
+            } catch (IOException | RuntimeException e) {
+                failed(e);
+            }
+        }
         return error;
     }
 
@@ -59,18 +71,31 @@ final class LogFile {
             if (size > 0 && size + bytes.length > maxBytes) {
                 rotate();
             }
+            if (error != null) {
+                recovered();
+            }
             out.write(bytes);
             size += bytes.length;
-            if (error != null) {
-                error = null;
-                dropped = 0;
-            }
         } catch (IOException | RuntimeException e) {
             dropped++;
-            failedAt = System.nanoTime();
-            error = "cannot write " + path + ": " + e.getMessage() + " (" + dropped + " lines dropped)";
-            closeQuietly();
+            failed(e);
         }
+    }
+
+    /** Writing works again: say in the log what was lost, and clear the error. */
+    private void recovered() throws IOException {
+        byte[] note = ("[brigade] " + dropped + " line(s) dropped while this log could not be written ("
+                + error + ")\n").getBytes(StandardCharsets.UTF_8);
+        out.write(note);
+        size += note.length;
+        error = null;
+        dropped = 0;
+    }
+
+    private void failed(Exception e) {
+        failedAt = System.nanoTime();
+        error = "cannot write " + path + ": " + e.getMessage() + " (" + dropped + " lines dropped)";
+        closeQuietly();
     }
 
     /** Empties the file and deletes the rotated ones. */

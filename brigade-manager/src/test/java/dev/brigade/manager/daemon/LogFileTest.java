@@ -35,4 +35,18 @@ class LogFileTest {
         log.append("lost too");
         assertThat(log.error()).contains("cannot write", "lines dropped");
     }
+
+    @Test
+    void aLogThatCanBeWrittenAgain_clearsItsError_evenWithNoNewLine_andSaysWhatWasLost() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("logs"), "x"); // as a full disk: the log cannot be opened
+        Path file = blocker.resolve("app-0.log");
+        LogFile log = new LogFile(file, 1000, 2);
+        log.append("lost");
+        log.append("lost too");
+        assertThat(log.error()).contains("cannot write");
+        Files.delete(blocker); // space again; the app prints nothing more
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> log.error() == null);
+        log.close();
+        assertThat(Files.readString(file)).startsWith("[brigade] 2 line(s) dropped while this log could not be written");
+    }
 }
