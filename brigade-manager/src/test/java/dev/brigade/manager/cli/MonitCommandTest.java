@@ -1,7 +1,15 @@
 package dev.brigade.manager.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.brigade.manager.config.Host;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +37,28 @@ class MonitCommandTest {
     }
 
     @Test
+    void q_quitsMonit_atOnce_likePm2() throws Exception {
+        var keys = new PipedOutputStream();
+        var in = new PipedInputStream(keys);
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        var code = new CompletableFuture<Integer>();
+        Thread t = new Thread(() -> code.complete(Main.run(new String[] {"monit", "--home", home.dir.toString(), "--interval", "1h"},
+                in, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Host.current())));
+        t.start();
+        // the first frame is drawn, then monit would wait an hour for the next one: 'x' is ignored, 'q' quits
+        await().atMost(20, TimeUnit.SECONDS).until(() -> code.isDone() || out.toString(StandardCharsets.UTF_8).contains("brigade monit"));
+        assertThat(code).as("monit ended before any key: %s %s", out, err).isNotDone();
+        keys.write('x');
+        keys.flush();
+        keys.write('q');
+        keys.flush();
+        assertThat(code.get(10, TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("(?m)^brigade monit ")).hasSize(2); // one frame
+    }
+
+    @Test
     void monit_withoutApps_saysSo() {
         MainTest.Outcome o = home.brigade("monit", "--count", "1");
         assertThat(o.code()).as(o.toString()).isZero();
@@ -52,6 +82,8 @@ class MonitCommandTest {
         assertThat(MonitCommand.parseInterval("500ms")).isEqualTo(500);
         assertThat(MonitCommand.parseInterval("2")).isEqualTo(2000);
         assertThat(MonitCommand.parseInterval("1m")).isEqualTo(60_000);
+        assertThat(MonitCommand.parseInterval("1h")).isEqualTo(3_600_000); // the top of the range the error names
+        assertThat(MonitCommand.parseInterval("2h")).isEqualTo(-1);
         assertThat(MonitCommand.parseInterval("-1s")).isEqualTo(-1);
         assertThat(MonitCommand.parseInterval("99ms")).isEqualTo(-1);
     }
