@@ -105,7 +105,7 @@ final class MonitCommand extends ManagerCommand {
         }
         p.println(String.format(Locale.ROOT, "brigade monit  %s  %d app(s), %d/%d process(es) running, cpu %.0f%%, memory %s  (every %s%s)",
                 LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), apps.size(), online, processes, cpu,
-                memory == 0 ? "-" : Listing.bytes(memory), intervalMs % 1000 == 0 ? intervalMs / 1000 + "s" : intervalMs + "ms",
+                memory == 0 ? "-" : Listing.bytes(memory), every(intervalMs),
                 ansi ? quitHint : ""));
         if (apps.isEmpty()) {
             p.println("no apps (start one with 'brigade start')");
@@ -122,6 +122,17 @@ final class MonitCommand extends ManagerCommand {
             out().println();
         }
         out().flush();
+    }
+
+    /** The interval as the user would write it: 500ms, 2s, 5m, 1h. */
+    static String every(long ms) {
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** Milliseconds, or -1 if {@code s} is not a duration in 100 ms..1 h (a bare number is seconds). */

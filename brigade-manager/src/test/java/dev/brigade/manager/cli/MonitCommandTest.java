@@ -59,6 +59,41 @@ class MonitCommandTest {
     }
 
     @Test
+    void onATerminal_monitRedrawsInPlace_andQuitsOnASingleQ_restoringTheTerminal() throws Exception {
+        // script(1) (util-linux, in every Debian) gives monit a real pseudo-terminal: q arrives without Enter only if
+        // monit took the terminal out of canonical mode, and 'stty -a' after it shows canonical mode and echo back
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cmd = java + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName()
+                + " monit --home " + home.dir + " --interval 1h; stty -a";
+        Process p = new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true).start();
+        try {
+            var seen = new StringBuffer();
+            Thread reader = new Thread(() -> {
+                try {
+                    p.getInputStream().transferTo(new java.io.OutputStream() {
+                        @Override
+                        public void write(int b) {
+                            seen.append((char) b);
+                        }
+                    });
+                } catch (java.io.IOException e) {
+                    // the process ended
+                }
+            });
+            reader.start();
+            await().atMost(20, TimeUnit.SECONDS).until(() -> seen.indexOf("q or Ctrl-C to quit") >= 0);
+            assertThat(seen.toString()).contains("\033[H", "every 1h");
+            p.getOutputStream().write('q'); // no newline
+            p.getOutputStream().flush();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as(seen.toString()).isTrue();
+            reader.join(5000);
+            assertThat(seen.toString()).contains(" icanon ", " echo ").doesNotContain("-icanon");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void monit_withoutApps_saysSo() {
         MainTest.Outcome o = home.brigade("monit", "--count", "1");
         assertThat(o.code()).as(o.toString()).isZero();
