@@ -1,6 +1,7 @@
 package dev.brigade.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
@@ -127,6 +128,22 @@ class JavaJarWorkerTest {
                     .allMatch(b -> b.startsWith("java 17 pid "));
             assertThat(events).filteredOn(e -> e instanceof ClusterEvent.Listening).hasSizeGreaterThanOrEqualTo(4);
             assertThat(c.describe()).contains("worker JDK: 17");
+        }
+    }
+
+    @Test
+    void a_request_to_an_app_that_knows_nothing_of_brigade_fails_naming_the_missing_handler_once_main_returned(@TempDir Path dir)
+            throws Exception {
+        Path jar = AppJars.build("hello17", "Hello", Map.of(), dir);
+        ClusterSettings s = ClusterSettings.builder().entry(ProcessEntry.jar(jar)).instances(1).listen("127.0.0.1", 0)
+                .listenTimeout(T).classDataArchive(false).shutdownHook(false).output(line -> { }).build();
+        try (Cluster c = Cluster.create(s)) {
+            ClusterWorker w = c.fork().get(0);
+            // held while main runs (the app might still register a handler), failed once it returned
+            assertThatThrownBy(() -> w.request("ping", T).get(60, TimeUnit.SECONDS))
+                    .hasMessageContaining("worker " + w.id() + " has no request handler");
+            assertThat(get(c.ports().get(0))).startsWith("java ");
+            assertThat(w.state()).isIn(WorkerState.ONLINE, WorkerState.LISTENING);
         }
     }
 
