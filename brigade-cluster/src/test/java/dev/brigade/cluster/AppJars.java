@@ -23,6 +23,12 @@ final class AppJars {
 
     /** Compiles {@code src/test/apps/name/*.java} and writes {@code dir/name.jar} with {@code Main-Class: mainClass} and {@code attributes}. */
     static Path build(String name, String mainClass, Map<String, String> attributes, Path dir) throws IOException, InterruptedException {
+        return build(name, mainClass, attributes, dir, java.util.Set.of());
+    }
+
+    /** The same, leaving the classes named in {@code leaveOut} out of the jar. */
+    static Path build(String name, String mainClass, Map<String, String> attributes, Path dir, java.util.Set<String> leaveOut)
+            throws IOException, InterruptedException {
         Path src = Path.of("src/test/apps", name).toAbsolutePath();
         Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
         // this JDK's javac as a process: the tests run in the module dev.brigade.cluster, which does not read java.compiler
@@ -43,7 +49,7 @@ final class AppJars {
         Path jar = dir.resolve(name + ".jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest);
              Stream<Path> all = Files.walk(classes)) {
-            for (Path f : all.filter(Files::isRegularFile).toList()) {
+            for (Path f : all.filter(Files::isRegularFile).filter(f -> !leaveOut.contains(classes.relativize(f).toString())).toList()) {
                 j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 j.write(Files.readAllBytes(f));
                 j.closeEntry();

@@ -147,6 +147,27 @@ class JavaJarWorkerTest {
         }
     }
 
+    @Test
+    void a_jar_whose_main_class_the_jvm_cannot_launch_is_a_boot_error_naming_the_missing_class_on_jdk_17_and_this_jdk(@TempDir Path dir)
+            throws Exception {
+        Path jar = AppJars.build("needs", "Needs", Map.of(), dir, Set.of("Missing.class"));
+        List<Path> jdks = new ArrayList<>(List.of(Path.of(ProcessHandle.current().info().command().orElseThrow())));
+        if (Files.isExecutable(JDK17)) {
+            jdks.add(JDK17);
+        }
+        for (Path java : jdks) {
+            List<String> err = new CopyOnWriteArrayList<>();
+            ClusterSettings s = ClusterSettings.builder().entry(ProcessEntry.jar(jar)).java(java).instances(1)
+                    .classDataArchive(false).shutdownHook(false).output(line -> err.add(line.text())).build();
+            try (Cluster c = Cluster.create(s)) {
+                ClusterWorker w = c.fork().get(0);
+                assertThat(w.exit().get(60, TimeUnit.SECONDS)).as(java + ": " + err).isEqualTo(ExitStatus.exited(ExitCodes.BOOT_ERROR));
+                await().atMost(T).until(() -> w.state() == WorkerState.ERRORED);
+                assertThat(err).as(java.toString()).anyMatch(l -> l.startsWith("brigade: cannot start worker: main class Needs needs Missing"));
+            }
+        }
+    }
+
     /** One request on a new connection: the body of a 200 answer, else an exception. */
     private static String get(int port) throws IOException {
         try (Socket sock = new Socket()) {
