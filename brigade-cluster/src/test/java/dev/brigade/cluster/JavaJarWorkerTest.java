@@ -168,6 +168,28 @@ class JavaJarWorkerTest {
         }
     }
 
+    @Test
+    void an_app_that_uses_the_worker_api_late_takes_the_agents_connection_over_with_what_arrived_before_in_order(@TempDir Path dir)
+            throws Exception {
+        Path go = dir.resolve("go");
+        ClusterSettings s = Workers.settings().entry(ProcessEntry.mainClass(LateHandlers.class.getName(), Workers.CP))
+                .args(go.toString()).build();
+        try (Cluster c = Cluster.create(s)) {
+            var rec = new Workers.Recorder(c);
+            ClusterWorker w = c.fork().get(0);
+            await().atMost(T).until(() -> w.state() == WorkerState.ONLINE); // the agent's connection: main is waiting
+            w.send("a");
+            var answer = w.request("ping", T);
+            w.send("b");
+            assertThat(answer).as("no handler yet, and main still runs: the request waits").isNotDone();
+            Files.createFile(go);
+            assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo("pong:ping");
+            await().atMost(T).until(() -> rec.of(ClusterEvent.Message.class).size() == 2);
+            assertThat(rec.of(ClusterEvent.Message.class)).extracting(ClusterEvent.Message::message).containsExactly("echo:a", "echo:b");
+            assertThat(w.request("ping", T).get(60, TimeUnit.SECONDS)).isEqualTo("pong:ping");
+        }
+    }
+
     /** One request on a new connection: the body of a 200 answer, else an exception. */
     private static String get(int port) throws IOException {
         try (Socket sock = new Socket()) {
