@@ -2,6 +2,8 @@ package dev.brigade.agent;
 
 import dev.brigade.agent.internal.BindRewriter;
 import dev.brigade.agent.internal.Binder;
+import dev.brigade.agent.internal.Launch;
+import dev.brigade.agent.internal.WorkerLink;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
@@ -18,8 +20,19 @@ import java.util.Set;
  * load ASM. With it, it rewrites three JDK methods as their classes load
  * ({@link BindRewriter} explains which and how) and opens the two JDK packages the adoption
  * touches to itself, so the worker needs no {@code --add-opens}.
+ *
+ * <p>With the option {@value #WORKER}{@code jar} or {@value #WORKER}{@code main}, it is also the worker side of
+ * an app that knows nothing of Brigade, run by the JVM itself ({@code java -jar app.jar}, {@code java -cp CP Main}):
+ * it checks the entry ({@link Launch}) and connects the worker to its primary ({@link WorkerLink}) before the
+ * app's main runs.
  */
 public final class BrigadeAgent {
+    /**
+     * The option of a worker the agent connects to its primary: {@code -javaagent:brigade-agent.jar=worker:jar}
+     * before {@code -jar app.jar}, {@code =worker:main} before {@code -cp CP Main}.
+     */
+    public static final String WORKER = "worker:";
+
     private BrigadeAgent() {
     }
 
@@ -30,7 +43,14 @@ public final class BrigadeAgent {
      * @param inst the JVM's instrumentation
      */
     public static void premain(String args, Instrumentation inst) {
+        String worker = args != null && args.startsWith(WORKER) ? args.substring(WORKER.length()) : null;
+        if (worker != null) {
+            Launch.prepare(worker); // a boot error ends the worker here, before it is online
+        }
         start(inst);
+        if (worker != null) {
+            WorkerLink.start();
+        }
     }
 
     /**

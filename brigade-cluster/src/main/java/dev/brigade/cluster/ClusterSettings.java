@@ -281,7 +281,10 @@ public record ClusterSettings(
         }
 
         /**
-         * The {@code java} executable for workers; default the primary's own.
+         * The {@code java} executable for workers; default the primary's own. Workers of an explicit entry
+         * ({@link ProcessEntry#jar}, {@link ProcessEntry#mainClass}) run on JDK 17 or later whatever JDK the
+         * primary runs on (their worker side is brigade-agent, release 17); workers of the same program need
+         * what the program needs (brigade-cluster itself: 21). Class-data archives are kept per JDK.
          *
          * @param java a JDK's {@code bin/java}
          * @return this builder

@@ -9,9 +9,15 @@ import java.util.Objects;
  * What a worker process of a cluster runs (not to be confused with {@code dev.brigade.worker.WorkerEntry},
  * the code a worker <em>thread</em> runs). Node's cluster re-executes the same script; Brigade does the same by
  * default ({@link #sameProgram()}) and also runs an explicit entry: a main class on a class
- * path, or an executable jar. Explicit entries start through Brigade's launcher, which connects
- * to the primary before the app's {@code main} runs, so even an app that never calls
- * {@link Cluster} comes online, and a missing main class is reported as a boot failure.
+ * path, or an executable jar. A worker of an explicit entry is the JVM running the app as it
+ * would without Brigade ({@code java -jar app.jar}, {@code java -cp CP Main}), with brigade-agent
+ * added: the agent's premain connects the worker to the primary before the app's {@code main}
+ * runs, so even an app that never calls {@link Cluster} comes online, and a missing main class
+ * is reported as a boot failure. The app's class path holds the app's jars only, and the JVM
+ * honours the jar's manifest (Add-Opens, Add-Exports, Enable-Native-Access,
+ * Launcher-Agent-Class). Workers run on JDK 17 or later ({@link ClusterSettings.Builder#java}).
+ * Without an agent jar ({@code agentJar(null)}) Brigade's own launcher runs the app, with
+ * brigade-cluster and its dependencies on the class path and JDK 21 or later.
  */
 public sealed interface ProcessEntry {
     // Factories below are the way to make one; the records are public so that a switch can read them.
@@ -21,7 +27,8 @@ public sealed interface ProcessEntry {
     }
 
     /**
-     * Run {@code mainClass} with this class path (Brigade's own jars are added).
+     * Run {@code mainClass} with this class path, as {@code java -cp CLASSPATH MAINCLASS} would (Brigade adds
+     * its agent, not its jars).
      *
      * @param mainClass the class whose {@code public static void main(String[])} runs
      * @param classPath the app's directories and jars, in order
@@ -44,7 +51,8 @@ public sealed interface ProcessEntry {
     }
 
     /**
-     * Run an executable jar (its manifest's {@code Main-Class}).
+     * Run an executable jar as {@code java -jar JAR} would: its manifest's {@code Main-Class}, {@code Class-Path},
+     * {@code Add-Opens}, {@code Add-Exports}, {@code Enable-Native-Access} and {@code Launcher-Agent-Class}.
      *
      * @param jar the jar file
      */

@@ -160,7 +160,7 @@ class ClusterLifecycleTest {
     void describe_shows_profile_flags_and_archive_state() {
         try (Cluster c = Cluster.create(Workers.settings().jvmOptions("-Xmx96m").build())) {
             assertThat(c.describe()).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
-                    "-Xmx96m", "WorkerLauncher --main dev.brigade.cluster.internal.TestWorker", "class-data archive: off");
+                    "-Xmx96m", "=worker:main dev.brigade.cluster.internal.TestWorker", "worker JDK: ", "class-data archive: off");
         }
     }
 }

@@ -28,6 +28,15 @@ public final class Hooks {
      */
     public static volatile java.util.function.Function<Object, Object> LEAVE;
 
+    /**
+     * Set when the agent connected this worker to its primary ({@code -javaagent:brigade-agent.jar=worker:...},
+     * {@link WorkerLink}): brigade-cluster's worker runtime in an app that uses the worker API calls
+     * {@code TAKE_OVER.get()} (by reflection through the system class loader) instead of connecting a second
+     * time, and gets {@code {SocketChannel, Integer heartbeatMillis, Integer maxFrameBytes, List<ByteBuffer>
+     * held frame bodies, Thread main thread, Boolean main ended}}, or null once taken or leaving. Null otherwise.
+     */
+    public static volatile java.util.function.Supplier<Object> TAKE_OVER;
+
     private Hooks() {
     }
 }

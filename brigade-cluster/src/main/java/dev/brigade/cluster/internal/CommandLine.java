@@ -17,6 +17,15 @@ import java.util.Set;
  * Builds a worker's {@code java} command line: profile flags, then the JVM flags of the entry
  * (the primary's own for the same program), then the user's, then the archive flags, then the
  * class path and main class. Order matters: for repeated flags the JVM keeps the last one.
+ *
+ * <p>An explicit entry runs as the JVM runs it without Brigade, brigade-agent added:
+ * {@code java FLAGS [ARCHIVE] -javaagent:brigade-agent.jar=worker:jar -jar app.jar ARGS}, or
+ * {@code java FLAGS [ARCHIVE] -cp APP_CP -javaagent:brigade-agent.jar=worker:main Main ARGS}: the
+ * JVM honours the jar's manifest (Add-Opens, Add-Exports, Enable-Native-Access,
+ * Launcher-Agent-Class, Class-Path), the class path holds the app's jars only, and the agent's
+ * premain connects the worker to its primary before the app's main. Only without an agent jar
+ * ({@code ClusterSettings.agentJar(null)}) does Brigade's old launcher run the app, with
+ * brigade-cluster and its dependencies on the class path ({@link WorkerLauncher}).
  */
 public final class CommandLine {
     /** Options that take the next argument as their value. */
@@ -51,18 +60,41 @@ public final class CommandLine {
                 launch.remove("--");
             }
             case ProcessEntry.MainClass m -> {
-                cp.addAll(explicitClassPath(m.classPath().stream().map(Path::toString).toList()));
-                launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
+                List<String> app = m.classPath().stream().map(Path::toString).toList();
+                if (s.agentJar() != null) {
+                    cp.addAll(app);
+                    launch.addAll(List.of(agentFlag(s.agentJar(), "main"), m.mainClass()));
+                } else {
+                    cp.addAll(explicitClassPath(app));
+                    launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
+                }
                 launch.addAll(s.args());
             }
             case ProcessEntry.Jar j -> {
-                cp.addAll(explicitClassPath(List.of(j.jar().toString())));
-                launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
+                if (s.agentJar() != null) {
+                    launch.addAll(List.of(agentFlag(s.agentJar(), "jar"), "-jar", j.jar().toString()));
+                } else {
+                    cp.addAll(explicitClassPath(List.of(j.jar().toString())));
+                    launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
+                }
                 launch.addAll(s.args());
             }
         }
         flags.addAll(s.jvmOptions());
         return new Parts(flags, List.copyOf(new LinkedHashSet<>(cp)), launch);
+    }
+
+    /**
+     * brigade-agent as the worker side of an explicit entry ({@code mode}: "jar" or "main", see the agent's
+     * {@code BrigadeAgent.WORKER}): the JVM itself runs the app, the agent connects it to the primary.
+     */
+    static String agentFlag(Path agentJar, String mode) {
+        return "-javaagent:" + agentJar.toAbsolutePath() + "=worker:" + mode;
+    }
+
+    /** True if {@code parts} already load brigade-agent (an explicit entry's workers). */
+    static boolean hasAgent(Parts parts) {
+        return parts.launch().stream().anyMatch(a -> a.startsWith("-javaagent:"));
     }
 
     /** A worker's environment: the primary's, the profile's, the settings', then its id, instance and IPC. */

@@ -4,7 +4,9 @@ package dev.brigade.cluster.internal;
  * The closed vocabulary spoken between a primary and its workers over IPC. Every frame on the
  * wire is one of these records; {@link FrameCodec} maps each to a one-byte tag and rejects any
  * other tag. Adding a frame means adding a record here, a tag in the codec, and a case in each
- * exhaustive switch that dispatches frames ({@code Child} and {@code WorkerRuntime}).
+ * exhaustive switch that dispatches frames ({@code Child} and {@code WorkerRuntime}); and, for a
+ * frame the primary sends to workers, a case in brigade-agent's {@code WorkerLink}, which speaks
+ * this wire format by hand for workers of an explicit entry (it rejects a tag it does not know).
  */
 public sealed interface Frame {
     /** Worker → primary, first frame on a connection: who it claims to be and its proof. */

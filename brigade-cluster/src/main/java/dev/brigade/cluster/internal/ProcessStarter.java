@@ -64,7 +64,7 @@ final class ProcessStarter {
         Map<String, String> env = CommandLine.env(settings, child, ipc);
         env.putAll(Ports.env(listeners));
         List<String> argv = new ArrayList<>(CommandLine.argv(settings.java().toString(), parts, archiveFlags));
-        if (!listeners.isEmpty() && settings.agentJar() != null) {
+        if (!listeners.isEmpty() && settings.agentJar() != null && !CommandLine.hasAgent(parts)) {
             argv.add(1, "-javaagent:" + settings.agentJar());
         }
         // With declared ports the agent tells us on this pipe when the worker has adopted a socket.
@@ -99,7 +99,9 @@ final class ProcessStarter {
 
     /** The worker command line (without archive flags) and the class-data archive's state. */
     String describe() {
-        return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  class-data archive: "
+        Runtime.Version jdk = Archive.javaVersion(settings.java());
+        return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  worker JDK: " + jdk.feature()
+                + " (" + jdk + ", " + settings.java() + ")" + "\n  class-data archive: "
                 + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
     }
 }

@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.jar.JarFile;
 
 /**
- * The main class of worker JVMs started from an explicit entry: {@code --main CLASS args...} or
+ * The main class of worker JVMs started from an explicit entry when no brigade-agent jar is
+ * available ({@code ClusterSettings.agentJar(null)}); with one, the JVM runs the app itself and the
+ * agent is the worker side (see {@link CommandLine}). Arguments: {@code --main CLASS args...} or
  * {@code --jar FILE args...}. It finds the app's main method first (a missing class or a bad
  * jar exits with {@link ExitCodes#BOOT_ERROR} and a one-line reason on stderr, which the
  * primary reports), then connects to the primary (the worker is online), then runs the app.

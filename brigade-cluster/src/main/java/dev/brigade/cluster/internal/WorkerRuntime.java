@@ -24,7 +24,9 @@ import java.util.function.Function;
 
 /**
  * The worker's end of IPC. A worker process has exactly one connection to its primary, made by
- * whoever runs first (Brigade's launcher, or the app's {@code Cluster.create()}), so this is the
+ * whoever runs first (brigade-agent's premain in a worker of an explicit entry, which this runtime
+ * takes over if the app uses the worker API, see {@link AgentLink}; Brigade's old launcher without
+ * an agent jar; or the app's {@code Cluster.create()} in a worker of the same program), so this is the
  * one process-wide singleton in the module: a second connection with the same token would be
  * refused by the primary. When the channel closes without a disconnect request, the worker
  * exits (code {@link ExitCodes#IPC_LOST}): a primary killed with SIGKILL leaves no orphans.
@@ -95,18 +97,30 @@ public final class WorkerRuntime implements WorkerProcess {
     private static WorkerRuntime open(MessageCodec codec) throws IOException {
         int id = Integer.parseInt(System.getenv(ENV_ID));
         int instance = Integer.parseInt(System.getenv().getOrDefault(ENV_INSTANCE, "0"));
-        SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
-        sc.connect(UnixDomainSocketAddress.of(System.getenv(ENV_IPC)));
-        IpcChannel channel = new IpcChannel(sc, FrameCodec.DEFAULT_MAX_FRAME);
-        channel.send(new Frame.Hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), selfPid()));
-        if (!(channel.read() instanceof Frame.Welcome welcome)) {
-            throw new ProtocolException("primary answered hello with something else than welcome");
+        AgentLink.Handed handed = AgentLink.takeOver(); // connected by brigade-agent, before the app's main?
+        IpcChannel channel;
+        int heartbeatMillis;
+        if (handed != null) {
+            channel = new IpcChannel(handed.channel(), handed.maxFrame());
+            heartbeatMillis = handed.heartbeatMillis();
+        } else {
+            SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
+            sc.connect(UnixDomainSocketAddress.of(System.getenv(ENV_IPC)));
+            channel = new IpcChannel(sc, FrameCodec.DEFAULT_MAX_FRAME);
+            channel.send(new Frame.Hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), selfPid()));
+            if (!(channel.read() instanceof Frame.Welcome welcome)) {
+                throw new ProtocolException("primary answered hello with something else than welcome");
+            }
+            channel.maxFrame(welcome.maxFrameBytes());
+            heartbeatMillis = welcome.heartbeatMillis();
         }
-        channel.maxFrame(welcome.maxFrameBytes());
         WorkerRuntime rt = new WorkerRuntime(id, instance, channel, codec);
+        if (handed != null) {
+            AgentLink.adopt(handed, rt, rt.inbox);
+        }
         Thread.ofPlatform().name("brigade-ipc").daemon(true).start(rt.new Loop(0));
         Thread.ofPlatform().name("brigade-heartbeat").daemon(true).stackSize(256 * 1024)
-                .start(rt.new Loop(welcome.heartbeatMillis()));
+                .start(rt.new Loop(heartbeatMillis));
         Thread main = Thread.currentThread();
         if (main.getName().equals("main") && main.getUncaughtExceptionHandler() == main.getThreadGroup()) {
             main.setUncaughtExceptionHandler(new MainFailure());

@@ -30,6 +30,9 @@ final class DescribeCommand extends ManagerCommand {
             o.println(a.name() + " (id " + a.id() + ", " + a.mode() + " mode, " + s.kind() + ")");
             o.println("  command       " + String.join(" ", s.command()));
             o.println("  cwd           " + s.cwd());
+            if (s.java() != null) {
+                o.println("  java          " + dev.brigade.manager.config.Jdks.describe(s.java().javaBin()));
+            }
             o.println("  min uptime    " + s.minUptimeMs() + " ms; listen timeout " + s.listenTimeoutMs() + " ms"
                     + (s.host() != null ? "; host " + s.host() : ""));
             o.println("  instances     " + s.instances() + (a.ports() != null && !a.ports().isEmpty()

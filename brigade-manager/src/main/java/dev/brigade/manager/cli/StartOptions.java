@@ -56,6 +56,11 @@ final class StartOptions {
     @Option(names = "--jvm-args", paramLabel = "FLAGS", description = "JVM flags for a jar or main class, split as a shell would ('-Dmsg=\"a b\"' is one)")
     String jvmArgs;
 
+    @Option(names = "--java", paramLabel = "PATH|VERSION", description = "the JDK of a jar's or main class's JVMs (cluster workers too): "
+            + "a JDK home or its bin/java, or the version of an installed JDK (17, 21, 25: $JAVA_HOME, /usr/lib/jvm/*, ~/.sdkman); "
+            + "default: the JDK brigade runs on")
+    String java;
+
     @Option(names = {"--max-memory", "--max-memory-restart"}, paramLabel = "SIZE",
             description = "restart an instance whose resident memory exceeds this (800K, 512M, 1G)")
     String maxMemory;
@@ -136,7 +141,7 @@ final class StartOptions {
             }
             List<String> jvm = jvmArgs == null ? List.of() : Words.split(jvmArgs, "--jvm-args");
             return List.of(AppResolver.resolve(new AppOptions(name, t.target(), t.args(), classpath, instances, port, this.host, env, jvm,
-                    maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime), dir, StartOptions::option, host));
+                    maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime, java), dir, StartOptions::option, host));
         } catch (ConfigException e) {
             throw ManagerCommand.Failed.of(e);
         }

@@ -12,11 +12,13 @@ import java.util.Map;
  * @param classpath {@code java -cp} syntax ({@code dir/*} for every jar of a directory); makes {@code script} a main class
  * @param host      the address declared ports are bound to; null: every interface
  * @param minUptime how long a fork-mode instance must stay up to count as started (PM2's min_uptime)
+ * @param java      the JDK of a jar's or main class's JVMs (workers too): a JDK home, its bin/java, or a version
+ *                  (17, 21, 25) of an installed JDK ({@link Jdks}); null: the JDK the command ran on
  */
 public record AppOptions(String name, String script, List<String> args, String classpath, Object instances,
                          Object port, String host, Map<String, String> env, List<String> jvmArgs, Object maxMemory,
                          Object killTimeout, Object listenTimeout, Object maxRestarts, Object restartDelay,
-                         Object minUptime) {
+                         Object minUptime, String java) {
     public AppOptions {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? Map.of() : Map.copyOf(env);

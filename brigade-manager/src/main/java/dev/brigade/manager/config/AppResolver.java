@@ -27,7 +27,7 @@ public final class AppResolver {
         if (o.script() == null || o.script().isBlank()) {
             throw new ConfigException(where.apply("script"), "missing: a jar, a main class (with a class path) or a command");
         }
-        String java = host.javaBin();
+        String java = o.java() == null ? host.javaBin() : Jdks.resolve(where.apply("java"), o.java(), cwd, host.javaBin());
         List<String> cmd = new ArrayList<>();
         String kind;
         String defaultName;
@@ -68,6 +68,9 @@ public final class AppResolver {
             defaultName = jarName(jar.getFileName().toString());
         } else {
             kind = "command";
+            if (o.java() != null) {
+                throw new ConfigException(where.apply("java"), "only applies to a jar or a main class, not to the command \"" + o.script() + "\"");
+            }
             if (!o.jvmArgs().isEmpty()) {
                 throw new ConfigException(where.apply("jvmArgs"), "only apply to a jar or a main class, not to the command \"" + o.script() + "\"");
             }

@@ -1,0 +1,3 @@
+/** Left out of the jar on purpose. */
+public class Missing {
+}
