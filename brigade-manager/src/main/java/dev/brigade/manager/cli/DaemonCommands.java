@@ -9,6 +9,7 @@ import dev.brigade.manager.daemon.Response;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The commands about the daemon itself: kill, save, resurrect, and the daemon process. */
@@ -52,14 +53,19 @@ final class DaemonCommands {
 
     @Command(name = "resurrect", mixinStandardHelpOptions = true, description = "Starts the saved apps that do not run.")
     static final class Resurrect extends ManagerCommand {
+        @Mixin
+        Readiness readiness;
+
         @Override
         int run() throws Failed {
             Response.Ok ok = (Response.Ok) request(new Request.Resurrect());
             out().println(ok.message());
-            if (!ok.apps().isEmpty()) {
-                out().print(Listing.table(ok.apps()));
+            // as start does: return once every resurrected instance serves, or say why one does not
+            Readiness.Outcome o = readiness.await(this, ok.apps());
+            if (!o.apps().isEmpty()) {
+                out().print(Listing.table(o.apps()));
             }
-            return Main.OK;
+            return Readiness.report(this, o, "resurrect");
         }
     }
 

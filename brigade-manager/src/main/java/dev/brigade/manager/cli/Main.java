@@ -1,6 +1,7 @@
 package dev.brigade.manager.cli;
 
 import dev.brigade.manager.config.Host;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ public final class Main implements Callable<Integer> {
     /** Where subcommands write; {@link #run} sets them so tests can capture the output. */
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** Keys for interactive commands (monit) when not null; null: the terminal's, if there is one. */
+    InputStream in;
     /** Where the command was typed (the daemon runs commands for the launcher's bash client). */
     Host host;
 
@@ -65,7 +68,13 @@ public final class Main implements Callable<Integer> {
 
     /** The same for a command typed elsewhere: {@code host} gives its directory, PATH and java. */
     public static int run(String[] args, PrintStream out, PrintStream err, Host host) {
+        return run(args, null, out, err, host);
+    }
+
+    /** The same with the keys an interactive command reads ({@code null}: the terminal's, if any). */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Host host) {
         Main main = new Main();
+        main.in = in;
         main.out = out;
         main.err = err;
         main.host = host;

@@ -27,12 +27,12 @@ import picocli.CommandLine.Option;
  * as plain successive frames when stdout is not a terminal (a pipe, a file, a test).
  */
 @Command(name = "monit", mixinStandardHelpOptions = true,
-        description = {"A live view of every app and worker, refreshed in place until Ctrl-C.",
+        description = {"A live view of every app and worker, refreshed in place until q or Ctrl-C.",
             "Shows name, id, mode, pid, status, uptime, restarts, cpu and memory of every instance or worker.",
             "When stdout is not a terminal, each refresh is printed as plain lines."},
         footer = {"", "Examples:", "  brigade monit", "  brigade monit --interval 500ms", "  brigade monit --count 3 > snapshot.txt"})
 final class MonitCommand extends ManagerCommand {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final String HOME = "\033[H";
     private static final String CLEAR_LINE = "\033[K";
     private static final String CLEAR_BELOW = "\033[J";
@@ -63,22 +63,22 @@ final class MonitCommand extends ManagerCommand {
             }
         }
         boolean ansi = out() == System.out && terminal();
-        try (DaemonClient c = connect()) {
+        try (DaemonClient c = connect(); MonitKeys keys = MonitKeys.open(main.in, ansi)) {
             long start = System.nanoTime();
-            for (long n = 0; n < frames; n++) {
+            for (long n = 0; n < frames && !keys.quitting(); n++) {
                 if (n > 0) {
                     // fixed rate: a slow frame does not push the next ones back
                     long due = start + TimeUnit.MILLISECONDS.toNanos(intervalMs * n);
                     long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+                    if (wait > 0 && keys.awaitQuit(wait)) {
+                        break;
                     }
                 }
                 Response r = c.send(new Request.ListApps());
                 if (r instanceof Response.Failure f) {
                     throw new Failed(f.message());
                 }
-                frame(apps(r), intervalMs, ansi);
+                frame(apps(r), intervalMs, ansi, keys.hint());
             }
         } catch (IOException e) {
             throw new Failed("the daemon at " + home().socket() + " did not answer (it may have been killed): " + e.getMessage());
@@ -88,7 +88,7 @@ final class MonitCommand extends ManagerCommand {
         return Main.OK;
     }
 
-    private void frame(List<AppInfo> apps, long intervalMs, boolean ansi) {
+    private void frame(List<AppInfo> apps, long intervalMs, boolean ansi, String quitHint) {
         var bytes = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         int processes = 0;
@@ -105,8 +105,8 @@ final class MonitCommand extends ManagerCommand {
         }
         p.println(String.format(Locale.ROOT, "brigade monit  %s  %d app(s), %d/%d process(es) running, cpu %.0f%%, memory %s  (every %s%s)",
                 LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), apps.size(), online, processes, cpu,
-                memory == 0 ? "-" : Listing.bytes(memory), intervalMs % 1000 == 0 ? intervalMs / 1000 + "s" : intervalMs + "ms",
-                ansi ? ", Ctrl-C to quit" : ""));
+                memory == 0 ? "-" : Listing.bytes(memory), every(intervalMs),
+                ansi ? quitHint : ""));
         if (apps.isEmpty()) {
             p.println("no apps (start one with 'brigade start')");
         } else {
@@ -122,6 +122,17 @@ final class MonitCommand extends ManagerCommand {
             out().println();
         }
         out().flush();
+    }
+
+    /** The interval as the user would write it: 500ms, 2s, 5m, 1h. */
+    static String every(long ms) {
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** Milliseconds, or -1 if {@code s} is not a duration in 100 ms..1 h (a bare number is seconds). */
@@ -140,6 +151,7 @@ final class MonitCommand extends ManagerCommand {
         long ms = switch (unit) {
             case "ms" -> n;
             case "m" -> n > 60 ? -1 : n * 60_000;
+            case "h" -> n > 1 ? -1 : n * 3_600_000;
             default -> n > 3600 ? -1 : n * 1000;
         };
         return ms >= 100 && ms <= 3_600_000 ? ms : -1;

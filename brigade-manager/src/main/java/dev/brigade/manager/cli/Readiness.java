@@ -5,9 +5,11 @@ import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 
@@ -66,13 +68,13 @@ final class Readiness {
             }
             boolean late = System.nanoTime() >= deadline;
             Map<String, List<String>> failures = new LinkedHashMap<>();
-            boolean pending = false;
+            Set<String> pending = new HashSet<>();
             for (AppInfo a : now) {
                 for (AppInfo.InstanceInfo i : a.instances()) {
                     String why = failure(a, i, baseline.get(a.name()).getOrDefault(i.instance(), 0));
                     if (why == null && !serves(a, i)) {
                         if (!late) {
-                            pending = true;
+                            pending.add(a.name());
                             continue;
                         }
                         why = notYet(a, i);
@@ -85,7 +87,9 @@ final class Readiness {
                     }
                 }
             }
-            if (!failures.isEmpty() || !pending) {
+            // an app that failed is reported at once; the others are waited for (several apps: resurrect, a deployment file)
+            pending.removeAll(failures.keySet());
+            if (pending.isEmpty()) {
                 return new Outcome(now, failures);
             }
             try {

@@ -74,6 +74,22 @@ class StartTellsTheTruthTest {
     }
 
     @Test
+    void resurrect_waitsLikeStart_untilEveryWorkerListens_andNamesAnAppThatDoesNot() throws Exception {
+        // a server that listens 1.5 s after it starts: resurrect returns only once both workers listen
+        assertThat(home.brigade("start", "--name", "late", "-i", "2", "--port", "0", "--host", "127.0.0.1",
+                "--cp", testClasses(), LateApp.class.getName(), "--", "1500").code()).isZero();
+        assertThat(home.brigade("start", "--no-wait", "--name", "boom", "--port", "0", "--max-restarts", "1",
+                "--cp", testClasses(), Crasher.class.getName()).code()).isZero();
+        assertThat(home.brigade("save").code()).isZero();
+        assertThat(home.brigade("kill").code()).isZero();
+        MainTest.Outcome r = home.brigade("resurrect");
+        assertThat(r.code()).as(r.toString()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).contains("boom is not serving after resurrect").doesNotContain("late is not serving");
+        assertThat(home.instances("late")).hasSize(2).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("listening"));
+        assertThat(r.out()).contains("late", "boom");
+    }
+
+    @Test
     void clusterMode_aWorkerThatDiesBeforeListening_failsTheStart() throws Exception {
         MainTest.Outcome o = home.brigade("start", "--name", "boom", "--port", "0", "--cp", testClasses(), Crasher.class.getName());
         assertThat(o.code()).as(o.toString()).isEqualTo(Main.FAILED);

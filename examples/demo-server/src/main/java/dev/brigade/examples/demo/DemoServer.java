@@ -96,6 +96,7 @@ public final class DemoServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        quietNettyOnNewJdks();
         int port = System.getenv("PORT") != null ? Integer.parseInt(System.getenv("PORT")) : 8080;
         int threads = 1;
         boolean blocking = true;
@@ -122,5 +123,18 @@ public final class DemoServer implements AutoCloseable {
             }
         }, "demo-server-drain"));
         System.out.println("demo-server " + ProcessHandle.current().pid() + " listening on " + server.port());
+    }
+
+    /**
+     * On JDK 24+ Netty's first use of {@code sun.misc.Unsafe} prints four "terminally deprecated
+     * method" warnings (JEP 498) into every worker's log, which the user did not cause: Netty is
+     * kept on its portable paths there, unless the user chose with {@code io.netty.noUnsafe} or
+     * {@code io.netty.tryUnsafe}. Called before any Netty class initialises.
+     */
+    static void quietNettyOnNewJdks() {
+        if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null
+                && System.getProperty("io.netty.tryUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
     }
 }

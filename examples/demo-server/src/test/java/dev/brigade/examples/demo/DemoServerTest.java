@@ -97,12 +97,26 @@ class DemoServerTest {
         Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName(), "0")
                 .redirectErrorStream(true).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = out.readLine();
-            } while (line != null && !line.contains("listening on"));
-            assertThat(line).as("the server's start-up line").isNotNull();
+            // every line the server prints is kept (a reader thread drains it until the process ends)
+            List<String> printed = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            var listening = new java.util.concurrent.CompletableFuture<String>();
+            Thread reader = new Thread(() -> {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                try {
+                    for (String l = out.readLine(); l != null; l = out.readLine()) {
+                        printed.add(l);
+                        if (l.contains("listening on")) {
+                            listening.complete(l);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the process was killed
+                }
+                listening.complete(null);
+            });
+            reader.start();
+            String line = listening.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(line).as("the server's start-up line in %s", printed).isNotNull();
             int port = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1).trim());
             try (Socket s = new Socket("127.0.0.1", port)) {
                 List<String> hello = get(s, "/");
@@ -110,6 +124,9 @@ class DemoServerTest {
             }
             p.destroy();
             assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+            reader.join(10_000);
+            // JDK 24+: no "terminally deprecated method in sun.misc.Unsafe" warnings from Netty in the app's log
+            assertThat(printed).as("everything the server printed").noneMatch(l -> l != null && l.contains("sun.misc.Unsafe"));
         } finally {
             p.destroyForcibly();
         }
