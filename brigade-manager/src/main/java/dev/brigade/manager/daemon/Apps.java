@@ -94,6 +94,10 @@ final class Apps {
     }
 
     private Response start(List<AppSpec> specs) {
+        if (specs == null || specs.stream().anyMatch(java.util.Objects::isNull)) {
+            return new Response.Failure("INVALID", "start needs \"specs\", a list of apps to start: the request's is "
+                    + (specs == null ? "missing" : "a list with a null entry"));
+        }
         List<App> started = new ArrayList<>();
         synchronized (this) {
             for (AppSpec s : specs) {

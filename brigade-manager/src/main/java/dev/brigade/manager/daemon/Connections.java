@@ -98,7 +98,7 @@ final class Connections {
     }
 
     private void serve(SocketChannel ch) {
-        try (ch) {
+        try { // not try-with-resources: the connection must still be open for the FAILED answer below
             while (true) {
                 Protocol.Envelope env;
                 ScheduledFuture<?> idle = timer.schedule(() -> closeQuietly(ch), IDLE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -132,6 +132,7 @@ final class Connections {
                 answerQuietly(ch, new Response.Failure("FAILED", "the daemon could not serve this request: " + t));
             }
         } finally {
+            closeQuietly(ch);
             slots.release();
         }
     }

@@ -86,15 +86,20 @@ public final class Protocol {
     }
 
     private static Envelope parse(byte[] frame) throws IOException {
+        Envelope e;
         try {
-            Envelope e = JSON.readValue(frame, Envelope.class);
-            if (e.request() == null) {
-                throw new ProtocolError("the frame has no request");
-            }
-            return e;
+            e = JSON.readValue(frame, Envelope.class);
         } catch (com.fasterxml.jackson.core.JacksonException ex) {
             throw new ProtocolError("the frame is not a request: " + ex.getOriginalMessage());
+        } catch (IOException ex) {
+            // the frame is in memory, so any other IOException is about its bytes too: e.g. a body starting with NULs is
+            // read as UTF-32, whose reader refuses the next bytes (CharConversionException, not a JacksonException)
+            throw new ProtocolError("the frame is not a request: " + ex.getMessage());
         }
+        if (e == null || e.request() == null) { // a body of JSON null reads as a null envelope
+            throw new ProtocolError("the frame has no request");
+        }
+        return e;
     }
 
     static void write(ByteChannel ch, byte[] body) throws IOException {
