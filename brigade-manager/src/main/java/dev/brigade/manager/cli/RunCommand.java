@@ -143,7 +143,9 @@ final class RunCommand extends ManagerCommand {
                     continue; // the hook is stopping everything and will halt
                 }
                 apps = fg.apps();
-                if (!apps.isEmpty() && apps.stream().allMatch(a -> a.instances().stream().allMatch(i -> DOWN.contains(i.status())))) {
+                // read after the apps: 'brigade kill' marks itself before it stops any (its exit then runs the hook)
+                if (!apps.isEmpty() && apps.stream().allMatch(a -> a.instances().stream().allMatch(i -> DOWN.contains(i.status())))
+                        && !fg.killed()) {
                     break;
                 }
             }

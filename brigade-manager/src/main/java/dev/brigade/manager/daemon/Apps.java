@@ -24,6 +24,7 @@ final class Apps {
     private long lastSample = System.nanoTime();                 // only touched by the timer thread
     /** {@code brigade run}: every line of every app, including apps started later; null in the daemon. */
     volatile java.util.function.Consumer<Response.LogLine> tap;
+    private volatile boolean killing;
     /** Kills the apps' process groups if the daemon dies without stopping them (set by the daemon). */
     volatile OrphanGuard guard = OrphanGuard.NONE;
 
@@ -194,7 +195,13 @@ final class Apps {
         return missing.isEmpty() ? new Response.Ok("every saved app runs already", List.of()) : start(missing);
     }
 
+    /** Whether a kill has begun: every app is being stopped and the daemon ends next. */
+    boolean killing() {
+        return killing;
+    }
+
     private Response kill() {
+        killing = true;
         List<App> all = snapshot();
         CompletableFuture.allOf(all.stream().map(App::stop).toArray(CompletableFuture[]::new)).join();
         all.forEach(App::closeLogs);

@@ -63,6 +63,14 @@ public final class Foreground {
         return apps.handle(new Request.Resurrect());
     }
 
+    /**
+     * Whether 'brigade kill' is stopping every app: the process then ends with exit code 0, and apps
+     * seen stopped meanwhile are not "every app stopped by itself".
+     */
+    public boolean killed() {
+        return apps.killing();
+    }
+
     /** Every app as it is now. */
     public List<AppInfo> apps() {
         return apps.snapshot().stream().map(App::info).toList();
