@@ -21,11 +21,13 @@ final class Apps {
     private final App.LogSettings logs;
     private final Map<String, App> apps = new LinkedHashMap<>(); // guarded by this
     private int nextId;                                          // guarded by this
-    private long lastSample = System.nanoTime();                 // only touched by the timer thread
+    private volatile long lastSample = System.nanoTime();        // written by the timer thread only; read by /healthz
     /** {@code brigade run}: every line of every app, including apps started later; null in the daemon. */
     volatile java.util.function.Consumer<Response.LogLine> tap;
     /** Kills the apps' process groups if the daemon dies without stopping them (set by the daemon). */
     volatile OrphanGuard guard = OrphanGuard.NONE;
+    /** A kill (every app, then the daemon) has begun: the apps it stops are not "down" on their own. */
+    volatile boolean killing;
 
     Apps(Home home, ScheduledExecutorService timer, App.LogSettings logs) {
         this.home = home;
@@ -80,6 +82,11 @@ final class Apps {
     }
 
     /** Timer task, every second: CPU and memory of every instance, memory limits. Never throws. */
+    /** When supervision last ticked ({@link #sample} runs every second on the timer that restarts apps). */
+    long lastSampleNanos() {
+        return lastSample;
+    }
+
     void sample() {
         long now = System.nanoTime();
         double seconds = Math.max(0.001, (now - lastSample) / 1e9);
@@ -191,6 +198,7 @@ final class Apps {
     }
 
     private Response kill() {
+        killing = true;
         List<App> all = snapshot();
         CompletableFuture.allOf(all.stream().map(App::stop).toArray(CompletableFuture[]::new)).join();
         all.forEach(App::closeLogs);
