@@ -50,16 +50,16 @@ import java.util.function.ToDoubleFunction;
  *       {@code brigade.worker.pid}, {@code brigade.worker.uptime} (seconds),
  *       {@code brigade.worker.cpu} (counter, seconds), {@code brigade.worker.memory.resident} and,
  *       where the kernel has {@code smaps_rollup}, {@code brigade.worker.memory.proportional}
- *       (bytes), and {@code brigade.worker.state} (1 for the slot's state, 0 for the others, tag
- *       {@code state}: also waiting-restart and errored).</li>
+ *       (bytes), and {@code brigade.worker.state} (tag {@code state}: starting, online, listening,
+ *       disconnecting, waiting-restart or errored), one series per slot whose tag is the slot's state,
+ *       moved at each event of the slot: 1 while the slot is in that state, 0 in the moment before
+ *       the next event moves it.</li>
  * </ul>
  * Counting starts when this object is created. CPU and memory are read from {@code /proc} at most
  * once per second per worker, however many meters are read. {@link #close()} removes the meters
  * from every registry this was bound to.
  */
 public final class ClusterMetrics implements MeterBinder, AutoCloseable {
-    /** The values of the {@code state} tag of {@code brigade.worker.state}. */
-    static final List<String> SLOT_STATES = List.of("starting", "online", "listening", "disconnecting", "waiting-restart", "errored");
     private static final List<WorkerState> LIVE = List.of(WorkerState.STARTING, WorkerState.ONLINE, WorkerState.LISTENING,
             WorkerState.DISCONNECTING);
 
@@ -76,6 +76,7 @@ public final class ClusterMetrics implements MeterBinder, AutoCloseable {
     private final Set<Integer> errored = ConcurrentHashMap.newKeySet();       // slots given up
     private final Map<Integer, Long> forkedAt = new ConcurrentHashMap<>();    // worker id -> nanoTime
     private final Set<Integer> slots = new TreeSet<>();                       // guarded by this; slots with meters
+    private final Map<Integer, String> stateTags = new ConcurrentHashMap<>();  // slot -> its brigade.worker.state tag (written under this)
     private final List<MeterRegistry> registries = new ArrayList<>();         // guarded by this
     private final List<Map.Entry<MeterRegistry, Meter>> meters = new ArrayList<>(); // guarded by this
     private boolean closed;                                                   // guarded by this
@@ -235,6 +236,7 @@ public final class ClusterMetrics implements MeterBinder, AutoCloseable {
             }
             default -> { }
         }
+        moveState(w.instance());
     }
 
     private synchronized void addSlot(int slot) {
@@ -249,6 +251,7 @@ public final class ClusterMetrics implements MeterBinder, AutoCloseable {
             return;
         }
         String instance = Integer.toString(slot);
+        stateTags.remove(slot);
         meters.removeIf(e -> {
             if (instance.equals(e.getValue().getId().getTag("instance"))) {
                 e.getKey().remove(e.getValue());
@@ -272,10 +275,43 @@ public final class ClusterMetrics implements MeterBinder, AutoCloseable {
             add(r, Gauge.builder("brigade.worker.memory.proportional", this, m -> m.sample(slot, s -> s.pssBytes())).tags(t)
                     .baseUnit("bytes").description("proportional memory (PSS) of the slot's worker").register(r));
         }
-        for (String state : SLOT_STATES) {
-            add(r, Gauge.builder("brigade.worker.state", this, m -> state.equals(m.slotState(slot)) ? 1 : 0)
-                    .tags(t.and("state", state)).description("1 for the state the slot is in").register(r));
+        String state = stateTags.computeIfAbsent(slot, this::slotState);
+        add(r, stateGauge(r, slot, state));
+    }
+
+    /*
+     * One series per slot for its state, not one per possible state (a 0/1 state set): the state set
+     * was a third of the series of a daemon's scrape, and the scrape's cost grows with the series. The
+     * tag moves with the slot's events; between a change and its event the series reads 0, never a
+     * state the slot is not in.
+     */
+    private Meter stateGauge(MeterRegistry r, int slot, String state) {
+        return Gauge.builder("brigade.worker.state", this, m -> state.equals(m.slotState(slot)) ? 1 : 0)
+                .tags(tags.and("instance", Integer.toString(slot)).and("state", state))
+                .description("1 while the slot is in the state of its tag").register(r);
+    }
+
+    /** Moves the slot's state series to the state it is in now, in every registry. */
+    private synchronized void moveState(int slot) {
+        String old = stateTags.get(slot);
+        if (closed || old == null || !slots.contains(slot)) {
+            return;
         }
+        String now = slotState(slot);
+        if (now.equals(old)) {
+            return;
+        }
+        stateTags.put(slot, now);
+        String instance = Integer.toString(slot);
+        meters.removeIf(e -> {
+            Meter.Id id = e.getValue().getId();
+            if (id.getName().equals("brigade.worker.state") && instance.equals(id.getTag("instance"))) {
+                e.getKey().remove(e.getValue());
+                return true;
+            }
+            return false;
+        });
+        registries.forEach(r -> add(r, stateGauge(r, slot, now)));
     }
 
     private void add(MeterRegistry r, Meter m) {

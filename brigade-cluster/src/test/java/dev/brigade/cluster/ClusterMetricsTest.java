@@ -64,8 +64,9 @@ class ClusterMetricsTest {
             for (ClusterWorker w : c.workers()) {
                 String slot = Integer.toString(w.instance());
                 await().atMost(T).until(() -> value(r, "brigade.worker.pid", "instance", slot) == w.pid());
+                await().atMost(T).until(() -> r.find("brigade.worker.state").tags("instance", slot, "state", "online").gauge() != null);
                 assertThat(value(r, "brigade.worker.state", "instance", slot, "state", "online")).isEqualTo(1);
-                assertThat(value(r, "brigade.worker.state", "instance", slot, "state", "listening")).isZero();
+                assertThat(r.find("brigade.worker.state").tags("instance", slot).meters()).as("one series per slot").hasSize(1);
                 assertThat(value(r, "brigade.worker.memory.resident", "instance", slot)).isGreaterThan(10 << 20); // a JVM
                 assertThat(value(r, "brigade.worker.cpu", "instance", slot)).isPositive(); // it started a JVM
                 assertThat(value(r, "brigade.worker.uptime", "instance", slot)).isPositive();
@@ -88,7 +89,8 @@ class ClusterMetricsTest {
             new ClusterMetrics(c, "web").bindTo(r);
             c.fork();
             await().atMost(T).until(() -> value(r, "brigade.boot.failures") == 1);
-            await().atMost(T).until(() -> value(r, "brigade.worker.state", "instance", "0", "state", "errored") == 1);
+            await().atMost(T).until(() -> r.find("brigade.worker.state").tags("instance", "0", "state", "errored").gauge() != null
+                    && value(r, "brigade.worker.state", "instance", "0", "state", "errored") == 1);
             assertThat(value(r, "brigade.restarts", "cause", "crash")).isZero();
         }
     }

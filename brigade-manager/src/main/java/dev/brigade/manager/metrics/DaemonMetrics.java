@@ -36,7 +36,19 @@ import java.util.function.Supplier;
  */
 /** The registry behind {@code /metrics}: the apps' meters, kept in line with the apps at each scrape, and the daemon's own. */
 public final class DaemonMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The defaults, with descriptions answered at once: the default looks the property up for every meter at every scrape. */
+    private static final PrometheusConfig CONFIG = new PrometheusConfig() {
+        @Override
+        public String get(String key) {
+            return null;
+        }
+
+        @Override
+        public boolean descriptions() {
+            return true;
+        }
+    };
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(CONFIG);
     private final Supplier<List<AppView>> apps;
     private final Map<String, AppMeters> byName = new HashMap<>();           // guarded by this
     private final Set<ClusterMetrics> bound = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by this

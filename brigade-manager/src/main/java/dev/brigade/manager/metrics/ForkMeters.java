@@ -32,6 +32,7 @@ final class ForkMeters {
     private final Tags tags;
     private final List<Meter> meters = new ArrayList<>();
     private final Map<Integer, List<Meter>> slots = new HashMap<>();
+    private final Map<Integer, Meter> states = new HashMap<>(); // slot -> its brigade.worker.state series (tag: its status)
     private volatile AppInfo info;
 
     ForkMeters(MeterRegistry registry, AppView app, AppInfo info) {
@@ -72,20 +73,35 @@ final class ForkMeters {
         slots.entrySet().removeIf(e -> {
             if (!present.contains(e.getKey())) {
                 e.getValue().forEach(registry::remove);
+                registry.remove(states.remove(e.getKey()));
                 return true;
             }
             return false;
         });
-        for (int slot : present) {
-            slots.computeIfAbsent(slot, this::slotMeters);
+        for (AppInfo.InstanceInfo i : now.instances()) {
+            slots.computeIfAbsent(i.instance(), this::slotMeters);
+            Meter state = states.get(i.instance());
+            if (state == null || !i.status().equals(state.getId().getTag("state"))) {
+                // one series per slot, tagged with its status (as ClusterMetrics does), moved when the status changes
+                if (state != null) {
+                    registry.remove(state);
+                }
+                String status = i.status();
+                int slot = i.instance();
+                states.put(slot, Gauge.builder("brigade.worker.state", this, m -> status.equals(m.status(slot)) ? 1 : 0)
+                        .tags(tags.and("instance", Integer.toString(slot)).and("state", status))
+                        .description("1 while the slot is in the state of its tag").register(registry));
+            }
         }
     }
 
     void remove() {
         meters.forEach(registry::remove);
         slots.values().forEach(l -> l.forEach(registry::remove));
+        states.values().forEach(registry::remove);
         meters.clear();
         slots.clear();
+        states.clear();
     }
 
     private List<Meter> slotMeters(int slot) {
@@ -102,10 +118,6 @@ final class ForkMeters {
         if (ProcSample.pssAvailable()) {
             out.add(Gauge.builder("brigade.worker.memory.proportional", this, m -> m.sample(slot, s -> s.pssBytes())).tags(t)
                     .baseUnit("bytes").description("proportional memory (PSS) of the slot's worker").register(registry));
-        }
-        for (String state : STATES) {
-            out.add(Gauge.builder("brigade.worker.state", this, m -> state.equals(m.status(slot)) ? 1 : 0)
-                    .tags(t.and("state", state)).description("1 for the state the slot is in").register(registry));
         }
         return out;
     }

@@ -3,23 +3,13 @@ package dev.brigade.manager.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,67 +18,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** /metrics of `brigade run` and of the daemon, scraped over HTTP from real processes. */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class MetricsEndpointTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
-    private static final Pattern URL = Pattern.compile("metrics on (http://\\S+/metrics)");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration BOUND = RunProcess.BOUND;
+    private final List<RunProcess> started = new ArrayList<>();
 
     @RegisterExtension
     final TestHome home = new TestHome();
-    private final List<Process> started = new ArrayList<>();
 
     @AfterEach
     void cleanUp() {
-        for (Process p : started) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
+        started.forEach(RunProcess::close);
     }
 
-    private Process java(Map<String, String> env, StringBuffer err, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        started.add(p);
-        pump(p.getErrorStream(), err);
-        return p;
+    private RunProcess java(Map<String, String> env, String... args) throws IOException {
+        RunProcess r = RunProcess.start(env, args);
+        started.add(r);
+        return r;
     }
 
-    private static void pump(InputStream in, StringBuffer into) {
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    into.append(l).append('\n');
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-    }
-
-    private static String url(StringBuffer err) {
-        await().atMost(BOUND).until(() -> URL.matcher(err).find());
-        Matcher m = URL.matcher(err);
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
-
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(String url) {
+        return RunProcess.get(url);
     }
 
     private static String scrape(String url) {
-        try {
-            HttpResponse<String> r = get(url);
-            assertThat(r.statusCode()).isEqualTo(200);
-            return r.body();
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        HttpResponse<String> r = get(url);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     /** The value of the sample {@code name} whose labels include {@code labels} ("k=v" pairs); NaN if none. */
@@ -111,17 +65,12 @@ class MetricsEndpointTest {
         return Double.NaN;
     }
 
-    private static String testClasses() {
-        return Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-    }
-
     @Test
     void run_serves_the_apps_workers_restarts_by_cause_reloads_and_its_own_figures() throws Exception {
-        StringBuffer err = new StringBuffer();
-        java(Map.of(), err, "run", "--home", home.dir.toString(), "--metrics-port", "0",
+        RunProcess run = java(Map.of(), "run", "--home", home.dir.toString(), "--metrics-port", "0",
                 "--name", "demo", "-i", "2", "--port", "0", "--kill-timeout", "5s", "--cp", ClusterModeTest.DEMO_CP, ClusterModeTest.DEMO_MAIN);
-        String url = url(err);
-        assertThat(url).startsWith("http://127.0.0.1:");
+        String url = run.url("metrics on ");
+        assertThat(url).startsWith("http://127.0.0.1:").endsWith("/metrics");
         await().atMost(BOUND).until(() -> value(scrape(url), "brigade_workers", "app=demo", "state=listening") == 2);
 
         HttpResponse<String> r = get(url);
@@ -157,7 +106,7 @@ class MetricsEndpointTest {
         assertThat(value(text, "brigade_restarts_total", "app=demo", "cause=hang")).isZero();
 
         // a fork-mode app next to it has the same meters, and leaves none behind when deleted
-        MainTest.Outcome start = home.brigade("start", "--name", "tiny", "--cp", testClasses(), TestApp.class.getName());
+        MainTest.Outcome start = home.brigade("start", "--name", "tiny", "--cp", RunProcess.testClasses(), TestApp.class.getName());
         assertThat(start.code()).as(start.toString()).isZero();
         await().atMost(BOUND).until(() -> value(scrape(url), "brigade_worker_state", "app=tiny", "instance=0", "state=online") == 1);
         text = scrape(url);
@@ -173,10 +122,10 @@ class MetricsEndpointTest {
 
     @Test
     void the_daemon_serves_metrics_when_BRIGADE_METRICS_PORT_is_set() throws Exception {
-        StringBuffer err = new StringBuffer();
-        java(Map.of("BRIGADE_METRICS_PORT", "0", "BRIGADE_HOME", home.dir.toString()), err, "daemon", "--home", home.dir.toString());
-        String url = url(err);
-        MainTest.Outcome start = home.brigade("start", "--name", "tiny", "-i", "2", "--cp", testClasses(), TestApp.class.getName());
+        RunProcess daemon = java(Map.of("BRIGADE_METRICS_PORT", "0", "BRIGADE_HOME", home.dir.toString()), "daemon", "--home",
+                home.dir.toString());
+        String url = daemon.url("metrics on ");
+        MainTest.Outcome start = home.brigade("start", "--name", "tiny", "-i", "2", "--cp", RunProcess.testClasses(), TestApp.class.getName());
         assertThat(start.code()).as(start.toString()).isZero();
         await().atMost(BOUND).until(() -> value(scrape(url), "brigade_workers", "app=tiny", "state=online") == 2);
         assertThat(value(scrape(url), "brigade_daemon_apps")).isEqualTo(1);
@@ -184,11 +133,10 @@ class MetricsEndpointTest {
 
     @Test
     void a_port_out_of_range_is_a_usage_error_naming_the_option() throws Exception {
-        StringBuffer err = new StringBuffer();
-        Process p = java(Map.of(), err, "run", "--home", home.dir.toString(), "--metrics-port", "70000",
-                "--cp", testClasses(), TestApp.class.getName());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(2);
-        await().atMost(BOUND).until(() -> err.toString().contains("--metrics-port must be a port in 0..65535, got 70000"));
+        RunProcess run = java(Map.of(), "run", "--home", home.dir.toString(), "--metrics-port", "70000",
+                "--cp", RunProcess.testClasses(), TestApp.class.getName());
+        assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(Main.USAGE);
+        await().atMost(BOUND).until(() -> run.err.toString().contains("--metrics-port must be a port in 0..65535, got 70000"));
     }
 }
