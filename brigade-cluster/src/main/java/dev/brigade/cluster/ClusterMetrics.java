@@ -236,7 +236,9 @@ public final class ClusterMetrics implements MeterBinder, AutoCloseable {
             }
             default -> { }
         }
-        moveState(w.instance());
+        if (!(e instanceof ClusterEvent.Message)) { // messages are the app's traffic: they change no state
+            moveState(w.instance());
+        }
     }
 
     private synchronized void addSlot(int slot) {
