@@ -7,6 +7,7 @@ module dev.brigade.cluster {
     requires com.sun.jna;
     requires com.fasterxml.jackson.databind;
     requires java.management;
+    requires static micrometer.core; // ClusterMetrics only (optional dependency)
 
     exports dev.brigade.cluster;
 }

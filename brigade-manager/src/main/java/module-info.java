@@ -14,6 +14,9 @@ module dev.brigade.manager {
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM/SIGINT stop the daemon gracefully
     requires java.logging; // the demo quiets the cluster's INFO lines
     requires HdrHistogram;
+    requires micrometer.core;                 // /metrics: Micrometer's Prometheus registry, and ClusterMetrics
+    requires micrometer.registry.prometheus;
+    requires com.sun.jna;                     // systemd's notify protocol: a Unix datagram socket (SdNotify)
     requires dev.brigade.testing;
     requires dev.brigade.examples.demo; // the demo's CPU work (HashWork) is the demo server's own
 

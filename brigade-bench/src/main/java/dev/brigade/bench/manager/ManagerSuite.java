@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *       Netty demo server, whose own start-up is longer.</li>
  *   <li>{@code manager.daemon_rss_growth_mb}: the daemon's RSS after 10,000 control requests and
  *       1,000 restarts, minus its RSS after a warm-up.</li>
+ *   <li>{@code manager.metrics_scrape_ms}, {@code manager.metrics_daemon_rss_mb}: see {@link MetricsScrape}.</li>
  * </ul>
  * The suite drives the {@code brigade} CLI and the control socket from outside (raw frames), as
  * any client would; brigade-bench does not link the manager.
@@ -132,6 +133,7 @@ public final class ManagerSuite implements Suite {
                         "daemon RSS after " + requests + " requests and " + restarts + " restarts minus after a warm-up ("
                                 + (before >> 20) + " MB -> " + (after >> 20) + " MB)"));
             }
+            out.addAll(MetricsScrape.run(options, hello)); // /metrics: scrape time and the daemon's RSS with it on
         } finally {
             cli(home, "kill");
         }

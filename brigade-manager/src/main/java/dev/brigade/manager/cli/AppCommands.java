@@ -180,7 +180,7 @@ final class AppCommands {
         int run() throws Failed {
             int n;
             if (instances.equalsIgnoreCase("max")) {
-                n = Runtime.getRuntime().availableProcessors();
+                n = dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
             } else {
                 try {
                     n = Integer.parseInt(instances);

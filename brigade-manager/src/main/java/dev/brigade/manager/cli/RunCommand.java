@@ -6,6 +6,11 @@ import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Foreground;
 import dev.brigade.manager.daemon.Home;
 import dev.brigade.manager.daemon.Response;
+import dev.brigade.manager.health.Health;
+import dev.brigade.manager.health.SystemdNotifier;
+import dev.brigade.manager.metrics.DaemonMetrics;
+import dev.brigade.manager.metrics.Endpoint;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -72,6 +77,19 @@ final class RunCommand extends ManagerCommand {
     @Option(names = "--resurrect", description = "also start the apps saved by 'brigade save' in BRIGADE_HOME")
     boolean resurrect;
 
+    @Option(names = "--metrics-port", paramLabel = "P", description = "serve /metrics (Prometheus text format) on port P "
+            + "(0: any free port, printed on stderr)")
+    Integer metricsPort;
+
+    @Option(names = "--health-port", paramLabel = "P", description = "serve /healthz (supervision lives), /readyz (every "
+            + "app has its workers listening; 503 and a JSON reason otherwise) and /metrics on port P, for an orchestrator's "
+            + "probes (0: any free port, printed on stderr)")
+    Integer healthPort;
+
+    @Option(names = "--http-host", paramLabel = "H", defaultValue = "127.0.0.1", description = "the address --metrics-port "
+            + "and --health-port bind (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container, for Prometheus and the kubelet)")
+    String httpHost;
+
     @Mixin
     StartOptions options;
 
@@ -80,6 +98,7 @@ final class RunCommand extends ManagerCommand {
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedTotal = new AtomicLong(); // for /metrics: brigade.run.lines.dropped
     private final AtomicLong pending = new AtomicLong(); // queued or being printed
     private volatile boolean stopping;
 
@@ -90,6 +109,11 @@ final class RunCommand extends ManagerCommand {
             throw Failed.usage("give a TARGET and its options, as for 'brigade start', or --resurrect");
         }
         List<AppSpec> specs = options.words.isEmpty() ? List.of() : options.specs(commandLine, "run", main.host);
+        for (var p : List.of(new Object[] {"--metrics-port", metricsPort}, new Object[] {"--health-port", healthPort})) {
+            if (p[1] instanceof Integer n && (n < 0 || n > 65535)) {
+                throw Failed.usage(p[0] + " must be a port in 0..65535, got " + n);
+            }
+        }
         Home home = home();
 
         Thread writer = Thread.ofPlatform().daemon().name("brigade-run-out").start(this::writeLines);
@@ -100,6 +124,7 @@ final class RunCommand extends ManagerCommand {
                 if (!lines.offer(l.app() + "-" + l.instance() + " | " + l.text())) {
                     pending.decrementAndGet();
                     dropped.incrementAndGet(); // stdout is not read fast enough: never block an app on it
+                    droppedTotal.incrementAndGet();
                 }
             });
         } catch (IOException e) {
@@ -108,9 +133,16 @@ final class RunCommand extends ManagerCommand {
         if (ProcessHandle.current().pid() == 1) {
             reapOrphans();
         }
+        Health health = new Health(fg::views, fg::sinceSupervisionTickNanos);
+        serveHttp(fg, health);
+        SystemdNotifier systemd = SystemdNotifier.startIfAsked(System.getenv(), health);
         Thread hook = Thread.ofPlatform().unstarted(() -> {
             // SIGTERM, SIGINT, or 'brigade kill' (the daemon's System.exit(0)): stop everything, exit 0
             stopping = true;
+            health.stopping(); // /readyz turns 503 before any app is stopped
+            if (systemd != null) {
+                systemd.stopping();
+            }
             fg.stopAll();
             drain(writer);
             Runtime.getRuntime().halt(Main.OK);
@@ -145,7 +177,7 @@ final class RunCommand extends ManagerCommand {
                 apps = fg.apps();
                 // read after the apps: 'brigade kill' marks itself before it stops any (its exit then runs the hook)
                 if (!apps.isEmpty() && apps.stream().allMatch(a -> a.instances().stream().allMatch(i -> DOWN.contains(i.status())))
-                        && !fg.killed()) {
+                        && !fg.killing()) {
                     break;
                 }
             }
@@ -154,6 +186,10 @@ final class RunCommand extends ManagerCommand {
         }
         if (!Runtime.getRuntime().removeShutdownHook(hook)) {
             return Main.OK; // shutting down already
+        }
+        health.stopping();
+        if (systemd != null) {
+            systemd.stopping();
         }
         fg.stopAll();
         drain(writer);
@@ -166,6 +202,33 @@ final class RunCommand extends ManagerCommand {
             }
         }
         return Main.FAILED;
+    }
+
+    /** --metrics-port and --health-port: /metrics, and /healthz and /readyz, on 127.0.0.1 unless --http-host says otherwise. */
+    private void serveHttp(Foreground fg, Health health) throws Failed {
+        if (metricsPort == null && healthPort == null) {
+            return;
+        }
+        DaemonMetrics metrics = new DaemonMetrics(fg::views);
+        FunctionCounter.builder("brigade.run.lines.dropped", droppedTotal, AtomicLong::get)
+                .description("app output lines dropped: stdout was not read fast enough").register(metrics.registry());
+        String option = "";
+        try {
+            if (metricsPort != null) {
+                option = "--metrics-port " + metricsPort;
+                Endpoint e = Endpoint.start(httpHost, metricsPort, metrics);
+                err().println("brigade run: metrics on " + e.url() + "/metrics");
+            }
+            if (healthPort != null) {
+                option = "--health-port " + healthPort;
+                Endpoint e = Endpoint.start(httpHost, healthPort, metrics);
+                health.serve(e);
+                err().println("brigade run: health on " + e.url() + " (/healthz, /readyz, /metrics)");
+            }
+        } catch (IOException | RuntimeException e) {
+            fg.stopAll();
+            throw new Failed(option + " --http-host " + httpHost + ": cannot listen there: " + e.getMessage());
+        }
     }
 
     /** Gives up before anything runs (nothing could start): stops what did start, exit code 1. */

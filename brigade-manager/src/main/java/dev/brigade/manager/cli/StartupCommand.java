@@ -24,13 +24,19 @@ import picocli.CommandLine.Option;
  * writes no PID file. `Type=forking` + `ExecStart=brigade resurrect` would leave systemd guessing
  * the main PID among the daemon and every app in the unit's cgroup, so Restart=on-failure would
  * watch a guess, and resurrect's exit code says nothing about the daemon's later life. Instead the
- * unit runs `brigade run --resurrect` (Type=simple): the main process is the one that owns the apps
+ * unit runs `brigade run --resurrect` (Type=notify): the main process is the one that owns the apps
  * (run does the daemon's work in the foreground and serves the same control socket, so every other
  * `brigade` command works as usual while the service runs); its exit code means something (0 after
  * `brigade kill` or a stop signal, 1 when every app is down or nothing could start), which is what
  * Restart=on-failure needs. ExecStop is `brigade kill` (the apps stop gracefully, run exits 0);
  * KillMode=mixed sends systemd's own SIGTERM to run only (which stops the apps itself, each within
  * its kill timeout), SIGKILL to whatever is left after TimeoutStopSec.
+ *
+ * Type=notify, not simple: run speaks systemd's notify protocol (health.SystemdNotifier), so
+ * `systemctl start` returns once every saved app serves (READY=1), and units ordered after this one
+ * start only then; WatchdogSec=30s has systemd kill and restart (Restart=on-failure) a run whose
+ * supervision stopped ticking, which a live but stuck process would otherwise hide. TimeoutStartSec
+ * is long: a cold start of several JVM apps, each trained into a class-data archive, takes a while.
  *
  * The commands name this JVM's java and class path, not the ./brigade launcher: the launcher may
  * rebuild the distribution with Maven, which has no place in a boot sequence. So the unit must be
@@ -155,7 +161,7 @@ final class StartupCommand extends ManagerCommand {
         if (system) {
             u.append("Wants=network-online.target\nAfter=network-online.target\n");
         }
-        u.append("\n[Service]\n").append("Type=simple\n");
+        u.append("\n[Service]\n").append("Type=notify\n").append("WatchdogSec=30s\n").append("TimeoutStartSec=300s\n");
         if (system) {
             u.append("User=").append(account).append('\n');
         }

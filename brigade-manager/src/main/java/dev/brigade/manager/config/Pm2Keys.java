@@ -79,7 +79,7 @@ final class Pm2Keys {
     /** PM2's instances: 0 or "max" is one per core, -1 one less than the cores. */
     private static Object instances(Object v) {
         String s = String.valueOf(v).trim();
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = dev.brigade.manager.container.CpuQuota.cores();
         return switch (s) {
             case "0" -> "max";
             case "-1" -> Integer.toString(Math.max(1, cores - 1));

@@ -14,7 +14,7 @@ final class Values {
         }
         String s = v.toString().trim();
         if (s.equalsIgnoreCase("max")) {
-            return Runtime.getRuntime().availableProcessors();
+            return dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
         }
         try {
             int n = Integer.parseInt(s);

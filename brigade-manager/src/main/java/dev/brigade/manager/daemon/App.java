@@ -25,6 +25,8 @@ final class App {
     private final ClusterRun cluster; // null in fork mode
     /** Told every process group an instance spawns and reaps (set by {@link Apps} before start). */
     volatile OrphanGuard guard = OrphanGuard.NONE;
+    /** Fork mode's counts for the metrics (cluster mode: {@link #clusterMetrics()}). */
+    final Tally tally = new Tally();
 
     /** Where and how instance logs are written. */
     record LogSettings(Path dir, long maxBytes, int retain) {
@@ -40,6 +42,11 @@ final class App {
 
     boolean clustered() {
         return cluster != null;
+    }
+
+    /** Cluster mode: the running cluster's metrics, else null. */
+    dev.brigade.cluster.ClusterMetrics clusterMetrics() {
+        return cluster == null ? null : cluster.metrics();
     }
 
     /** Cluster mode: the log holder of slot {@code index}, or null. */
@@ -106,8 +113,18 @@ final class App {
             cluster.reload();
             return;
         }
-        for (Instance i : instances()) {
-            i.restart().join();
+        long start = System.nanoTime();
+        try {
+            for (Instance i : instances()) {
+                i.restart().join();
+                tally.reloadRestarts.incrementAndGet();
+            }
+        } catch (RuntimeException e) {
+            tally.reloadFailures.incrementAndGet();
+            throw e;
+        } finally {
+            tally.reloadNanos.addAndGet(System.nanoTime() - start);
+            tally.reloads.incrementAndGet();
         }
     }
 
@@ -148,6 +165,16 @@ final class App {
         for (Consumer<Response.LogLine> f : followers) {
             f.accept(line);
         }
+    }
+
+    /** Workers serving now: cluster mode, listening (old and new alike during a reload); fork mode, up past the min uptime. */
+    int serving() {
+        if (cluster != null) {
+            return cluster.serving();
+        }
+        long min = spec.minUptimeMs();
+        return (int) instances().stream().map(Instance::info)
+                .filter(i -> i.status().equals(Status.ONLINE.label()) && i.uptimeMs() >= min).count();
     }
 
     AppInfo info() {

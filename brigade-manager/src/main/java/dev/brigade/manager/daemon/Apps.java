@@ -21,12 +21,13 @@ final class Apps {
     private final App.LogSettings logs;
     private final Map<String, App> apps = new LinkedHashMap<>(); // guarded by this
     private int nextId;                                          // guarded by this
-    private long lastSample = System.nanoTime();                 // only touched by the timer thread
+    private volatile long lastSample = System.nanoTime();        // written by the timer thread only; read by /healthz
     /** {@code brigade run}: every line of every app, including apps started later; null in the daemon. */
     volatile java.util.function.Consumer<Response.LogLine> tap;
-    private volatile boolean killing;
     /** Kills the apps' process groups if the daemon dies without stopping them (set by the daemon). */
     volatile OrphanGuard guard = OrphanGuard.NONE;
+    /** A kill (every app, then the daemon) has begun: the apps it stops are not "down" on their own. */
+    volatile boolean killing;
 
     Apps(Home home, ScheduledExecutorService timer, App.LogSettings logs) {
         this.home = home;
@@ -81,6 +82,11 @@ final class Apps {
     }
 
     /** Timer task, every second: CPU and memory of every instance, memory limits. Never throws. */
+    /** When supervision last ticked ({@link #sample} runs every second on the timer that restarts apps). */
+    long lastSampleNanos() {
+        return lastSample;
+    }
+
     void sample() {
         long now = System.nanoTime();
         double seconds = Math.max(0.001, (now - lastSample) / 1e9);
@@ -193,11 +199,6 @@ final class Apps {
         List<String> running = snapshot().stream().map(a -> a.spec().name()).toList();
         List<AppSpec> missing = specs.stream().filter(s -> !running.contains(s.name())).toList();
         return missing.isEmpty() ? new Response.Ok("every saved app runs already", List.of()) : start(missing);
-    }
-
-    /** Whether a kill has begun: every app is being stopped and the daemon ends next. */
-    boolean killing() {
-        return killing;
     }
 
     private Response kill() {

@@ -2,6 +2,7 @@ package dev.brigade.manager.daemon;
 
 import dev.brigade.cluster.Cluster;
 import dev.brigade.cluster.ClusterEvent;
+import dev.brigade.cluster.ClusterMetrics;
 import dev.brigade.cluster.ClusterSettings;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.OutputLine;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeoutException;
 final class ClusterRun {
     private final App app;
     private Cluster cluster; // guarded by this; null while stopped
+    private volatile ClusterMetrics metrics; // the running cluster's (restarts by cause, reloads); null while stopped
     private final Map<Integer, SlotState> slots = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> workerSlot = new ConcurrentHashMap<>(); // worker id -> instance slot
     private final Map<Integer, Long> forkedAt = new ConcurrentHashMap<>();     // worker id -> nanoTime
@@ -80,6 +82,24 @@ final class ClusterRun {
         return ports;
     }
 
+    /** Live workers listening on the declared ports (online ones when none is declared); 0 while stopped. */
+    int serving() {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        if (c == null) {
+            return 0;
+        }
+        WorkerState ready = ports.isEmpty() ? WorkerState.ONLINE : WorkerState.LISTENING;
+        return (int) c.workers().stream().filter(w -> w.state() == ready).count();
+    }
+
+    /** The running cluster's metrics, or null while stopped. */
+    ClusterMetrics metrics() {
+        return metrics;
+    }
+
     /** Binds the port and forks the workers; fails (binding nothing) if the port is in use. */
     synchronized void open() {
         if (cluster != null) {
@@ -100,6 +120,7 @@ final class ClusterRun {
         }
         ports = c.ports();
         c.on(this::event);
+        metrics = new ClusterMetrics(c, io.micrometer.core.instrument.Tags.of("app", spec.name())); // before fork: every event counts
         cluster = c;
         c.fork(spec.instances());
     }
@@ -107,9 +128,15 @@ final class ClusterRun {
     /** Drains and stops every worker and frees the port; completes once all exited. */
     CompletableFuture<Void> close() {
         Cluster c;
+        ClusterMetrics m;
         synchronized (this) {
             c = cluster;
             cluster = null;
+            m = metrics;
+            metrics = null;
+        }
+        if (m != null) {
+            m.close(); // its meters go: a stopped app has no workers to report
         }
         if (c == null) {
             return CompletableFuture.completedFuture(null);
@@ -139,7 +166,8 @@ final class ClusterRun {
         AppSpec spec = app.spec();
         try {
             long limitMs = spec.instances() * (spec.listenTimeoutMs() + spec.killTimeoutMs() + 10_000);
-            c.reload().get(limitMs, TimeUnit.MILLISECONDS);
+            ClusterMetrics m = metrics;
+            (m == null ? c.reload() : m.timeReload(c.reload())).get(limitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("app " + spec.name() + ": " + rootMessage(e));
         } catch (TimeoutException e) {

@@ -146,6 +146,7 @@ public final class Daemon {
         Files.setPosixFilePermissions(home.socket(), PrivateFiles.FILE);
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         new ListFifo(home, () -> apps.snapshot().stream().map(App::info).toList(), cli).start();
+        dev.brigade.manager.metrics.Endpoint.fromEnvironment(() -> AppView.of(apps), stamp() + " brigade daemon"); // BRIGADE_METRICS_PORT
         System.err.println(stamp() + " brigade daemon " + ProcessHandle.current().pid() + " serving " + home.socket()
                 + (apps.guard.pid() > 0 ? " (orphan guard pid " + apps.guard.pid() + ")" : ""));
         new Connections(server, timer, this::handle).acceptLoop();

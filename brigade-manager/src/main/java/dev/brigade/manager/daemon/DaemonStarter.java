@@ -3,6 +3,7 @@ package dev.brigade.manager.daemon;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
@@ -105,7 +106,12 @@ public final class DaemonStarter {
         String cp = String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
                 .split(File.pathSeparator)).filter(e -> !e.isEmpty()).map(e -> e.endsWith("*")
                 ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + "/*" : Path.of(e).toAbsolutePath().toString()).toList());
-        cmd.addAll(List.of("-cp", cp, "dev.brigade.manager.cli.Main", "daemon",
+        // The class path goes in an argument file: on the command line it can pass 4 KiB, past which Linux's
+        // /proc/PID/cmdline (one page), hence ProcessHandle.Info, shows none of the daemon's arguments.
+        Path args = home.dir().resolve("daemon.args");
+        PrivateFiles.write(args, ("-cp\n\"" + cp.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n")
+                .getBytes(StandardCharsets.UTF_8));
+        cmd.addAll(List.of("@" + args, "dev.brigade.manager.cli.Main", "daemon",
                 "--home", home.dir().toString()));
         cmd.addAll(List.of(daemonArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.dir().toFile())

@@ -63,12 +63,19 @@ public final class Foreground {
         return apps.handle(new Request.Resurrect());
     }
 
-    /**
-     * Whether 'brigade kill' is stopping every app: the process then ends with exit code 0, and apps
-     * seen stopped meanwhile are not "every app stopped by itself".
-     */
-    public boolean killed() {
-        return apps.killing();
+    /** Every app, read-only and live, for the metrics and health endpoints. */
+    public List<AppView> views() {
+        return AppView.of(apps);
+    }
+
+    /** Nanoseconds since supervision last ticked (the timer that samples, restarts and times out apps: every second). */
+    public long sinceSupervisionTickNanos() {
+        return System.nanoTime() - apps.lastSampleNanos();
+    }
+
+    /** Whether {@code brigade kill} (or a stop signal) is stopping every app: the process is about to exit 0. */
+    public boolean killing() {
+        return apps.killing;
     }
 
     /** Every app as it is now. */

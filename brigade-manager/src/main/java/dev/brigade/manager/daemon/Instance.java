@@ -150,6 +150,7 @@ final class Instance {
                 return;
             }
             note(over + ": restarting");
+            app.tally.memoryRestarts.incrementAndGet();
             restart();
         }
     }
@@ -220,6 +221,7 @@ final class Instance {
             Reaper.watch(leader, name).whenComplete((st, err) -> exited(gen, leader, st, err));
         } catch (IOException | RuntimeException e) {
             pid = 0;
+            app.tally.bootFailures.incrementAndGet();
             lastExit = "could not start: " + e.getMessage();
             move(Status.ERRORED);
             note("[brigade] " + lastExit);
@@ -269,6 +271,7 @@ final class Instance {
         }
         long delay = crashesInRow == 0 ? 0 : Math.min(MAX_DELAY_MS, app.spec().restartDelayMs() << Math.min(20, crashesInRow - 1));
         crashesInRow++;
+        app.tally.crashRestarts.incrementAndGet();
         move(Status.WAITING_RESTART);
         note("[brigade] " + lastExit + "; restarting in " + delay + " ms");
         int gen = generation;

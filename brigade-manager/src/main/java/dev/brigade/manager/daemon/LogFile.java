@@ -30,6 +30,7 @@ final class LogFile {
     private volatile String error;   // the last failure, cleared by a successful write
     private long failedAt;           // guarded by this; System.nanoTime() of the last failure
     private long dropped;            // guarded by this
+    private volatile long droppedTotal; // every line ever dropped, for the metrics (written under this)
 
     LogFile(Path path, long maxBytes, int retain) {
         this.path = path;
@@ -39,6 +40,11 @@ final class LogFile {
 
     Path path() {
         return path;
+    }
+
+    /** Lines dropped because the log could not be written, since it was created (the metrics' count). */
+    long droppedTotal() {
+        return droppedTotal;
     }
 
     /**
@@ -64,6 +70,7 @@ final class LogFile {
             if (out == null) {
                 if (error != null && System.nanoTime() - failedAt < RETRY_NANOS) {
                     dropped++;
+                    droppedTotal++;
                     return;
                 }
                 open();
@@ -78,6 +85,7 @@ final class LogFile {
             size += bytes.length;
         } catch (IOException | RuntimeException e) {
             dropped++;
+            droppedTotal++;
             failed(e);
         }
     }

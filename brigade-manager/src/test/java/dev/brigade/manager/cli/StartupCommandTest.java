@@ -64,7 +64,7 @@ class StartupCommandTest {
         assertThat(unit).isRegularFile();
         String content = Files.readString(unit);
         assertThat(content)
-                .contains("[Unit]", "[Service]", "[Install]", "Type=simple\n", "Restart=on-failure\n", "KillMode=mixed\n",
+                .contains("[Unit]", "[Service]", "[Install]", "Type=notify\n", "WatchdogSec=30s\n", "Restart=on-failure\n", "KillMode=mixed\n",
                         "WantedBy=default.target\n", "Environment=BRIGADE_HOME=" + home.dir + "\n",
                         "WorkingDirectory=" + home.dir + "\n", Main.class.getName() + " run --resurrect\n",
                         Main.class.getName() + " kill\n")
