@@ -42,7 +42,22 @@ public final class BenchMain {
         String suite = null;
         boolean json = false;
         boolean quick = false;
-        for (String a : args) {
+        List<String> frameworks = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--frameworks") || a.startsWith("--frameworks=")) {
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.length ? args[++i] : null;
+                if (value == null) {
+                    return usageError(err, "--frameworks needs a value: a comma-separated list of "
+                            + String.join(", ", dev.brigade.bench.ports.PortsSuite.FRAMEWORKS) + ", or all, or none", valid);
+                }
+                frameworks = dev.brigade.bench.ports.PortsSuite.frameworks(value);
+                if (frameworks == null) {
+                    return usageError(err, "--frameworks '" + value + "': valid values are a comma-separated list of "
+                            + String.join(", ", dev.brigade.bench.ports.PortsSuite.FRAMEWORKS) + ", or all, or none", valid);
+                }
+                continue;
+            }
             switch (a) {
                 case "--json" -> json = true;
                 case "--quick" -> quick = true;
@@ -67,7 +82,7 @@ public final class BenchMain {
         if (!valid.contains(suite)) {
             return usageError(err, "unknown suite '" + suite + "'; valid suites: " + String.join(", ", valid), valid);
         }
-        BenchOptions options = new BenchOptions(quick, json);
+        BenchOptions options = new BenchOptions(quick, json, frameworks);
 
         List<String> toRun = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -137,10 +152,12 @@ public final class BenchMain {
     }
 
     static String usage(List<String> valid) {
-        return "Usage: brigade bench <suite> [--json] [--quick]\n"
+        return "Usage: brigade bench <suite> [--json] [--quick] [--frameworks LIST]\n"
                 + "  <suite>   one of: " + String.join(", ", valid) + "\n"
                 + "  --json    print exactly one JSON object on stdout (progress goes to stderr)\n"
-                + "  --quick   smoke-test mode: fewer repetitions, about 30 s per suite";
+                + "  --quick   smoke-test mode: fewer repetitions, about 30 s per suite\n"
+                + "  --frameworks LIST  ports: the framework apps to run (comma-separated, all or none; default: every\n"
+                + "            one built, by `mvn verify -pl brigade-compat -am -Pcompat-full`)";
     }
 
     private static int usageError(PrintStream err, String message, List<String> valid) {

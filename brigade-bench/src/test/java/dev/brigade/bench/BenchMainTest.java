@@ -72,6 +72,18 @@ class BenchMainTest {
     }
 
     @Test
+    void frameworks_unknownName_orNoValue_isAUsageError_namingTheValidOnes() {
+        Outcome o = bench(Map.of(), "ports", "--frameworks", "javalin,struts");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--frameworks 'javalin,struts'", "javalin, vertx, helidon, undertow, springboot, micronaut, quarkus",
+                "all, or none");
+
+        Outcome missing = bench(Map.of(), "ports", "--frameworks");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--frameworks needs a value");
+    }
+
+    @Test
     void json_putsExactlyOneObjectOnStdout_andProgressOnStderr() throws Exception {
         Outcome o = bench(Map.of("workers", WORKERS), "workers", "--json", "--quick");
         assertThat(o.code()).isZero();

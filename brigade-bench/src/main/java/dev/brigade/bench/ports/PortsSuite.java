@@ -19,9 +19,37 @@ import java.util.concurrent.TimeUnit;
  * {@code brigade bench ports}: N JVMs of the unmodified demo server on one shared port, against
  * one JVM with as many event loops, Node's cluster and PM2 (same machine, same run, same load
  * tool); failed requests during rolling reloads and after a SIGKILL; how evenly 4 workers share.
- * The load generator shares the 2 cores with the servers, for every peer alike.
+ * The load generator shares the 2 cores with the servers, for every peer alike. Then, per framework app
+ * of brigade-compat that is built ({@code --frameworks} selects), its reload failures and its req/s
+ * against one JVM ({@link Frameworks}).
  */
 public final class PortsSuite implements Suite {
+    /** The framework apps of brigade-compat that {@code --frameworks} selects from. */
+    public static final List<String> FRAMEWORKS = List.of("javalin", "vertx", "helidon", "undertow", "springboot", "micronaut", "quarkus");
+
+    /**
+     * The value of {@code --frameworks}: a comma-separated list of {@link #FRAMEWORKS}, {@code all} or {@code none}.
+     *
+     * @param value what the user typed
+     * @return the frameworks selected, or null if {@code value} names an unknown one
+     */
+    public static List<String> frameworks(String value) {
+        if (value.equals("all")) {
+            return FRAMEWORKS;
+        }
+        if (value.equals("none")) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : value.split(",")) {
+            if (!FRAMEWORKS.contains(name.trim())) {
+                return null;
+            }
+            out.add(name.trim());
+        }
+        return out;
+    }
+
     @Override
     public String name() {
         return "ports";
@@ -81,11 +109,12 @@ public final class PortsSuite implements Suite {
         }
         out.addAll(kill());
         out.add(share(d));
+        out.addAll(Frameworks.run(options.frameworks() == null ? FRAMEWORKS : options.frameworks(), options));
         return out;
     }
 
     /** Failed requests of an 8-connection HttpLoad while {@code times} actions run one after another. */
-    private static long failedDuring(int port, boolean keepAlive, int times, HttpLoad.Action action) throws Exception {
+    static long failedDuring(int port, boolean keepAlive, int times, HttpLoad.Action action) throws Exception {
         HttpLoad.Result r = new HttpLoad("127.0.0.1", port, "/", 8, keepAlive).during(() -> {
             for (int i = 0; i < times; i++) {
                 action.run();

@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "smoke-test mode: fewer repetitions, about 30 s per suite")
     boolean quick;
 
+    @Option(names = "--frameworks", paramLabel = "LIST",
+            description = "ports: the framework apps to run (comma-separated, all or none; default: every one built)")
+    String frameworks;
+
     @Override
     public Integer call() throws Exception {
         if (!SUITES.contains(suite)) {
@@ -70,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (quick) {
             args.add("--quick");
+        }
+        if (frameworks != null) {
+            args.add("--frameworks=" + frameworks);
         }
         Method run;
         try {

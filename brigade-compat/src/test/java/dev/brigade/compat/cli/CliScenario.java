@@ -1,0 +1,144 @@
+package dev.brigade.compat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brigade.testing.HttpLoad;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A framework's app through the brigade command, as a user runs it: {@code brigade start --name X
+ * -i 2 --port 0 --host 127.0.0.1 app.jar} (the app reads the port from the variable the CLI sets),
+ * then under load (HttpLoad, 8 clients, no retry): 3 rolling reloads with a new connection per
+ * request, 3 with keep-alive clients ({@link Scope#FULL} only), and a SIGKILL of one of the 2 workers.
+ */
+final class CliScenario {
+    private static final int CLIENTS = 8;
+    private static final int RELOADS = 3;
+
+    /** How much of the scenario runs. */
+    enum Scope {
+        /** start, both serve, reloads with a new connection per request, SIGKILL (every mvn verify) */
+        QUICK,
+        /** QUICK, then 3 more reloads under keep-alive clients, whose failures are asserted for graceful apps (-Pcompat-full) */
+        FULL
+    }
+
+    /** What a run measured (the row of docs/compat.md). */
+    record Outcome(Framework framework, double startSeconds, int pids, HttpLoad.Result reloads,
+                   HttpLoad.Result keepAlive, HttpLoad.Result kill, long refusedAfterKill, double mbPerWorker) {
+        String line() {
+            return String.format("compat %s: start %.1f s, %d pids; %d reloads, new connection per request: %d failed of %d %s;"
+                            + " keep-alive: %s; SIGKILL of 1 of 2: %d failed (%d refused) of %d %s; %.0f MB per worker",
+                    framework.id, startSeconds, pids, RELOADS, reloads.failed(), reloads.ok() + reloads.failed(), reloads.failures(),
+                    keepAlive == null ? "not run" : keepAlive.failed() + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures(),
+                    kill.failed(), refusedAfterKill,
+                    kill.ok() + kill.failed(), kill.failures(), mbPerWorker);
+        }
+    }
+
+    private CliScenario() {
+    }
+
+    /**
+     * Runs the scenario and checks what must hold for every framework: both workers serve, no
+     * request fails across reloads with a new connection per request, a SIGKILL loses at most the
+     * killed worker's in-flight requests and refuses none; with {@link Scope#FULL}, keep-alive
+     * failures are measured and, for an app whose graceful shutdown answers {@code Connection: close}
+     * ({@code keepAliveClean}), must be 0.
+     */
+    static Outcome run(Framework fw, Scope scope, boolean keepAliveClean) throws Exception {
+        Path jar = fw.jar();
+        assertThat(jar).as("the " + fw.id + " app, packaged by this module's build (mvn verify; -Pcompat-full for every app)").exists();
+        try (BrigadeCommand brigade = new BrigadeCommand()) {
+            long t0 = System.nanoTime();
+            BrigadeCommand.Outcome started = brigade.run("start", "--name", fw.id, "-i", "2", "--port", "0", "--host", "127.0.0.1",
+                    "--listen-timeout", "150s", jar.toString());
+            double startSeconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(started.code()).as("brigade start " + fw.id + ": " + started + "\nlogs:\n" + logs(brigade, fw)).isZero();
+            JsonNode app = brigade.app(fw.id);
+            assertThat(app.get("instances")).as("instances of " + fw.id).hasSize(2)
+                    .allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("listening"));
+            int port = app.get("ports").get(0).asInt();
+
+            int pids = servingPids(port).size();
+            assertThat(pids).as("distinct pids answering " + fw.id + " (new connection per request)").isEqualTo(2);
+
+            HttpLoad.Result reloads = underLoad(port, false, () -> reload(brigade, fw));
+            assertThat(reloads.failures()).as(fw.id + ": failed requests across " + RELOADS
+                    + " reloads, new connection per request; logs:\n" + logs(brigade, fw)).isEmpty();
+            assertThat(reloads.bodies().keySet()).as("workers that answered across the reloads").hasSizeGreaterThanOrEqualTo(4);
+
+            HttpLoad.Result keepAlive = null;
+            if (scope == Scope.FULL) {
+                keepAlive = underLoad(port, true, () -> reload(brigade, fw));
+                System.out.println("compat " + fw.id + ": keep-alive across " + RELOADS + " reloads: " + keepAlive.failed()
+                        + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures());
+                if (keepAliveClean) {
+                    assertThat(keepAlive.failures()).as(fw.id + " shuts down gracefully (Connection: close): failed keep-alive requests"
+                            + " across " + RELOADS + " reloads; logs:\n" + logs(brigade, fw)).isEmpty();
+                }
+            }
+
+            double mb = 0;
+            for (JsonNode i : brigade.app(fw.id).get("instances")) {
+                mb += i.get("memoryBytes").asLong() / 1e6 / 2;
+            }
+
+            long victim = brigade.app(fw.id).get("instances").get(0).get("pid").asLong();
+            HttpLoad.Result kill = underLoad(port, false, () -> ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly));
+            long refused = kill.failures().entrySet().stream().filter(e -> e.getKey().startsWith("ConnectException"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            assertThat(refused).as(fw.id + ": connections refused after a SIGKILL of 1 of 2 workers: " + kill.failures()).isZero();
+            assertThat(kill.failed()).as(fw.id + ": requests lost to a SIGKILL (at most the killed worker's in-flight ones, one per client): "
+                    + kill.failures()).isLessThanOrEqualTo(CLIENTS);
+
+            Outcome o = new Outcome(fw, startSeconds, pids, reloads, keepAlive, kill, refused, mb);
+            System.out.println(o.line());
+            return o;
+        }
+    }
+
+    private static void reload(BrigadeCommand brigade, Framework fw) {
+        for (int i = 0; i < RELOADS; i++) {
+            brigade.ok("reload", fw.id);
+        }
+    }
+
+    /** HttpLoad for as long as {@code action} takes, with 200 successful requests before and after it. */
+    private static HttpLoad.Result underLoad(int port, boolean keepAlive, HttpLoad.Action action) throws Exception {
+        HttpLoad load = new HttpLoad("127.0.0.1", port, "/", CLIENTS, keepAlive);
+        return load.during(() -> {
+            assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing before").isTrue();
+            action.run();
+            assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing after").isTrue();
+        });
+    }
+
+    /** The pids that answer 100 requests, each on a new connection (stops early at 2). */
+    private static Set<String> servingPids(int port) throws Exception {
+        Set<String> bodies = new HashSet<>();
+        for (int i = 0; i < 100 && bodies.size() < 2; i++) {
+            HttpClient each = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> r = each.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("Hello World from ");
+            bodies.add(r.body());
+        }
+        return bodies;
+    }
+
+    private static String logs(BrigadeCommand brigade, Framework fw) {
+        return brigade.run("logs", fw.id, "--lines", "60").out();
+    }
+}
