@@ -41,6 +41,9 @@ final class ProcessStarter {
         if (!listeners.isEmpty() && settings.agentJar() == null) {
             LOG.log(Level.WARNING, Ports.NO_AGENT);
         }
+        if (!listeners.isEmpty() && settings.agentJar() != null) {
+            archive.alsoFlags(List.of("-javaagent:" + settings.agentJar())); // the AOT cache is assembled with what recorded it
+        }
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
@@ -91,6 +94,7 @@ final class ProcessStarter {
                 Spawner.closeAll(notify[1]); // the worker holds the write end now
             }
         }
+        archive.spawned(archiveFlags, sp.pid()); // a recording worker is asked to write its configuration after a while
         if (notify != null) {
             OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
         }
