@@ -104,6 +104,6 @@ final class ProcessStarter {
     /** The worker command line (without archive flags) and the class-data archive's state. */
     String describe() {
         return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  class-data archive: "
-                + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
+                + archive.describe();
     }
 }

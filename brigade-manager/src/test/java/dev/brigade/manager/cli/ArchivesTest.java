@@ -1,0 +1,135 @@
+package dev.brigade.manager.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every Java app the daemon runs records a class-data archive in its first real process and starts from it next
+ * time, with nothing to configure and nothing in the app's log. The JVM's own evidence that it started from the
+ * archive: the archive file is mapped into the new process ({@code /proc/PID/maps}).
+ */
+@Timeout(value = 280, unit = TimeUnit.SECONDS)
+class ArchivesTest {
+    private static final Duration LONG = Duration.ofSeconds(200);
+
+    @RegisterExtension
+    final TestHome home = new TestHome();
+
+    private JsonNode app(String name) {
+        for (JsonNode a : home.ls()) {
+            if (a.get("name").asText().equals(name)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no app " + name);
+    }
+
+    private String archive(String name) {
+        return app(name).get("archive").asText();
+    }
+
+    /** Waits until the app's archive exists; its file. */
+    private Path readyArchive(String name) {
+        await().atMost(LONG).until(() -> archive(name).contains("new processes start from it"));
+        String d = archive(name);
+        return Path.of(d.substring(d.lastIndexOf('(') + 1, d.lastIndexOf(')')));
+    }
+
+    private long pid(String name, String... states) {
+        await().atMost(LONG).until(() -> {
+            List<JsonNode> is = home.instances(name);
+            return !is.isEmpty() && is.get(0).get("pid").asLong() > 0 && List.of(states).contains(is.get(0).get("status").asText());
+        });
+        return home.instances(name).get(0).get("pid").asLong();
+    }
+
+    private static boolean mapped(long pid, Path archive) throws Exception {
+        return Files.readString(Path.of("/proc/" + pid + "/maps")).contains(archive.toString());
+    }
+
+    private String log(String name) throws Exception {
+        return Files.readString(Path.of(home.instances(name).get(0).get("logFile").asText()));
+    }
+
+    private static void nothingOfTheArchiveIn(String log) {
+        assertThat(log).doesNotContain("AOT", "CDS", "cds", "Picked up", "AOTConfiguration", "shared archive", "jcmd");
+    }
+
+    @Test
+    void aForkModeJar_recordsInItsFirstProcess_theNextStartsFromTheArchive_aNewVersionRecordsAnew(@TempDir Path dir) throws Exception {
+        Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
+        MainTest.Outcome o = home.brigade("start", "--name", "forked", jar.toString());
+        assertThat(o.code()).as(o.toString()).isZero();
+        long first = pid("forked", "online");
+        Path archive = readyArchive("forked");
+        assertThat(archive.toString()).startsWith(System.getenv("BRIGADE_CACHE"));
+        assertThat(mapped(first, archive)).as("the recording process itself runs without one").isFalse();
+
+        assertThat(home.brigade("restart", "forked").code()).isZero();
+        long second = pid("forked", "online");
+        assertThat(second).isNotEqualTo(first);
+        await().atMost(LONG).until(() -> mapped(second, archive));
+        String log = log("forked");
+        assertThat(log).contains("test app instance 0");
+        nothingOfTheArchiveIn(log);
+
+        TestJars.runnable(dir, "app.jar", TestApp.class, TestJars.class); // a new version of the app
+        assertThat(home.brigade("restart", "forked").code()).isZero();
+        long third = pid("forked", "online");
+        await().atMost(LONG).until(() -> !archive(name()).contains(archive.toString()) && archive(name()).contains("new processes start from it"));
+        assertThat(mapped(third, archive)).as("an archive of other jars is never given").isFalse();
+        Path next = readyArchive("forked");
+        assertThat(archive).as("the old version's archive goes once the new one exists").doesNotExist();
+        assertThat(home.brigade("restart", "forked").code()).isZero();
+        long fourth = pid("forked", "online");
+        await().atMost(LONG).until(() -> mapped(fourth, next));
+        nothingOfTheArchiveIn(log("forked"));
+    }
+
+    private static String name() {
+        return "forked";
+    }
+
+    @Test
+    void aClusterModeApp_startsItsWorkersFromTheArchiveAfterTheFirst() throws Exception {
+        MainTest.Outcome o = home.brigade("start", "--name", "web", "--port", "0", "--host", "127.0.0.1",
+                "--cp", ClusterModeTest.DEMO_CP, ClusterModeTest.DEMO_MAIN);
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(archive("web")).as("the demo's class path is jars").doesNotContain("off");
+        Path archive = readyArchive("web");
+        assertThat(home.brigade("reload", "web").code()).isZero();
+        long worker = pid("web", "listening");
+        await().atMost(LONG).until(() -> mapped(worker, archive));
+        nothingOfTheArchiveIn(log("web"));
+    }
+
+    @Test
+    void aSpringBootFatJar_runsFromItsExtractedLayout_andStartsFromItsArchive(@TempDir Path dir) throws Exception {
+        Path jar = SpringBootJars.helloSpring(dir, "hello-spring.jar");
+        MainTest.Outcome o = home.brigade("start", "--name", "boot", "--min-uptime", "2s", "--jvm-args", "-Xmx160m -XX:TieredStopAtLevel=1",
+                jar.toString(), "--", "--server.port=0", "--server.address=127.0.0.1");
+        assertThat(o.code()).as(o.toString()).isZero();
+        long first = pid("boot", "online");
+        await().atMost(LONG).until(() -> log("boot").contains("Started HelloSpring"));
+        String cmd = String.join(" ", ProcessHandle.of(first).orElseThrow().info().arguments().orElseThrow());
+        assertThat(cmd).as("run from the extracted layout, not the fat jar").contains("/layouts/run-").doesNotContain(jar.toString());
+        Path archive = readyArchive("boot");
+
+        assertThat(home.brigade("restart", "boot").code()).isZero();
+        long second = pid("boot", "online");
+        await().atMost(LONG).until(() -> mapped(second, archive));
+        await().atMost(LONG).until(() -> log("boot").split("Started HelloSpring", -1).length == 3);
+        nothingOfTheArchiveIn(log("boot"));
+    }
+}
