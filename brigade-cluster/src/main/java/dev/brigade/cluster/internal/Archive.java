@@ -67,7 +67,19 @@ public final class Archive {
     private final List<Path> useLogs = new ArrayList<>();         // guarded by this; cds/aot logs of processes using an archive
     private String lastNote;          // guarded by this; the last thing worth telling (a rejection, a cut-off)
 
-    private record Recording(String name, Path target, long[] pid, boolean[] ended) {
+    /** One recording process; its flags guarded by the Archive. */
+    private static final class Recording {
+        final String name;
+        final Path target;
+        long pid;
+        boolean exited;   // its process ended
+        boolean asking;   // jcmd AOT.end_recording runs
+        boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
+
+        Recording(String name, Path target) {
+            this.name = name;
+            this.target = target;
+        }
     }
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
@@ -169,7 +181,7 @@ public final class Archive {
                 Path log = dir.resolve(n + ".tmp" + ProcessHandle.current().pid() + "-u" + serial.incrementAndGet() + ".log");
                 useLogs.add(log);
                 use.add("-Xlog:aot=info,cds=info:file=" + log + "::filecount=0");
-                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS));
+                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, Archive::background));
             }
             return use;
         }
@@ -177,7 +189,7 @@ public final class Archive {
             return List.of();
         }
         Path target = dir.resolve(n + ".tmp" + ProcessHandle.current().pid() + "-r" + serial.incrementAndGet() + (aot ? ".aotconf" : ".jsa"));
-        recording = new Recording(n, target, new long[1], new boolean[1]);
+        recording = new Recording(n, target);
         List<String> rec = new ArrayList<>(aot ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + target)
                 : List.of("-XX:ArchiveClassesAtExit=" + target));
         rec.addAll(quiet());
@@ -210,40 +222,68 @@ public final class Archive {
             if (r == null) {
                 return;
             }
-            r.pid()[0] = pid;
+            r.pid = pid;
         }
         if (aot) {
-            CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS));
+            CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS, Archive::background));
         }
     }
 
+    /*
+     * The process's exit and jcmd's answer race: whichever comes second publishes. jcmd failing on a live process
+     * leaves it to the exit (the configuration is written as the process exits); the exit arriving while jcmd runs
+     * leaves it to jcmd's end (the configuration is there, or never will be).
+     */
     private void endRecording(Recording r) {
         synchronized (this) {
-            if (recording != r || r.ended()[0] || ProcessHandle.of(r.pid()[0]).isEmpty()) {
+            if (recording != r || r.done || r.exited) {
                 return;
             }
-            r.ended()[0] = true;
+            r.asking = true;
         }
         String[] why = new String[1];
-        if (AotAssembler.endRecording(java, r.pid()[0], dir.resolve(r.name() + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why)) {
-            publish(r);
-        } else {
-            synchronized (this) {
-                r.ended()[0] = false; // its exit writes the configuration, then
+        boolean ok = AotAssembler.endRecording(java, r.pid, dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why);
+        synchronized (this) {
+            r.asking = false;
+            if (!ok && !r.exited) {
+                LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
+                return; // its exit writes the configuration, then
             }
-            LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid()[0] + " early: " + why[0]);
+            r.done = true;
         }
+        publish(r);
     }
 
     /** Called when the recording process exited: publish what it wrote, or count a recording cut off. */
     public void trainerExited() {
+        trainerExited(false);
+    }
+
+    /**
+     * Called when the recording process exited; {@code crashed} if nobody asked it to (a crash, a failed start): then
+     * nothing it wrote is used and its version is not recorded again, in case recording is what made it fail.
+     */
+    public void trainerExited(boolean crashed) {
         Recording r;
         synchronized (this) {
             r = recording;
-            if (r == null || r.ended()[0]) {
-                return; // published (or being published) already
+            if (r == null || r.exited) {
+                return;
             }
-            r.ended()[0] = true;
+            r.exited = true;
+            if (crashed && !r.done) {
+                r.done = true;
+                recording = null;
+                cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without being asked to;"
+                        + " its recording is dropped and this version is not recorded again (in case recording made it fail)");
+                deleteQuietly(r.target);
+                return;
+            }
+            if (r.done || r.asking) {
+                return; // published, or jcmd's end publishes
+            }
+            r.done = true;
         }
         publish(r);
     }
@@ -252,40 +292,43 @@ public final class Archive {
     private void publish(Recording r) {
         long size;
         try {
-            size = Files.isRegularFile(r.target()) ? Files.size(r.target()) : 0;
+            size = Files.isRegularFile(r.target) ? Files.size(r.target) : 0;
         } catch (IOException e) {
             size = 0;
         }
         if (size == 0) {
             synchronized (this) {
                 recording = null;
-                int n = cutoffs.merge(r.name(), 1, Integer::sum);
-                note("the process (pid " + r.pid()[0] + ") recording the class-data archive of " + label() + " ended without writing it"
+                int n = cutoffs.merge(r.name, 1, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without writing it"
                         + " (killed after the kill timeout, or crashed); " + (n >= MAX_CUTOFFS
                         ? "not recorded again until its jars change (" + n + " recordings cut off)" : "the next process records again"));
             }
-            deleteQuietly(r.target());
+            deleteQuietly(r.target);
             return;
         }
         if (!aot) {
-            install(r, r.target());
+            install(r, r.target);
             return;
         }
         synchronized (this) {
             assembling = true;
         }
-        CompletableFuture.runAsync(() -> {
-            Path cache = dir.resolve(r.name() + ".tmp" + ProcessHandle.current().pid() + "-c" + serial.incrementAndGet());
+        background(() -> {
+            Path cache = dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-c" + serial.incrementAndGet());
             String[] why = new String[1];
-            boolean ok = AotAssembler.create(java, createFlags, classPath, r.target(), cache,
-                    dir.resolve(r.name() + ".tmp" + ProcessHandle.current().pid() + "-create.log"), why);
-            deleteQuietly(r.target());
+            boolean ok = AotAssembler.create(java, createFlags, classPath, r.target, cache,
+                    dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-create.log"), why);
+            deleteQuietly(r.target);
             if (ok) {
                 install(r, cache);
             } else {
                 deleteQuietly(cache);
                 synchronized (this) {
-                    cutoffs.merge(r.name(), MAX_CUTOFFS, Integer::sum);
+                    if (recording == r) {
+                        recording = null;
+                    }
+                    cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
                     note("cannot assemble the AOT cache of " + label() + ": " + why[0]);
                 }
             }
@@ -295,8 +338,19 @@ public final class Archive {
         });
     }
 
+    /** Runs {@code task} on a thread of its own: it waits for JVMs of ours, never on a shared pool's thread. */
+    private static void background(Runnable task) {
+        Thread.ofVirtual().name("brigade-archive").start(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "class-data archive task failed", e); // never silently
+            }
+        });
+    }
+
     private void install(Recording r, Path written) {
-        Path file = dir.resolve(r.name());
+        Path file = dir.resolve(r.name);
         try {
             ArchiveFiles.ownOnly(written);
             Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -439,7 +493,7 @@ public final class Archive {
             return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
         }
         if (recording != null || assembling) {
-            return "recording the " + kind + (recording != null && recording.pid()[0] > 0 ? " in pid " + recording.pid()[0] : "")
+            return "recording the " + kind + (recording != null && recording.pid > 0 ? " in pid " + recording.pid : "")
                     + (assembling ? " (assembling)" : "") + (lastNote != null ? " (last: " + lastNote + ")" : "");
         }
         if (cutoffs.getOrDefault(currentName(), 0) >= MAX_CUTOFFS) {

@@ -176,6 +176,19 @@ class ArchiveTest {
     }
 
     @Test
+    void a_recording_process_that_crashed_is_not_used_and_its_version_not_recorded_again(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        List<String> rec = a.nextFlags();
+        Run r = finish(run(rec, jar, "wait").process(), a); // it wrote its configuration as it exited
+        assertThat(r.out()).containsExactly("hello");
+        a.trainerExited(true); // but nobody had asked it to exit
+        assertThat(a.ready()).isFalse();
+        assertThat(a.nextFlags()).as("recording may be what made it fail: not again for this version").isEmpty();
+        assertThat(a.describe()).contains("ended without being asked to");
+    }
+
+    @Test
     void a_serving_recorder_writes_its_configuration_when_asked_so_the_cache_exists_before_it_exits(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
         Path jar = jar(dir, "app.jar", "v1");

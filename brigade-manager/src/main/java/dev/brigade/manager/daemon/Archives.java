@@ -115,13 +115,14 @@ final class Archives {
             }
         }
 
-        void exited(Launch l) {
+        /** The process of {@code l} ended; {@code crashed} if nobody asked it to. */
+        void exited(Launch l, boolean crashed) {
             Archive a;
             synchronized (this) {
                 a = archive;
             }
             if (a != null && a.isTraining(l.archiveFlags())) {
-                a.trainerExited();
+                a.trainerExited(crashed);
             }
         }
 

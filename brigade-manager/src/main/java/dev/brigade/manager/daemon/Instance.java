@@ -226,11 +226,11 @@ final class Instance {
             OutputPump.start(s.stderrFd(), t -> line(true, t), "brigade-err-" + name);
             int leader = pid;
             Reaper.watch(leader, name).whenComplete((st, err) -> {
-                app.launcher.exited(l);
+                app.launcher.exited(l, status() != Status.STOPPING); // not asked to end: its recording is not used
                 exited(gen, leader, st, err);
             });
         } catch (IOException | RuntimeException e) {
-            app.launcher.exited(l);
+            app.launcher.exited(l, false);
             pid = 0;
             lastExit = "could not start: " + e.getMessage();
             move(Status.ERRORED);

@@ -75,6 +75,8 @@ class ArchivesTest {
         Path archive = readyArchive("forked");
         assertThat(archive.toString()).startsWith(System.getenv("BRIGADE_CACHE"));
         assertThat(mapped(first, archive)).as("the recording process itself runs without one").isFalse();
+        MainTest.Outcome described = home.brigade("describe", "forked");
+        assertThat(described.out()).containsPattern("archive +(AOT cache|AppCDS archive), [0-9.]+ MB: new processes start from it");
 
         assertThat(home.brigade("restart", "forked").code()).isZero();
         long second = pid("forked", "online");
