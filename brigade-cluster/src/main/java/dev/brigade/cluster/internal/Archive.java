@@ -64,7 +64,7 @@ public final class Archive {
     private Recording recording;      // guarded by this; null when nothing records
     private boolean assembling;       // guarded by this
     private final Map<String, Integer> cutoffs = new HashMap<>(); // guarded by this; name -> recordings that wrote nothing
-    private final List<Path> useLogs = new ArrayList<>();         // guarded by this; cds/aot logs of processes using an archive
+    private final ArchiveUses uses = new ArchiveUses();            // guarded by this
     private String lastNote;          // guarded by this; the last thing worth telling (a rejection, a cut-off)
 
     /** One recording process; its flags guarded by the Archive. */
@@ -108,23 +108,7 @@ public final class Archive {
         Runtime.Version v = javaVersion(java);
         this.version = v.toString();
         this.aot = v.feature() >= 25;
-        String reason = null;
-        if (!wanted) {
-            reason = "off (classDataArchive=false)";
-        } else if (v.feature() < 21) {
-            reason = "off (JDK " + v.feature() + " is older than 21)";
-        } else if (jars.isEmpty() || !classPathLaunch) {
-            reason = "off (needs a class path of jars)";
-        } else if (jvmFlags.stream().anyMatch(Archive::ownArchiveFlag)) {
-            reason = "off (the JVM flags choose their own archive or -Xshare)";
-        } else {
-            for (String j : jars) {
-                if (!j.endsWith(".jar") || !Files.isRegularFile(Path.of(j))) {
-                    reason = "off (class path entry " + j + " is not a jar; archives need jars)";
-                    break;
-                }
-            }
-        }
+        String reason = ArchiveFiles.offReason(wanted, v.feature(), jars, jvmFlags, classPathLaunch);
         this.enabled = reason == null;
         this.off = reason;
         this.prefix = ArchiveFiles.hash(java + "|" + String.join("|", jars) + "|" + entry).substring(0, 12);
@@ -145,12 +129,6 @@ public final class Archive {
             jars.add(parts.launch().get(jarFlag + 1));
         }
         return jars;
-    }
-
-    private static boolean ownArchiveFlag(String f) {
-        return f.startsWith("-Xshare") || f.startsWith("-XX:SharedArchiveFile") || f.startsWith("-XX:ArchiveClassesAtExit")
-                || f.startsWith("-XX:AOTCache") || f.startsWith("-XX:AOTMode") || f.startsWith("-XX:AOTConfiguration")
-                || f.startsWith("-XX:+AutoCreateSharedArchive");
     }
 
     /** How long a recording process serves before it is asked to write its configuration (JDK 25+). */
@@ -177,10 +155,9 @@ public final class Archive {
             ArchiveFiles.touch(file);
             List<String> use = new ArrayList<>(List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file));
             use.addAll(quiet());
-            if (!dir.toString().matches(".*[:,\\s\"].*")) {
-                Path log = dir.resolve(n + ".tmp" + ProcessHandle.current().pid() + "-u" + serial.incrementAndGet() + ".log");
-                useLogs.add(log);
-                use.add("-Xlog:aot=info,cds=info:file=" + log + "::filecount=0");
+            List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
+            use.addAll(verdict);
+            if (!verdict.isEmpty()) {
                 CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, Archive::background));
             }
             return use;
@@ -354,14 +331,7 @@ public final class Archive {
         try {
             ArchiveFiles.ownOnly(written);
             Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (var others = Files.list(dir)) {
-                for (Path p : others.toList()) {
-                    String n = p.getFileName().toString();
-                    if (n.startsWith(prefix + "-") && !p.equals(file) && !n.contains(".tmp")) {
-                        Files.deleteIfExists(p); // the previous version's, now replaced
-                    }
-                }
-            }
+            ArchiveFiles.deleteOthers(dir, prefix + "-", file); // the previous version's, now replaced
             for (Path gone : ArchiveFiles.evict(dir, List.of(".aot", ".jsa"), ArchiveFiles.capBytes(), file)) {
                 LOG.log(Level.INFO, "evicted class-data archive " + gone + " (archives over " + (ArchiveFiles.capBytes() >> 20)
                         + " MB, BRIGADE_ARCHIVE_CAP_MB)");
@@ -386,36 +356,10 @@ public final class Archive {
 
     /** Reads the cds/aot logs of processes that were given an archive: an archive the JVM refused is deleted. */
     private void pollUses() {
-        for (var it = useLogs.iterator(); it.hasNext(); ) {
-            Path log = it.next();
-            String text;
-            try {
-                text = Files.isRegularFile(log) ? Files.readString(log) : "";
-            } catch (IOException | RuntimeException e) {
-                text = "";
-            }
-            boolean rejected = text.contains("[error");
-            if (rejected) {
-                String n = log.getFileName().toString();
-                Path archive = dir.resolve(n.substring(0, n.indexOf(".tmp")));
-                String why = text.lines().filter(l -> l.contains("[warning") || l.contains("[error")).findFirst().orElse("")
-                        .replaceFirst("^\\[[^]]*\\]\\[[^]]*\\]\\[[^]]*\\] ?", "");
-                deleteQuietly(archive);
-                note("the JVM refused the class-data archive " + archive + " of " + label() + " (" + why.strip()
-                        + "): deleted, the app started without it and its next process records a new one");
-            }
-            if (rejected || text.contains("Mapped") || fileAgeSeconds(log) > 120) {
-                deleteQuietly(log);
-                it.remove();
-            }
-        }
-    }
-
-    private static long fileAgeSeconds(Path p) {
-        try {
-            return (System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis()) / 1000;
-        } catch (IOException e) {
-            return Long.MAX_VALUE;
+        for (ArchiveUses.Refusal r : uses.refused()) {
+            deleteQuietly(r.archive());
+            note("the JVM refused the class-data archive " + r.archive() + " of " + label() + " (" + r.why()
+                    + "): deleted, the app started without it and its next process records a new one");
         }
     }
 
@@ -430,27 +374,11 @@ public final class Archive {
 
     /** The archive's file name now: re-hashes the jars' bytes when one changed size or time. */
     private String currentName() {
-        StringBuilder st = new StringBuilder();
-        for (String j : jars) {
-            try {
-                Path p = Path.of(j);
-                st.append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis()).append('|');
-            } catch (IOException | RuntimeException e) {
-                st.append("?|");
-            }
-        }
-        if (name == null || !st.toString().equals(stamp)) {
+        String st = ArchiveFiles.stamp(jars);
+        if (name == null || !st.equals(stamp)) {
             // the jars' times too: the JVM refuses an archive whose jars have other times, whatever their bytes
-            StringBuilder content = new StringBuilder(java + "|" + version + "|aot3|" + flags + "|" + st);
-            for (String j : jars) {
-                try {
-                    content.append('|').append(ArchiveFiles.contentHash(Path.of(j)));
-                } catch (IOException | RuntimeException e) {
-                    content.append('|').append(j);
-                }
-            }
-            name = prefix + "-" + ArchiveFiles.hash(content.toString()).substring(0, 16) + (aot ? ".aot" : ".jsa");
-            stamp = st.toString();
+            name = prefix + "-" + ArchiveFiles.contentKey(java + "|" + version + "|aot3|" + flags + "|" + st, jars) + (aot ? ".aot" : ".jsa");
+            stamp = st;
         }
         return name;
     }
@@ -506,30 +434,13 @@ public final class Archive {
         return javaVersion(java).feature();
     }
 
-    /**
-     * The version of the JDK that {@code java} belongs to, from its {@code release} file
-     * ({@code JAVA_VERSION="21.0.1"}); the primary's own version if that cannot be read.
-     */
+    /** The version of the JDK that {@code java} belongs to ({@link ArchiveFiles#javaVersion}). */
     public static Runtime.Version javaVersion(Path java) {
-        Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
-        try {
-            for (String line : Files.readAllLines(release)) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    return parseVersion(line.substring(13).replace("\"", "").trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through: assume the primary's own version
-        }
-        return Runtime.version();
+        return ArchiveFiles.javaVersion(java);
     }
 
-    /** "21.0.1", "25", "22-ea", "1.8.0_402" (feature 8) as a version; IllegalArgumentException otherwise. */
     static Runtime.Version parseVersion(String v) {
-        if (v.startsWith("1.")) {
-            return Runtime.Version.parse(v.substring(2).split("[._+-]")[0]);
-        }
-        return Runtime.Version.parse(v.split("[+-]")[0]);
+        return ArchiveFiles.parseVersion(v);
     }
 
     /** See {@link ArchiveFiles#privateDir}. */

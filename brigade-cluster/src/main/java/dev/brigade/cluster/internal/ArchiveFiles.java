@@ -101,6 +101,96 @@ public final class ArchiveFiles {
         }
     }
 
+    /** Size and time of every jar: when it changes, {@link #contentKey} is computed again. */
+    static String stamp(List<String> jars) {
+        StringBuilder st = new StringBuilder();
+        for (String j : jars) {
+            try {
+                Path p = Path.of(j);
+                st.append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis()).append('|');
+            } catch (IOException | RuntimeException e) {
+                st.append("?|");
+            }
+        }
+        return st.toString();
+    }
+
+    /** 16 hex digits of a hash of {@code head} and the bytes of every jar. */
+    static String contentKey(String head, List<String> jars) {
+        StringBuilder content = new StringBuilder(head);
+        for (String j : jars) {
+            try {
+                content.append('|').append(contentHash(Path.of(j)));
+            } catch (IOException | RuntimeException e) {
+                content.append('|').append(j);
+            }
+        }
+        return hash(content.toString()).substring(0, 16);
+    }
+
+    /** Deletes the files of {@code dir} named {@code prefix...} but {@code keep} (and temporary files). */
+    static void deleteOthers(Path dir, String prefix, Path keep) throws IOException {
+        try (var others = Files.list(dir)) {
+            for (Path p : others.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && !p.equals(keep) && !n.contains(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * The version of the JDK that {@code java} belongs to, from its {@code release} file
+     * ({@code JAVA_VERSION="21.0.1"}); the primary's own version if that cannot be read.
+     */
+    static Runtime.Version javaVersion(Path java) {
+        Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return parseVersion(line.substring(13).replace("\"", "").trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: assume the primary's own version
+        }
+        return Runtime.version();
+    }
+
+    /** "21.0.1", "25", "22-ea", "1.8.0_402" (feature 8) as a version; IllegalArgumentException otherwise. */
+    static Runtime.Version parseVersion(String v) {
+        if (v.startsWith("1.")) {
+            return Runtime.Version.parse(v.substring(2).split("[._+-]")[0]);
+        }
+        return Runtime.Version.parse(v.split("[+-]")[0]);
+    }
+
+    /** Why a process gets no archive, or null if it may have one. */
+    static String offReason(boolean wanted, int feature, List<String> jars, List<String> jvmFlags, boolean classPathLaunch) {
+        if (!wanted) {
+            return "off (classDataArchive=false)";
+        } else if (feature < 21) {
+            return "off (JDK " + feature + " is older than 21)";
+        } else if (jars.isEmpty() || !classPathLaunch) {
+            return "off (needs a class path of jars)";
+        } else if (jvmFlags.stream().anyMatch(ArchiveFiles::ownArchiveFlag)) {
+            return "off (the JVM flags choose their own archive or -Xshare)";
+        }
+        for (String j : jars) {
+            if (!j.endsWith(".jar") || !Files.isRegularFile(Path.of(j))) {
+                return "off (class path entry " + j + " is not a jar; archives need jars)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean ownArchiveFlag(String f) {
+        return f.startsWith("-Xshare") || f.startsWith("-XX:SharedArchiveFile") || f.startsWith("-XX:ArchiveClassesAtExit")
+                || f.startsWith("-XX:AOTCache") || f.startsWith("-XX:AOTMode") || f.startsWith("-XX:AOTConfiguration")
+                || f.startsWith("-XX:+AutoCreateSharedArchive");
+    }
+
     /** Marks {@code file} as just used: eviction goes by last use. */
     static void touch(Path file) {
         try {
