@@ -19,12 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * archive on JDK 21-24. Used by the cluster's primary for its workers and by the manager for fork-mode instances.
  *
  * <p><b>Recording happens in a real process of the app</b>, never in an extra run of it: the first process started
- * without an archive records. On JDK 25 it runs with {@code -XX:AOTMode=record -XX:AOTConfiguration=TMP}; once it has
- * served for a while ({@link #recordSeconds}, {@code BRIGADE_ARCHIVE_RECORD_SECONDS}, default 20) Brigade asks it with
- * {@code jcmd PID AOT.end_recording} to write the configuration (a process that exits earlier writes it as it exits,
- * on SIGTERM or System.exit, not on SIGKILL), then assembles the cache itself, in the background, with
- * {@code java -XX:AOTMode=create} ({@link AotAssembler}), and renames it into place. So neither a reload nor a stop
- * waits for the archive, and nothing of it is printed into the app's log: the JVM's own "AOTConfiguration recorded"
+ * without an archive records. On JDK 25 it runs with {@code -XX:AOTMode=record -XX:AOTConfiguration=TMP} and writes
+ * the configuration when Brigade asks it, after it served {@code BRIGADE_ARCHIVE_RECORD_SECONDS} (default 20; past
+ * the app's start: ending a recording while a Spring Boot app still started once made it fail), with
+ * {@code jcmd PID AOT.end_recording}; a process that exits earlier writes it as it exits (on SIGTERM or System.exit,
+ * not on SIGKILL, nor when a cluster worker's exit grace halts it). Writing pauses the process for a second or more,
+ * which its heartbeats are forgiven ({@link #spawned}). Then Brigade assembles the cache itself, in the background,
+ * with {@code java -XX:AOTMode=create} ({@link AotAssembler}) and renames it into place. Nothing of it
+ * is printed into the app's log: the JVM's own "AOTConfiguration recorded"
  * line is dropped by the caller ({@link #isNoise}), the cache and CDS logs of the app's JVM go to a file of ours.
  * On JDK 21-24 the recording process writes the archive as it exits ({@code -XX:ArchiveClassesAtExit}).
  *
@@ -43,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Archive {
     static final int MAX_CUTOFFS = 2;
+    /** How long a recording process serves before it is asked to write its configuration; 0: at exit only. */
+    static final long DEFAULT_RECORD_SECONDS = 20;
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
     private final boolean enabled;
     private final String off;
@@ -72,6 +76,7 @@ public final class Archive {
         final String name;
         final Path target;
         long pid;
+        java.util.function.Consumer<Boolean> pausing = busy -> { };
         boolean exited;   // its process ended
         boolean asking;   // jcmd AOT.end_recording runs
         boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
@@ -113,9 +118,9 @@ public final class Archive {
         this.off = reason;
         this.prefix = ArchiveFiles.hash(java + "|" + String.join("|", jars) + "|" + entry).substring(0, 12);
         String s = System.getenv("BRIGADE_ARCHIVE_RECORD_SECONDS");
-        long seconds = 20;
+        long seconds = DEFAULT_RECORD_SECONDS;
         try {
-            seconds = s == null || s.isBlank() ? 20 : Math.max(1, Long.parseLong(s.trim()));
+            seconds = s == null || s.isBlank() ? DEFAULT_RECORD_SECONDS : Math.max(0, Long.parseLong(s.trim()));
         } catch (NumberFormatException e) {
             // the default
         }
@@ -190,6 +195,14 @@ public final class Archive {
 
     /** The recording process started as {@code pid}: on JDK 25 it is asked to write its configuration after a while. */
     public void spawned(List<String> flags, long pid) {
+        spawned(flags, pid, busy -> { });
+    }
+
+    /**
+     * The same; {@code pausing} is told {@code true} before the process is paused to write its configuration and
+     * {@code false} after (a primary forgives the heartbeats it misses meanwhile).
+     */
+    public void spawned(List<String> flags, long pid, java.util.function.Consumer<Boolean> pausing) {
         if (!isTraining(flags)) {
             return;
         }
@@ -200,8 +213,9 @@ public final class Archive {
                 return;
             }
             r.pid = pid;
+            r.pausing = pausing;
         }
-        if (aot) {
+        if (aot && recordSeconds > 0) {
             CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS, Archive::background));
         }
     }
@@ -219,7 +233,13 @@ public final class Archive {
             r.asking = true;
         }
         String[] why = new String[1];
-        boolean ok = AotAssembler.endRecording(java, r.pid, dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why);
+        r.pausing.accept(true);
+        boolean ok;
+        try {
+            ok = AotAssembler.endRecording(java, r.pid, dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why);
+        } finally {
+            r.pausing.accept(false);
+        }
         synchronized (this) {
             r.asking = false;
             if (!ok && !r.exited) {

@@ -94,7 +94,9 @@ final class ProcessStarter {
                 Spawner.closeAll(notify[1]); // the worker holds the write end now
             }
         }
-        archive.spawned(archiveFlags, sp.pid()); // a recording worker is asked to write its configuration after a while
+        // a recording worker is asked to write its configuration after a while; the heartbeats it misses meanwhile are forgiven
+        archive.spawned(archiveFlags, sp.pid(), busy -> child.lastHeartbeatNanos = System.nanoTime()
+                + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0));
         if (notify != null) {
             OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
         }
