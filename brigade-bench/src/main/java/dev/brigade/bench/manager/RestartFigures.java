@@ -73,7 +73,7 @@ final class RestartFigures {
         Path home = Files.createTempDirectory("brigade-bench-restart-home-");
         Path cache = Files.createTempDirectory("brigade-bench-restart-cache-");
         Path dir = Files.createTempDirectory("brigade-bench-restart-app-");
-        Map<String, String> env = Map.of("BRIGADE_CACHE", cache.toString(), "BRIGADE_ARCHIVE_RECORD_SECONDS", "5");
+        Map<String, String> env = Map.of("BRIGADE_CACHE", cache.toString(), "BRIGADE_ARCHIVE_RECORD_SECONDS", "12");
         Path jar = sample.write(dir.resolve(sample.name() + ".jar"), "v1");
         int port = ManagerSuite.freePort();
         int peerPort = ManagerSuite.freePort();
