@@ -75,6 +75,14 @@ public final class BootJar {
                 }
             }
             String cls = HelloBoot.class.getName().replace('.', '/') + ".class";
+            // the directories too, as build plugins write them: Spring Boot's loader looks a class up under them
+            String dirs = "BOOT-INF/classes/" + cls.substring(0, cls.lastIndexOf('/') + 1);
+            for (int at = dirs.indexOf('/'); at >= 0; at = dirs.indexOf('/', at + 1)) {
+                j.putNextEntry(new JarEntry(dirs.substring(0, at + 1)));
+                j.closeEntry();
+            }
+            j.putNextEntry(new JarEntry("BOOT-INF/lib/"));
+            j.closeEntry();
             j.putNextEntry(new JarEntry("BOOT-INF/classes/" + cls));
             try (InputStream in = HelloBoot.class.getClassLoader().getResourceAsStream(cls)) {
                 in.transferTo(j);
