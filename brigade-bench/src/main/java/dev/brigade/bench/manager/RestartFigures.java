@@ -130,6 +130,8 @@ final class RestartFigures {
             }
             try {
                 ManagerSuite.cli(home, "kill");
+            } catch (IOException e) {
+                System.err.println("bench: " + e.getMessage()); // the daemon is gone already: what failed before matters
             } finally {
                 for (Path p : List.of(cache, dir)) {
                     try (var walk = Files.walk(p)) {
