@@ -1,217 +1,470 @@
 package dev.brigade.cluster.internal;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The per-app class-data archive that makes worker JVMs start faster and smaller: the AOT cache
- * on JDK 25+ ({@code -XX:AOTCacheOutput} to train, {@code -XX:AOTCache} to use), AppCDS on
- * older JDKs ({@code -XX:ArchiveClassesAtExit} / {@code -XX:SharedArchiveFile}).
+ * The per-app class-data archive that makes an app's JVMs start faster: the AOT cache on JDK 25+, a dynamic AppCDS
+ * archive on JDK 21-24. Used by the cluster's primary for its workers and by the manager for fork-mode instances.
  *
- * <p>The first worker started without an archive trains it: it writes to a temporary file when
- * it exits, which is then renamed into place, so concurrent workers never read a half-written
- * archive. The file name holds a hash of the JDK, the flags and every jar's path, size and
- * modification time: a changed jar means a new archive, and the stale ones of the same app are
- * deleted. Archives need jars: a class path with directories gets none.
+ * <p><b>Recording happens in a real process of the app</b>, never in an extra run of it: the first process started
+ * without an archive records. On JDK 25 it runs with {@code -XX:AOTMode=record -XX:AOTConfiguration=TMP} and writes
+ * the configuration when Brigade asks it, after it served {@code BRIGADE_ARCHIVE_RECORD_SECONDS} (default 20; past
+ * the app's start: ending a recording while a Spring Boot app still started once made it fail), with
+ * {@code jcmd PID AOT.end_recording}; a process that exits earlier writes it as it exits (on SIGTERM or System.exit,
+ * not on SIGKILL, nor when a cluster worker's exit grace halts it). Writing pauses the process for a second or more,
+ * which its heartbeats are forgiven ({@link #spawned}). Then Brigade assembles the cache itself, in the background,
+ * with {@code java -XX:AOTMode=create} ({@link AotAssembler}) and renames it into place. Nothing of it
+ * is printed into the app's log: the JVM's own "AOTConfiguration recorded"
+ * line is dropped by the caller ({@link #isNoise}), the cache and CDS logs of the app's JVM go to a file of ours.
+ * On JDK 21-24 the recording process writes the archive as it exits ({@code -XX:ArchiveClassesAtExit}).
  *
- * <p>The AOT cache is trained without {@code -XX:+AOTClassLinking} (on by default when training):
- * a cache with linked classes loads every class of the training run as the JVM starts and brings
- * more archived objects into the heap, 0.5 MB of PSS per idle worker, and measured no faster to
- * online for a worker (49–56 ms either way, {@code brigade bench cluster}).
+ * <p><b>Keyed by content</b>: the file name holds a hash of the JDK (path and version), the JVM flags and the
+ * bytes of every jar, re-read whenever a jar's size or time changes. A new app version records anew; the old
+ * version's archive stays until the new one exists, then goes. A recording process that ends without writing
+ * (killed after the kill timeout, crashed) is counted and warned about once; after {@value #MAX_CUTOFFS} such ends
+ * the app is not recorded again until its jars change.
+ *
+ * <p><b>Rejected archives</b>: the JVM checks an archive against its jars, flags and own build, and starts without
+ * it when they differ or the file is corrupt. Its verdict is read from the cds/aot log of the process
+ * ({@code -Xlog:aot,cds:file=...}); a rejected archive is deleted with one warning, and the next process records.
+ *
+ * <p>Archives need jars: a class path with directories gets none. Every archive directory is private (0700,
+ * files 0600) and bounded ({@link ArchiveFiles#capBytes}, least recently used evicted).
  */
-final class Archive {
+public final class Archive {
+    static final int MAX_CUTOFFS = 2;
+    /** How long a recording process serves before it is asked to write its configuration; 0: at exit only. */
+    static final long DEFAULT_RECORD_SECONDS = 20;
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
     private final boolean enabled;
-    private final String why;
+    private final String off;
     private final boolean aot;
-    private final Path file;
-    private final Path temp;
     private final Path dir;
-    private final String appPrefix;
-    private boolean training; // guarded by this
-    private String dirProblem; // guarded by this; null until the directory was checked, "" when it is fine
+    private final Path java;
+    private final String app;
+    private final List<String> flags;
+    private final List<String> jars;
+    private final String classPath;
+    private final String prefix;
+    private final String version;
+    private final AtomicInteger serial = new AtomicInteger();
+    private volatile long recordSeconds;
+    private volatile List<String> createFlags;
+    private String name;              // guarded by this: the current archive's file name
+    private String stamp = "";        // guarded by this: size:mtime of every jar, when name was computed
+    private String dirProblem;        // guarded by this; null until checked, "" when fine
+    private Recording recording;      // guarded by this; null when nothing records
+    private boolean assembling;       // guarded by this
+    private final Map<String, Integer> cutoffs = new HashMap<>(); // guarded by this; name -> recordings that wrote nothing
+    private final ArchiveUses uses = new ArchiveUses();            // guarded by this
+    private String lastNote;          // guarded by this; the last thing worth telling (a rejection, a cut-off)
 
-    Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
+    /** One recording process; its flags guarded by the Archive. */
+    private static final class Recording {
+        final String name;
+        final Path target;
+        long pid;
+        java.util.function.Consumer<Boolean> pausing = busy -> { };
+        boolean exited;   // its process ended
+        boolean asking;   // jcmd AOT.end_recording runs
+        boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
+
+        Recording(String name, Path target) {
+            this.name = name;
+            this.target = target;
+        }
+    }
+
+    /** The archive of a cluster's workers (their flags, class path and launch). */
+    public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
+        this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, parts.classPath()),
+                String.join(" ", parts.launch()), !parts.launch().contains("-m"));
+    }
+
+    /**
+     * The archive of a plain {@code java} process: {@code jars} are its class path (or its {@code -jar}), {@code entry}
+     * tells apps with the same jars apart (the main class, the app's name).
+     */
+    public static Archive forProcess(Path dir, Path java, String app, List<String> jvmFlags, List<String> jars, String entry) {
+        return new Archive(true, dir, java, app, jvmFlags, jars, String.join(File.pathSeparator, jars), entry, true);
+    }
+
+    private Archive(boolean wanted, Path dir, Path java, String app, List<String> jvmFlags, List<String> jars, String classPath,
+                    String entry, boolean classPathLaunch) {
         this.dir = dir;
-        int feature = javaFeature(java);
-        this.aot = feature >= 25;
+        this.java = java;
+        this.app = app;
+        this.flags = List.copyOf(jvmFlags);
+        this.createFlags = this.flags;
+        this.jars = List.copyOf(jars);
+        this.classPath = classPath;
+        Runtime.Version v = javaVersion(java);
+        this.version = v.toString();
+        this.aot = v.feature() >= 25;
+        String reason = ArchiveFiles.offReason(wanted, v.feature(), jars, jvmFlags, classPathLaunch);
+        this.enabled = reason == null;
+        this.off = reason;
+        this.prefix = ArchiveFiles.hash(java + "|" + String.join("|", jars) + "|" + entry).substring(0, 12);
+        String s = System.getenv("BRIGADE_ARCHIVE_RECORD_SECONDS");
+        long seconds = DEFAULT_RECORD_SECONDS;
+        try {
+            seconds = s == null || s.isBlank() ? DEFAULT_RECORD_SECONDS : Math.max(0, Long.parseLong(s.trim()));
+        } catch (NumberFormatException e) {
+            // the default
+        }
+        this.recordSeconds = seconds;
+    }
+
+    private static List<String> jarsOf(CommandLine.Parts parts) {
         List<String> jars = new ArrayList<>(parts.classPath());
         int jarFlag = parts.launch().indexOf("-jar");
         if (jarFlag >= 0) {
             jars.add(parts.launch().get(jarFlag + 1));
         }
-        String reason = null;
-        if (!wanted) {
-            reason = "off (classDataArchive=false)";
-        } else if (feature < 21) {
-            reason = "off (worker JDK " + feature + " is older than 21)";
-        } else if (jars.isEmpty() || parts.launch().contains("-m")) {
-            reason = "off (needs a class path of jars)";
-        } else {
-            for (String j : jars) {
-                if (!j.endsWith(".jar") || !Files.isRegularFile(Path.of(j))) {
-                    reason = "off (class path entry " + j + " is not a jar; archives need jars)";
-                    break;
-                }
-            }
-        }
-        this.enabled = reason == null;
-        this.appPrefix = hash(java + "|" + String.join("|", jars) + "|" + parts.launch()).substring(0, 12);
-        // "aot2": caches trained before -XX:-AOTClassLinking are not reused
-        StringBuilder content = new StringBuilder(java + "|" + feature + "|aot2|" + parts.jvmFlags());
-        for (String j : jars) {
-            try {
-                Path p = Path.of(j);
-                content.append('|').append(j).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis());
-            } catch (IOException | RuntimeException e) {
-                content.append('|').append(j);
-            }
-        }
-        String name = appPrefix + "-" + hash(content.toString()).substring(0, 16) + (aot ? ".aot" : ".jsa");
-        this.file = dir.resolve(name);
-        this.temp = dir.resolve(name + ".tmp" + ProcessHandle.current().pid());
-        this.why = enabled ? (aot ? "AOT cache " : "AppCDS archive ") + file : reason;
+        return jars;
     }
 
-    /** Flags for the next worker: use the archive, train it, or nothing while another worker trains. */
-    synchronized List<String> nextFlags() {
-        if (!enabled) {
+    /** How long a recording process serves before it is asked to write its configuration (JDK 25+). */
+    void recordSeconds(long seconds) {
+        this.recordSeconds = seconds;
+    }
+
+    /** Extra flags the recording processes get besides the JVM flags (a {@code -javaagent}): the assembly needs them too. */
+    public void alsoFlags(List<String> extra) {
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(extra);
+        this.createFlags = List.copyOf(all);
+    }
+
+    /** Flags for the next process: use the archive, record it, or nothing while another process records. */
+    public synchronized List<String> nextFlags() {
+        if (!enabled || !dirFine()) {
             return List.of();
         }
-        if (dirProblem == null) {
-            try {
-                privateDir(dir);
-                dirProblem = "";
-            } catch (IOException | RuntimeException e) {
-                dirProblem = "no class-data archive: " + e.getMessage();
-                System.getLogger("dev.brigade.cluster").log(System.Logger.Level.WARNING, dirProblem);
-            }
-        }
-        if (!dirProblem.isEmpty()) {
-            return List.of();
-        }
+        pollUses();
+        String n = currentName();
+        Path file = dir.resolve(n);
         if (Files.isRegularFile(file)) {
-            return List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file, "-Xlog:cds=off", "-Xlog:aot=off");
+            ArchiveFiles.touch(file);
+            List<String> use = new ArrayList<>(List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file));
+            use.addAll(quiet());
+            List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
+            use.addAll(verdict);
+            if (!verdict.isEmpty()) {
+                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, Archive::background));
+            }
+            return use;
         }
-        if (training) {
+        if (recording != null || assembling || cutoffs.getOrDefault(n, 0) >= MAX_CUTOFFS) {
             return List.of();
         }
-        training = true;
-        return aot ? List.of("-XX:AOTCacheOutput=" + temp, "-XX:-AOTClassLinking", "-Xlog:cds=off", "-Xlog:aot=off")
-                : List.of("-XX:ArchiveClassesAtExit=" + temp, "-Xlog:cds=off", "-Xlog:aot=off");
+        Path target = dir.resolve(n + ".tmp" + ProcessHandle.current().pid() + "-r" + serial.incrementAndGet() + (aot ? ".aotconf" : ".jsa"));
+        recording = new Recording(n, target);
+        List<String> rec = new ArrayList<>(aot ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + target)
+                : List.of("-XX:ArchiveClassesAtExit=" + target));
+        rec.addAll(quiet());
+        return rec;
     }
 
-    /** True if these flags make a training run. */
-    boolean isTraining(List<String> flags) {
-        return flags.stream().anyMatch(f -> f.startsWith("-XX:AOTCacheOutput") || f.startsWith("-XX:ArchiveClassesAtExit"));
+    /** The JVM's own archive messages stay out of the app's output (the default -Xlog output is stdout). */
+    private List<String> quiet() {
+        return aot ? List.of("-Xlog:aot=off", "-Xlog:cds=off") : List.of("-Xlog:cds=off");
     }
 
-    /** Called when the training worker exited: publish its archive, if it wrote one, and drop stale ones. */
-    synchronized void trainerExited() {
-        training = false;
-        try {
-            if (Files.isRegularFile(temp) && Files.size(temp) > 0) {
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                try (var others = Files.list(dir)) {
-                    for (Path p : others.toList()) {
-                        String n = p.getFileName().toString();
-                        if (n.startsWith(appPrefix + "-") && !p.equals(file) && !n.contains(".tmp")) {
-                            Files.deleteIfExists(p);
-                        }
-                    }
-                }
-            }
-            Files.deleteIfExists(temp);
-            Files.deleteIfExists(Path.of(temp + ".config"));
-        } catch (IOException e) {
-            System.getLogger("dev.brigade.cluster").log(System.Logger.Level.WARNING, "cannot publish class-data archive " + file, e);
-        }
+    /** True if these flags make a recording run. */
+    public boolean isTraining(List<String> flags) {
+        return flags.stream().anyMatch(f -> f.startsWith("-XX:AOTMode=record") || f.startsWith("-XX:ArchiveClassesAtExit"));
     }
 
-    boolean ready() {
-        return enabled && Files.isRegularFile(file);
+    /** A line of a process's output that the JVM printed about our recording ("AOTConfiguration recorded: ..."): not the app's. */
+    public boolean isNoise(String line) {
+        return line.length() < 4096 && line.contains("AOTConfiguration recorded: " + dir);
+    }
+
+    /** The recording process started as {@code pid}: on JDK 25 it is asked to write its configuration after a while. */
+    public void spawned(List<String> flags, long pid) {
+        spawned(flags, pid, busy -> { });
     }
 
     /**
-     * Creates the archive directory 0700 (its parents too) and refuses one that another user owns or may write: a JVM
-     * maps the archive it is given, so an archive planted by someone else would run their code as this user. Deletes the
-     * training files ({@code *.tmpPID}, {@code *.tmpPID.config}) of primaries that died mid-training.
+     * The same; {@code pausing} is told {@code true} before the process is paused to write its configuration and
+     * {@code false} after (a primary forgives the heartbeats it misses meanwhile).
      */
-    static void privateDir(Path dir) throws IOException {
-        var rwx = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir.getParent());
-            try {
-                Files.createDirectory(dir, rwx);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // raced: checked below
+    public void spawned(List<String> flags, long pid, java.util.function.Consumer<Boolean> pausing) {
+        if (!isTraining(flags)) {
+            return;
+        }
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null) {
+                return;
             }
+            r.pid = pid;
+            r.pausing = pausing;
         }
-        Path real = dir.toRealPath();
-        int owner = (Integer) Files.getAttribute(real, "unix:uid");
-        int mode = (Integer) Files.getAttribute(real, "unix:mode") & 0777;
-        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        if (owner != me || (mode & 0022) != 0) {
-            throw new IOException("the archive directory " + dir + " is owned by uid " + owner + " with mode " + Integer.toOctalString(mode)
-                    + ": it must be yours and writable by you only (fix: chown " + me + " " + dir + " && chmod 700 " + dir + ")");
+        if (aot && recordSeconds > 0) {
+            CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS, Archive::background));
         }
-        try (var files = Files.newDirectoryStream(dir, "*.tmp*")) {
-            for (Path f : files) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*\\.tmp([0-9]{1,10})(\\.config)?").matcher(f.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    Files.deleteIfExists(f);
+    }
+
+    /*
+     * The process's exit and jcmd's answer race: whichever comes second publishes. jcmd failing on a live process
+     * leaves it to the exit (the configuration is written as the process exits); the exit arriving while jcmd runs
+     * leaves it to jcmd's end (the configuration is there, or never will be).
+     */
+    private void endRecording(Recording r) {
+        synchronized (this) {
+            if (recording != r || r.done || r.exited) {
+                return;
+            }
+            r.asking = true;
+        }
+        String[] why = new String[1];
+        r.pausing.accept(true);
+        boolean ok;
+        try {
+            ok = AotAssembler.endRecording(java, r.pid, dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why);
+        } finally {
+            r.pausing.accept(false);
+        }
+        synchronized (this) {
+            r.asking = false;
+            if (!ok && !r.exited) {
+                LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
+                return; // its exit writes the configuration, then
+            }
+            r.done = true;
+        }
+        publish(r);
+    }
+
+    /** Called when the recording process exited: publish what it wrote, or count a recording cut off. */
+    public void trainerExited() {
+        trainerExited(false);
+    }
+
+    /**
+     * Called when the recording process exited; {@code crashed} if nobody asked it to (a crash, a failed start): then
+     * nothing it wrote is used and its version is not recorded again, in case recording is what made it fail.
+     */
+    public void trainerExited(boolean crashed) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null || r.exited) {
+                return;
+            }
+            r.exited = true;
+            if (crashed && !r.done) {
+                r.done = true;
+                recording = null;
+                cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without being asked to;"
+                        + " its recording is dropped and this version is not recorded again (in case recording made it fail)");
+                deleteQuietly(r.target);
+                return;
+            }
+            if (r.done || r.asking) {
+                return; // published, or jcmd's end publishes
+            }
+            r.done = true;
+        }
+        publish(r);
+    }
+
+    /** Turns what {@code r} wrote into the archive: at once for AppCDS, in the background for an AOT cache. */
+    private void publish(Recording r) {
+        long size;
+        try {
+            size = Files.isRegularFile(r.target) ? Files.size(r.target) : 0;
+        } catch (IOException e) {
+            size = 0;
+        }
+        if (size == 0) {
+            synchronized (this) {
+                recording = null;
+                int n = cutoffs.merge(r.name, 1, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without writing it"
+                        + " (killed after the kill timeout, or crashed); " + (n >= MAX_CUTOFFS
+                        ? "not recorded again until its jars change (" + n + " recordings cut off)" : "the next process records again"));
+            }
+            deleteQuietly(r.target);
+            return;
+        }
+        if (!aot) {
+            install(r, r.target);
+            return;
+        }
+        synchronized (this) {
+            assembling = true;
+        }
+        background(() -> {
+            Path cache = dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-c" + serial.incrementAndGet());
+            String[] why = new String[1];
+            boolean ok = AotAssembler.create(java, createFlags, classPath, r.target, cache,
+                    dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-create.log"), why);
+            deleteQuietly(r.target);
+            if (ok) {
+                install(r, cache);
+            } else {
+                deleteQuietly(cache);
+                synchronized (this) {
+                    if (recording == r) {
+                        recording = null;
+                    }
+                    cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
+                    note("cannot assemble the AOT cache of " + label() + ": " + why[0]);
+                }
+            }
+            synchronized (this) {
+                assembling = false;
+            }
+        });
+    }
+
+    /** Runs {@code task} on a thread of its own: it waits for JVMs of ours, never on a shared pool's thread. */
+    private static void background(Runnable task) {
+        Thread.ofVirtual().name("brigade-archive").start(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "class-data archive task failed", e); // never silently
+            }
+        });
+    }
+
+    private void install(Recording r, Path written) {
+        Path file = dir.resolve(r.name);
+        try {
+            ArchiveFiles.ownOnly(written);
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ArchiveFiles.deleteOthers(dir, prefix + "-", file); // the previous version's, now replaced
+            for (Path gone : ArchiveFiles.evict(dir, List.of(".aot", ".jsa"), ArchiveFiles.capBytes(), file)) {
+                LOG.log(Level.INFO, "evicted class-data archive " + gone + " (archives over " + (ArchiveFiles.capBytes() >> 20)
+                        + " MB, BRIGADE_ARCHIVE_CAP_MB)");
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot publish class-data archive " + file + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(written);
+            synchronized (this) {
+                if (recording == r) {
+                    recording = null;
                 }
             }
         }
     }
 
-    String describe() {
-        return why;
+    private void pollLater() {
+        synchronized (this) {
+            pollUses();
+        }
+    }
+
+    /** Reads the cds/aot logs of processes that were given an archive: an archive the JVM refused is deleted. */
+    private void pollUses() {
+        for (ArchiveUses.Refusal r : uses.refused()) {
+            deleteQuietly(r.archive());
+            note("the JVM refused the class-data archive " + r.archive() + " of " + label() + " (" + r.why()
+                    + "): deleted, the app started without it and its next process records a new one");
+        }
+    }
+
+    private void note(String text) {
+        lastNote = text;
+        LOG.log(Level.WARNING, text);
+    }
+
+    private String label() {
+        return app.isEmpty() ? String.join(File.pathSeparator, jars) : app;
+    }
+
+    /** The archive's file name now: re-hashes the jars' bytes when one changed size or time. */
+    private String currentName() {
+        String st = ArchiveFiles.stamp(jars);
+        if (name == null || !st.equals(stamp)) {
+            // the jars' times too: the JVM refuses an archive whose jars have other times, whatever their bytes
+            name = prefix + "-" + ArchiveFiles.contentKey(java + "|" + version + "|aot3|" + flags + "|" + st, jars) + (aot ? ".aot" : ".jsa");
+            stamp = st;
+        }
+        return name;
+    }
+
+    private boolean dirFine() {
+        if (dirProblem == null) {
+            try {
+                ArchiveFiles.privateDir(dir);
+                dirProblem = "";
+            } catch (IOException | RuntimeException e) {
+                dirProblem = "no class-data archive: " + e.getMessage();
+                LOG.log(Level.WARNING, dirProblem);
+            }
+        }
+        return dirProblem.isEmpty();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary file: swept when the directory is next checked
+        }
+    }
+
+    /** True if the archive of the current jars exists (new processes start from it). */
+    public synchronized boolean ready() {
+        return enabled && dirFine() && Files.isRegularFile(dir.resolve(currentName()));
+    }
+
+    /** The archive's state in a few words, for {@code describe}: kind, size and file, or recording, or why there is none. */
+    public synchronized String describe() {
+        if (!enabled) {
+            return off;
+        }
+        pollUses();
+        String kind = aot ? "AOT cache" : "AppCDS archive";
+        Path file = dir.resolve(currentName());
+        if (Files.isRegularFile(file)) {
+            return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
+        }
+        if (recording != null || assembling) {
+            return "recording the " + kind + (recording != null && recording.pid > 0 ? " in pid " + recording.pid : "")
+                    + (assembling ? " (assembling)" : "") + (lastNote != null ? " (last: " + lastNote + ")" : "");
+        }
+        if (cutoffs.getOrDefault(currentName(), 0) >= MAX_CUTOFFS) {
+            return "none: " + lastNote;
+        }
+        return "none yet: the next process records the " + kind + (lastNote != null ? " (last: " + lastNote + ")" : "");
     }
 
     static int javaFeature(Path java) {
         return javaVersion(java).feature();
     }
 
-    /**
-     * The version of the JDK that {@code java} belongs to, from its {@code release} file
-     * ({@code JAVA_VERSION="21.0.1"}); the primary's own version if that cannot be read.
-     */
-    static Runtime.Version javaVersion(Path java) {
-        Path release = java.toAbsolutePath().getParent().getParent().resolve("release");
-        try {
-            for (String line : Files.readAllLines(release)) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    return parseVersion(line.substring(13).replace("\"", "").trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through: assume the primary's own version
-        }
-        return Runtime.version();
+    /** The version of the JDK that {@code java} belongs to ({@link ArchiveFiles#javaVersion}). */
+    public static Runtime.Version javaVersion(Path java) {
+        return ArchiveFiles.javaVersion(java);
     }
 
-    /** "21.0.1", "25", "22-ea", "1.8.0_402" (feature 8) as a version; IllegalArgumentException otherwise. */
     static Runtime.Version parseVersion(String v) {
-        if (v.startsWith("1.")) {
-            return Runtime.Version.parse(v.substring(2).split("[._+-]")[0]);
-        }
-        return Runtime.Version.parse(v.split("[+-]")[0]);
+        return ArchiveFiles.parseVersion(v);
     }
 
-    private static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** See {@link ArchiveFiles#privateDir}. */
+    static void privateDir(Path dir) throws IOException {
+        ArchiveFiles.privateDir(dir);
     }
 }

@@ -141,7 +141,11 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
                 slot.current = child;
             }
         }
-        OutputPump out = OutputPump.start(sp.stdoutFd(), l -> output.offer(new OutputLine(id, false, l)), "brigade-out-" + id);
+        OutputPump out = OutputPump.start(sp.stdoutFd(), l -> {
+            if (!archive.isNoise(l)) { // the JVM's "AOTConfiguration recorded" line is Brigade's business, not the app's
+                output.offer(new OutputLine(id, false, l));
+            }
+        }, "brigade-out-" + id);
         OutputPump err = OutputPump.start(sp.stderrFd(), l -> output.offer(new OutputLine(id, true, l)), "brigade-err-" + id);
         var reaped = Reaper.watch(sp.pid(), Integer.toString(id));
         child.trainsArchive = archive.isTraining(archiveFlags);
@@ -193,7 +197,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     private void decide(Child child, ExitStatus status) {
         if (child.trainsArchive) {
-            archive.trainerExited(); // before exit() completes: whoever waits on it sees the archive
+            archive.trainerExited(!child.stopRequested && !child.replaceRequested); // a crash: its recording is not used
         }
         Supervisor.Decision decision;
         Slot slot;

@@ -41,6 +41,9 @@ final class ProcessStarter {
         if (!listeners.isEmpty() && settings.agentJar() == null) {
             LOG.log(Level.WARNING, Ports.NO_AGENT);
         }
+        if (!listeners.isEmpty() && settings.agentJar() != null) {
+            archive.alsoFlags(List.of("-javaagent:" + settings.agentJar())); // the AOT cache is assembled with what recorded it
+        }
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
@@ -91,6 +94,9 @@ final class ProcessStarter {
                 Spawner.closeAll(notify[1]); // the worker holds the write end now
             }
         }
+        // a recording worker is asked to write its configuration after a while; the heartbeats it misses meanwhile are forgiven
+        archive.spawned(archiveFlags, sp.pid(), busy -> child.lastHeartbeatNanos = System.nanoTime()
+                + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0));
         if (notify != null) {
             OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
         }
@@ -102,6 +108,6 @@ final class ProcessStarter {
         Runtime.Version jdk = Archive.javaVersion(settings.java());
         return String.join(" ", CommandLine.argv(settings.java().toString(), parts, List.of())) + "\n  worker JDK: " + jdk.feature()
                 + " (" + jdk + ", " + settings.java() + ")" + "\n  class-data archive: "
-                + archive.describe() + (archive.ready() ? " (ready)" : " (built by the next worker that starts)");
+                + archive.describe();
     }
 }

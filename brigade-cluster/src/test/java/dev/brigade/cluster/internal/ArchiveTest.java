@@ -2,52 +2,207 @@ package dev.brigade.cluster.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The archive's life cycle on real files: train once, reuse, invalidate when a jar changes. */
+/** The archive's life cycle with real JVMs: record in a real process, start from it, refuse what the JVM refuses. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ArchiveTest {
     static final Path JAVA = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    private static final Duration LONG = Duration.ofSeconds(180);
 
-    static String trainingTarget(List<String> flags) {
-        String f = flags.get(0);
-        return f.substring(f.indexOf('=') + 1);
+    /** A real run: {@code java flags -cp jar ArchiveApp args}; stdout lines, and the process when {@code wait}. */
+    private record Run(Process process, List<String> out, List<String> raw) {
+    }
+
+    private static Run run(List<String> flags, Path jar, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", jar.toString(), ArchiveApp.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (args.length > 0) {
+            return new Run(p, List.of(), List.of());
+        }
+        return finish(p, null);
+    }
+
+    private static Run finish(Process p, Archive a) throws Exception {
+        p.getOutputStream().close();
+        List<String> raw = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(raw.toString()).isZero();
+        return new Run(p, raw.stream().filter(l -> a == null || !a.isNoise(l)).toList(), raw);
+    }
+
+    static Path jar(Path dir, String file, String extra) throws IOException {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Path jar = dir.resolve(file);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            String entry = ArchiveApp.class.getName().replace('.', '/') + ".class";
+            try (InputStream in = ArchiveApp.class.getClassLoader().getResourceAsStream(entry)) {
+                j.putNextEntry(new JarEntry(entry));
+                in.transferTo(j);
+                j.closeEntry();
+            }
+            j.putNextEntry(new JarEntry("version.txt"));
+            j.write(extra.getBytes());
+            j.closeEntry();
+        }
+        return jar;
+    }
+
+    private static Path archiveIn(List<String> useFlags) {
+        String f = useFlags.get(0);
+        return Path.of(f.substring(f.indexOf('=') + 1));
+    }
+
+    /** Records in a real JVM (which exits normally) and waits until the archive is published. */
+    private static Path record(Archive a, Path jar) throws Exception {
+        List<String> rec = a.nextFlags();
+        assertThat(a.isTraining(rec)).as(rec.toString()).isTrue();
+        Run r = finish(run(rec, jar, "wait").process(), a);
+        assertThat(r.out()).as("nothing of the recording in the app's output").containsExactly("hello");
+        a.trainerExited();
+        await().atMost(LONG).until(a::ready);
+        return archiveIn(a.nextFlags());
     }
 
     @Test
-    void the_first_worker_trains_the_next_ones_reuse_and_a_changed_jar_invalidates(@TempDir Path dir) throws Exception {
-        Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1});
-        Path archives = dir.resolve("archives");
-        var parts = new CommandLine.Parts(List.of("-Xss256k"), List.of(jar.toString()), List.of("Main"));
-        Archive a = new Archive(true, archives, JAVA, parts);
-        List<String> first = a.nextFlags();
-        assertThat(a.isTraining(first)).isTrue();
-        if (Archive.javaFeature(JAVA) >= 25) {
-            assertThat(first).as("an AOT cache without linked classes: smaller idle workers, as fast to start")
-                    .contains("-XX:-AOTClassLinking");
-        }
-        assertThat(a.nextFlags()).as("while one worker trains, others start plain").isEmpty();
-        Files.write(Path.of(trainingTarget(first)), new byte[] {42}); // what the JVM writes as it exits
+    void the_first_process_records_the_next_starts_from_the_archive_and_a_changed_jar_records_anew(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        List<String> rec = a.nextFlags();
+        assertThat(a.isTraining(rec)).isTrue();
+        assertThat(a.nextFlags()).as("while one process records, others start plain").isEmpty();
+        Run recorded = finish(run(rec, jar, "wait").process(), a);
+        assertThat(recorded.out()).containsExactly("hello");
+        assertThat(recorded.raw().size() - recorded.out().size()).as("the JVM's own line, dropped").isLessThanOrEqualTo(1);
         a.trainerExited();
-        assertThat(a.ready()).isTrue();
-        List<String> reuse = a.nextFlags();
-        assertThat(reuse.get(0)).matches("-XX:(AOTCache|SharedArchiveFile)=.*");
-        assertThat(a.isTraining(reuse)).isFalse();
-        Path published = Path.of(trainingTarget(reuse));
+        await().atMost(LONG).until(a::ready);
+        assertThat(a.describe()).containsAnyOf("AOT cache, ", "AppCDS archive, ").contains(" MB");
 
-        Files.write(jar, new byte[] {1, 2}); // a new app version
-        Archive b = new Archive(true, archives, JAVA, parts);
-        assertThat(b.ready()).isFalse();
-        List<String> retrain = b.nextFlags();
-        assertThat(b.isTraining(retrain)).isTrue();
-        Files.write(Path.of(trainingTarget(retrain)), new byte[] {7});
-        b.trainerExited();
-        assertThat(published).as("the stale archive of the old jars is deleted").doesNotExist();
-        assertThat(b.ready()).isTrue();
+        List<String> use = a.nextFlags();
+        assertThat(a.isTraining(use)).isFalse();
+        Path published = archiveIn(use);
+        List<String> withEvidence = new ArrayList<>(use);
+        withEvidence.add("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+        Run fromArchive = run(withEvidence, jar);
+        assertThat(fromArchive.raw()).as("nothing but the app's own output").containsExactly("hello");
+        assertThat(Files.readString(dir.resolve("classes.log")))
+                .as("the JVM loaded the app's class from the archive").contains(ArchiveApp.class.getName() + " source: shared objects file");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(published))).isEqualTo("rw-------");
+
+        Files.delete(jar);
+        jar(dir, "app.jar", "v2"); // a new version of the app
+        List<String> again = a.nextFlags();
+        assertThat(a.isTraining(again)).as("a changed jar records anew").isTrue();
+        assertThat(published).as("the old version's archive stays until the new one exists").exists();
+        finish(run(again, jar, "wait").process(), a);
+        a.trainerExited();
+        await().atMost(LONG).until(a::ready);
+        assertThat(published).as("then it goes").doesNotExist();
+    }
+
+    @Test
+    void a_corrupt_archive_is_refused_deleted_with_a_warning_and_the_app_starts_normally(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        Path archive = record(a, jar);
+        byte[] head = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(head, head.length / 3)); // truncated
+        Run r = run(a.nextFlags(), jar);
+        assertThat(r.raw()).as("the app starts normally, and says nothing about it").containsExactly("hello");
+        await().atMost(LONG).untilAsserted(() -> assertThat(a.describe()).contains("refused"));
+        assertThat(archive).doesNotExist();
+        assertThat(a.isTraining(a.nextFlags())).as("the next process records a new one").isTrue();
+    }
+
+    @Test
+    void an_archive_of_other_flags_is_refused_by_the_jvm_and_discarded(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "the AOT cache's flag check");
+        Path jar = jar(dir, "app.jar", "v1");
+        Path archives = dir.resolve("archives");
+        Path recorded = record(Archive.forProcess(archives, JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp"), jar);
+        List<String> other = List.of("-XX:-UseCompressedOops");
+        Archive b = Archive.forProcess(archives, JAVA, "app", other, List.of(jar.toString()), "ArchiveApp");
+        String target = b.nextFlags().stream().filter(f -> f.startsWith("-XX:AOTConfiguration=")).findFirst().orElseThrow();
+        String name = Path.of(target.substring(target.indexOf('=') + 1)).getFileName().toString();
+        Path planted = archives.resolve(name.substring(0, name.indexOf(".tmp")));
+        Files.copy(recorded, planted); // as if the flags had changed under the same name
+        List<String> flags = new ArrayList<>(other);
+        flags.addAll(b.nextFlags());
+        assertThat(run(flags, jar).raw()).containsExactly("hello");
+        await().atMost(LONG).untilAsserted(() -> assertThat(b.describe()).contains("refused"));
+        assertThat(planted).doesNotExist();
+    }
+
+    @Test
+    void a_recording_cut_off_by_sigkill_is_noticed_and_after_two_not_tried_again(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        a.recordSeconds(3600);
+        for (int i = 0; i < Archive.MAX_CUTOFFS; i++) {
+            List<String> rec = a.nextFlags();
+            assertThat(a.isTraining(rec)).isTrue();
+            Process p = run(rec, jar, "wait").process();
+            a.spawned(rec, p.pid());
+            assertThat(new String(p.getInputStream().readNBytes(6))).isEqualTo("hello\n");
+            p.destroyForcibly(); // SIGKILL, as after the kill timeout
+            p.waitFor();
+            a.trainerExited();
+            assertThat(a.describe()).contains("ended without writing it");
+        }
+        assertThat(a.nextFlags()).as("not recorded again until the jars change").isEmpty();
+        assertThat(a.describe()).startsWith("none: ").contains("not recorded again");
+    }
+
+    @Test
+    void a_recording_process_that_crashed_is_not_used_and_its_version_not_recorded_again(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        List<String> rec = a.nextFlags();
+        Run r = finish(run(rec, jar, "wait").process(), a); // it wrote its configuration as it exited
+        assertThat(r.out()).containsExactly("hello");
+        a.trainerExited(true); // but nobody had asked it to exit
+        assertThat(a.ready()).isFalse();
+        assertThat(a.nextFlags()).as("recording may be what made it fail: not again for this version").isEmpty();
+        assertThat(a.describe()).contains("ended without being asked to");
+    }
+
+    @Test
+    void a_serving_recorder_writes_its_configuration_when_asked_so_the_cache_exists_before_it_exits(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        a.recordSeconds(1);
+        List<String> rec = a.nextFlags();
+        Process p = run(rec, jar, "wait").process();
+        a.spawned(rec, p.pid());
+        await().atMost(LONG).until(a::ready);
+        assertThat(p.isAlive()).as("recorded while it serves").isTrue();
+        Run r = finish(p, a);
+        assertThat(r.out()).containsExactly("hello");
+        a.trainerExited(); // nothing more to do
+        assertThat(a.ready()).isTrue();
     }
 
     @Test
@@ -75,16 +230,28 @@ class ArchiveTest {
     }
 
     @Test
-    void training_files_of_a_dead_primary_are_swept(@TempDir Path dir) throws Exception {
+    void temporary_files_of_a_dead_primary_are_swept(@TempDir Path dir) throws Exception {
         Path archives = Files.createDirectory(dir.resolve("archives"));
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        Path leftover = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid()), new byte[1024]);
-        Path config = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid() + ".config"), new byte[1]);
-        Path mine = Files.write(archives.resolve("abc-def.aot.tmp" + ProcessHandle.current().pid()), new byte[1]);
+        Path leftover = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid() + "-r1.aotconf"), new byte[1024]);
+        Path log = Files.write(archives.resolve("abc-def.aot.tmp" + dead.pid() + "-u2.log"), new byte[1]);
+        Path mine = Files.write(archives.resolve("abc-def.aot.tmp" + ProcessHandle.current().pid() + "-r3.aotconf"), new byte[1]);
         Archive.privateDir(archives);
         assertThat(leftover).doesNotExist();
-        assertThat(config).doesNotExist();
-        assertThat(mine).as("a live primary's training file stays").exists();
+        assertThat(log).doesNotExist();
+        assertThat(mine).as("a live primary's recording stays").exists();
+    }
+
+    @Test
+    void archives_over_the_cap_are_evicted_least_recently_used_first(@TempDir Path dir) throws Exception {
+        Path old = Files.write(dir.resolve("a-1.aot"), new byte[600]);
+        Path mid = Files.write(dir.resolve("b-1.aot"), new byte[600]);
+        Path now = Files.write(dir.resolve("c-1.aot"), new byte[600]);
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(1_000));
+        Files.setLastModifiedTime(mid, java.nio.file.attribute.FileTime.fromMillis(2_000));
+        assertThat(ArchiveFiles.evict(dir, List.of(".aot"), 1300, now)).containsExactly(old);
+        assertThat(mid).exists();
+        assertThat(now).exists();
     }
 }

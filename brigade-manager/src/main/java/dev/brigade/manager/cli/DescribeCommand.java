@@ -42,6 +42,7 @@ final class DescribeCommand extends ManagerCommand {
             o.println("  max memory    " + (s.maxMemoryBytes() == 0 ? "-" : Listing.bytes(s.maxMemoryBytes())));
             o.println("  kill timeout  " + s.killTimeoutMs() + " ms; max restarts " + s.maxRestarts() + "/min, delay "
                     + s.restartDelayMs() + " ms doubling");
+            o.println("  archive       " + (a.archive() == null ? "-" : a.archive()));
             o.println("  logs          " + a.logDir() + (a.logError() != null ? "  (ERROR: " + a.logError() + ")" : ""));
             for (AppInfo.InstanceInfo i : a.instances()) {
                 o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Listing.duration(i.uptimeMs()) : "")

@@ -27,6 +27,8 @@ final class App {
     volatile OrphanGuard guard = OrphanGuard.NONE;
     /** Fork mode's counts for the metrics (cluster mode: {@link #clusterMetrics()}). */
     final Tally tally = new Tally();
+    /** Fork mode: the command line of each instance, with the app's class-data archive. */
+    final Archives.ForkLaunch launcher = new Archives.ForkLaunch();
 
     /** Where and how instance logs are written. */
     record LogSettings(Path dir, long maxBytes, int retain) {
@@ -182,6 +184,7 @@ final class App {
         List<AppInfo.InstanceInfo> list = cluster != null ? cluster.info(slots) : slots.stream().map(Instance::info).toList();
         String logError = slots.stream().map(i -> i.log.error()).filter(e -> e != null).findFirst().orElse(null);
         return new AppInfo(id, spec.name(), cluster != null ? AppSpec.CLUSTER : AppSpec.FORK, spec, list,
-                logs.dir().toString(), logError, cluster != null ? cluster.ports() : List.of());
+                logs.dir().toString(), logError, cluster != null ? cluster.ports() : List.of(),
+                cluster != null ? cluster.archive() : launcher.describe(spec));
     }
 }

@@ -8,9 +8,11 @@ import java.util.List;
  * @param logError why the app's output cannot be written to its log files, or null
  * @param mode     {@code fork} or {@code cluster}
  * @param ports    cluster mode: the ports the workers share, as bound (a declared 0 resolved); else empty
+ * @param archive  the app's class-data archive: its kind, size and file, "recording ...", or why there is none;
+ *                 null from daemons that predate archives
  */
 public record AppInfo(int id, String name, String mode, AppSpec spec, List<InstanceInfo> instances,
-                      String logDir, String logError, List<Integer> ports) {
+                      String logDir, String logError, List<Integer> ports, String archive) {
 
     /**
      * One process of an app.

@@ -153,6 +153,28 @@ final class ClusterRun {
         return done;
     }
 
+    /**
+     * The jar the workers run: for a Spring Boot jar, the launcher of its extracted layout, whose path stays the
+     * same across versions (a reload rewrites it, so new workers start the new version).
+     */
+    private Path runnable(String jar) {
+        return Archives.runnableJar(Path.of(jar), text -> note(app.logHolder(0), text));
+    }
+
+    /** The class-data archive of the workers, as {@code describe} shows it. */
+    String archive() {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        if (c == null) {
+            return "- (stopped)";
+        }
+        String d = c.describe();
+        int at = d.indexOf("class-data archive: ");
+        return at < 0 ? "-" : d.substring(at + "class-data archive: ".length()).lines().findFirst().orElse("-");
+    }
+
     /** Zero-downtime rolling reload (starts the cluster if it is stopped). */
     void reload() {
         Cluster c;
@@ -164,6 +186,9 @@ final class ClusterRun {
             return;
         }
         AppSpec spec = app.spec();
+        if (spec.java() != null && spec.java().jar() != null) {
+            runnable(spec.java().jar()); // a new version of a Spring Boot jar: its layout, for the new workers
+        }
         try {
             long limitMs = spec.instances() * (spec.listenTimeoutMs() + spec.killTimeoutMs() + 10_000);
             ClusterMetrics m = metrics;
@@ -261,7 +286,7 @@ final class ClusterRun {
 
     private ClusterSettings settings(AppSpec spec) {
         AppSpec.JavaEntry j = spec.java();
-        ProcessEntry entry = j.jar() != null ? ProcessEntry.jar(Path.of(j.jar())) : ProcessEntry.mainClass(j.mainClass(), expand(j.classpath()));
+        ProcessEntry entry = j.jar() != null ? ProcessEntry.jar(runnable(j.jar())) : ProcessEntry.mainClass(j.mainClass(), expand(j.classpath()));
         Duration delay = Duration.ofMillis(spec.restartDelayMs());
         RestartPolicy policy = RestartPolicy.defaults()
                 .withBackoff(delay, delay.compareTo(Duration.ofSeconds(10)) > 0 ? delay : Duration.ofSeconds(10))
@@ -284,8 +309,8 @@ final class ClusterRun {
                 .listenTimeout(Duration.ofMillis(spec.listenTimeoutMs()))
                 .shutdownHook(false)
                 .output(this::output);
-        String archive = System.getenv("BRIGADE_CLASS_DATA_ARCHIVE");
-        if ("false".equals(archive) || "0".equals(archive)) {
+        b.archiveDir(Archives.archiveDir());
+        if (!Archives.enabled()) {
             b.classDataArchive(false);
         }
         spec.env().forEach(b::env);

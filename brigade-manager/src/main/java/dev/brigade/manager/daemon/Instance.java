@@ -47,6 +47,7 @@ final class Instance {
     private int crashesInRow;    // guarded by this
     private int crashes;         // guarded by this; every crash since the slot was created
     private String lastExit;     // guarded by this
+    private Archives.Launch launch = new Archives.Launch(List.of(), List.of()); // guarded by this; the current process's
     private CompletableFuture<Void> exited = CompletableFuture.completedFuture(null); // guarded by this
     volatile double cpuPercent;
     volatile long rssBytes;
@@ -195,7 +196,9 @@ final class Instance {
     private void spawn() {
         AppSpec spec = app.spec();
         List<String> argv = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", spec.cwd()));
-        argv.addAll(spec.command());
+        Archives.Launch l = app.launcher.next(spec, this::note); // a Java app: with its class-data archive
+        launch = l;
+        argv.addAll(l.command());
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         env.putAll(spec.env());
         env.put("BRIGADE_APP", spec.name());
@@ -211,15 +214,24 @@ final class Instance {
             Spawner.Spawned s = Spawner.spawn("/bin/sh", argv, env, List.of());
             pid = s.pid();
             app.guard.watch(pid); // the group dies with the daemon, however the daemon dies
+            app.launcher.spawned(l, pid);
             startedNanos = System.nanoTime();
             exited = new CompletableFuture<>();
             move(Status.ONLINE);
             String name = spec.name() + "-" + index;
-            OutputPump.start(s.stdoutFd(), l -> line(false, l), "brigade-out-" + name);
-            OutputPump.start(s.stderrFd(), l -> line(true, l), "brigade-err-" + name);
+            OutputPump.start(s.stdoutFd(), t -> {
+                if (!app.launcher.isNoise(l, t)) { // the JVM's line about recording the archive is Brigade's, not the app's
+                    line(false, t);
+                }
+            }, "brigade-out-" + name);
+            OutputPump.start(s.stderrFd(), t -> line(true, t), "brigade-err-" + name);
             int leader = pid;
-            Reaper.watch(leader, name).whenComplete((st, err) -> exited(gen, leader, st, err));
+            Reaper.watch(leader, name).whenComplete((st, err) -> {
+                app.launcher.exited(l, status() != Status.STOPPING); // not asked to end: its recording is not used
+                exited(gen, leader, st, err);
+            });
         } catch (IOException | RuntimeException e) {
+            app.launcher.exited(l, false);
             pid = 0;
             app.tally.bootFailures.incrementAndGet();
             lastExit = "could not start: " + e.getMessage();

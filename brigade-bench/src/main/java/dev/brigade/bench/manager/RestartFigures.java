@@ -1,0 +1,249 @@
+package dev.brigade.bench.manager;
+
+import dev.brigade.bench.Figure;
+import dev.brigade.bench.Stats;
+import dev.brigade.bench.manager.boot.BootJar;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * {@code manager.restart_listening_ms_demo} and {@code manager.restart_listening_ms_springboot}: how long a restart
+ * takes until the app answers HTTP again, under Brigade (cluster mode, one worker, started from the app's class-data
+ * archive) and, peer {@code java_jar}, as the same jar started by plain {@code java -jar} with the same JDK (stopped
+ * with SIGTERM, started again), runs alternating in the same run. And {@code manager.first_start_listening_ms_*}:
+ * the same restart right after a new version of the jar was written, when Brigade has no archive yet and records one.
+ */
+final class RestartFigures {
+    private static final String ARCHIVE_READY = "new processes start from it";
+
+    private RestartFigures() {
+    }
+
+    /** A sample app: its name in the figures, and how to write version {@code v} of its jar. */
+    private interface Sample {
+        String name();
+
+        Path write(Path jar, String version) throws IOException;
+    }
+
+    static List<Figure> run(boolean quick) throws Exception {
+        int runs = quick ? 5 : 7;
+        int firstRuns = quick ? 1 : 3;
+        List<Figure> out = new ArrayList<>();
+        Sample demo = new Sample() {
+            public String name() {
+                return "demo";
+            }
+
+            public Path write(Path jar, String version) throws IOException {
+                return demoJar(jar, version);
+            }
+        };
+        Sample boot = new Sample() {
+            public String name() {
+                return "springboot";
+            }
+
+            public Path write(Path jar, String version) throws IOException {
+                return BootJar.write(jar, version);
+            }
+        };
+        for (Sample s : List.of(demo, boot)) {
+            try {
+                out.addAll(measure(s, runs, firstRuns));
+            } catch (IOException e) {
+                System.err.println("bench: manager.restart_listening_ms_" + s.name() + " left out: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static List<Figure> measure(Sample sample, int runs, int firstRuns) throws Exception {
+        Path home = Files.createTempDirectory("brigade-bench-restart-home-");
+        Path cache = Files.createTempDirectory("brigade-bench-restart-cache-");
+        Path dir = Files.createTempDirectory("brigade-bench-restart-app-");
+        Map<String, String> env = Map.of("BRIGADE_CACHE", cache.toString(), "BRIGADE_ARCHIVE_RECORD_SECONDS", "12");
+        Path jar = sample.write(dir.resolve(sample.name() + ".jar"), "v1");
+        int port = ManagerSuite.freePort();
+        int peerPort = ManagerSuite.freePort();
+        Process peer = null;
+        try {
+            try {
+                ManagerSuite.cli(env, home, "start", "--name", "app", "--port", Integer.toString(port), "--host", "127.0.0.1",
+                        "--listen-timeout", "180s", jar.toString());
+            } catch (IOException e) {
+                // on a loaded machine a first worker may miss its heartbeats and be replaced: start then says so (exit 1)
+                System.err.println("bench: " + e.getMessage() + "; waiting for the app to answer");
+            }
+            answerNotFrom(port, null);
+            String java;
+            {
+                Path c = home.resolve("daemon.sock"); // a connection per request: the daemon closes one idle for 10 s
+                String d = awaitArchive(c);
+                int at = d.indexOf("\"javaBin\":\"") + 11;
+                java = d.substring(at, d.indexOf('"', at));
+                peer = plain(java, jar, peerPort);
+                answerNotFrom(peerPort, null);
+                double[] brigade = new double[runs];
+                double[] plain = new double[runs];
+                for (int i = 0; i < runs; i++) {
+                    brigade[i] = restart(c, port);
+                    long t0 = System.nanoTime();
+                    peer = restartPlain(peer, java, jar, peerPort);
+                    plain[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                double[] first = new double[firstRuns];
+                double[] firstPlain = new double[firstRuns];
+                for (int i = 0; i < firstRuns; i++) {
+                    sample.write(jar, "v" + (i + 2)); // a new version: no archive for it yet
+                    first[i] = restart(c, port);
+                    long t0 = System.nanoTime();
+                    peer = restartPlain(peer, java, jar, peerPort);
+                    firstPlain[i] = (System.nanoTime() - t0) / 1e6;
+                    awaitArchive(c); // its recording done: nothing assembles in the background of the next run
+                }
+                String n = sample.name();
+                String how = "`brigade restart` (control request) of the " + ("demo".equals(n) ? "Netty demo server" : "Spring Boot 3.5 sample (executable jar)")
+                        + " in cluster mode, one worker, until HTTP answered from the new pid; java_jar: the same jar, plain `java -jar` with "
+                        + java + ", SIGTERM then started again, same end; runs alternating";
+                return List.of(
+                        Figure.lower("manager.restart_listening_ms_" + n, Stats.median(brigade), "ms",
+                                peers(Stats.median(plain)), "median of " + runs + ": " + how + "; Brigade starts from the app's class-data archive"),
+                        Figure.lower("manager.first_start_listening_ms_" + n, Stats.median(first), "ms",
+                                peers(Stats.median(firstPlain)), "median of " + firstRuns + ": the same restart right after a new version of "
+                                        + "the jar was written: Brigade has no archive for it and records one in this worker"));
+            }
+        } finally {
+            if (peer != null) {
+                peer.destroyForcibly();
+            }
+            try {
+                ManagerSuite.cli(home, "kill");
+            } catch (IOException e) {
+                System.err.println("bench: " + e.getMessage()); // the daemon is gone already: what failed before matters
+            } finally {
+                for (Path p : List.of(cache, dir)) {
+                    try (var walk = Files.walk(p)) {
+                        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Map<String, Double> peers(double javaJar) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("java_jar", javaJar);
+        return m;
+    }
+
+    private static String request(Path socket, String json) throws IOException {
+        try (ControlSocket c = new ControlSocket(socket)) {
+            return c.request(json);
+        }
+    }
+
+    /** Waits until the app's archive exists (at most 3 minutes); the describe answer. */
+    private static String awaitArchive(Path c) throws IOException, InterruptedException {
+        long end = System.nanoTime() + 180_000_000_000L;
+        while (true) {
+            String d = request(c, "{\"type\":\"describe\",\"target\":\"app\"}");
+            if (d.contains(ARCHIVE_READY)) {
+                return d;
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("the app's class-data archive was not ready within 3 minutes: " + d);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** One restart through the control socket until a new pid answers; its wall time in ms. */
+    private static double restart(Path c, int port) throws IOException {
+        String old = answer(port);
+        long t0 = System.nanoTime();
+        String r = request(c, "{\"type\":\"restart\",\"target\":\"app\"}");
+        if (!r.contains("\"ok\"")) {
+            throw new IOException("restart failed: " + r);
+        }
+        answerNotFrom(port, old);
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static Process plain(String java, Path jar, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("SERVER_PORT", Integer.toString(port));
+        return pb.start();
+    }
+
+    private static Process restartPlain(Process p, String java, Path jar, int port) throws IOException, InterruptedException {
+        String old = answer(port);
+        p.destroy(); // SIGTERM, as Brigade stops a worker
+        p.waitFor();
+        Process next = plain(java, jar, port);
+        answerNotFrom(port, old);
+        return next;
+    }
+
+    /** The body of {@code GET /} ("hello from PID"), or null when nothing answers. */
+    private static String answer(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+            String resp = new String(s.getInputStream().readAllBytes());
+            int at = resp.indexOf("hello from ");
+            return at < 0 ? null : resp.substring(at).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Polls until a process other than the one that answered {@code old} answers (at most 3 minutes). */
+    private static void answerNotFrom(int port, String old) throws IOException {
+        long end = System.nanoTime() + 180_000_000_000L;
+        while (true) {
+            String a = answer(port);
+            if (a != null && !a.equals(old)) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("no new process answered on port " + port + " within 3 minutes");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    /** The demo server as a runnable jar: its Main-Class, and a Class-Path naming its jars (and Netty's) where they are. */
+    static Path demoJar(Path jar, String version) throws IOException {
+        List<String> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.contains("netty") || e.contains("demo-server")).toList();
+        if (cp.stream().noneMatch(e -> e.endsWith(".jar") && e.contains("demo-server"))) {
+            throw new IOException("the demo server is not a jar on this class path: " + cp);
+        }
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.put(Attributes.Name.MAIN_CLASS, "dev.brigade.examples.demo.DemoServer");
+        a.put(Attributes.Name.CLASS_PATH, String.join(" ", cp.stream().map(e -> Path.of(e).toUri().getRawPath()).toList()));
+        a.put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+        Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return jar;
+    }
+}
