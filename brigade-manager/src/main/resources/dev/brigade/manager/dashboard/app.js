@@ -134,11 +134,11 @@
         if (c.plot) c.plot.destroy();
         const width = Math.max(260, c.box.clientWidth || 320);
         c.plot = new uPlot({
-          width, height: 130, legend: { show: true }, cursor: { y: false },
+          width, height: 130, legend: { live: false }, cursor: { y: false },
           scales: { x: { time: true }, y: { range: (u, lo, hi) => [0, Math.max(hi * 1.1, c === app.cpu ? 5 : 16)] } },
           axes: [{ size: 28 }, { size: 44, values: (u, v) => v.map((x) => x.toFixed(0)) }],
           series: [{}, ...keys.map((k, i) => ({ label: `#${k}`, stroke: COLORS[i % COLORS.length], width: 1.5,
-            spanGaps: false, value: (u, v) => c.fmt(v) }))],
+            spanGaps: false, points: { show: false }, value: (u, v) => c.fmt(v) }))],
         }, data, c.box);
       } else {
         c.plot.setData(data);
