@@ -83,7 +83,8 @@ public final class DashboardControl {
             return new Response.Failure("PORT_IN_USE", "port " + r.port() + " on " + host + " is in use (" + e.getMessage()
                     + "): choose another with --port (0 picks a free one)");
         } catch (IOException | RuntimeException e) {
-            return new Response.Failure("FAILED", "cannot serve the dashboard on " + host + ":" + r.port() + ": " + e.getMessage());
+            return new Response.Failure("FAILED", "cannot serve the dashboard on " + host + ":" + r.port() + " (--host, --port): "
+                    + e.getMessage());
         }
     }
 
