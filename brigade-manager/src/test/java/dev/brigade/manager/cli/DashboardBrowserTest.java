@@ -106,6 +106,14 @@ class DashboardBrowserTest {
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
             assertThat(Files.size(shot)).isPositive();
+
+            // read-only: the same apps, no action offered
+            MainTest.Outcome ro = home.brigade("dashboard", "--port", "0", "--read-only");
+            assertThat(ro.code()).as(ro.toString()).isZero();
+            driver.get(ro.out().strip());
+            await().atMost(BOUND).until(() -> count(js, "section.app tr.worker") == 3
+                    && Boolean.TRUE.equals(js.executeScript("return !document.getElementById('ro').hidden")));
+            assertThat(count(js, ".actions:not([hidden])")).isZero();
         } finally {
             driver.quit();
             service.stop();

@@ -186,7 +186,8 @@ class DashboardHttpTest {
         assertThat(off.code()).as(off.toString()).isZero();
         assertThat(off.out()).contains("dashboard off");
         await().atMost(BOUND).until(() -> {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), u.getPort())) {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), u.getPort()).close();
                 return false;
             } catch (IOException e) {
                 return true;
