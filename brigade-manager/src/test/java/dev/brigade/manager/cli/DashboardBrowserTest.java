@@ -99,6 +99,14 @@ class DashboardBrowserTest {
             assertThat(status).isEqualTo(401L);
             assertThat(home.instances("tiny").get(0).get("pid").asLong()).isEqualTo(tinyPid);
 
+            // the page's own scale button (the browser's Origin and Sec-Fetch-Site pass the CSRF checks)
+            js.executeScript("const a = document.querySelector('section.app[data-app=tiny] .actions');"
+                    + " a.querySelector('input').value = '2'; [...a.querySelectorAll('button')].find(b => b.textContent === 'scale').click();");
+            await().atMost(BOUND).until(() -> count(js, "section.app[data-app=tiny] tr.worker[data-state=online]") == 2);
+            assertThat(home.instances("tiny")).hasSize(2);
+            await().atMost(BOUND).until(() -> String.valueOf(js.executeScript("return document.getElementById('toast').textContent"))
+                    .contains("scaled to 2"));
+
             // some seconds of chart, then the picture
             long updates = updates(js);
             await().atMost(BOUND).until(() -> updates(js) >= updates + 8);
@@ -111,7 +119,7 @@ class DashboardBrowserTest {
             MainTest.Outcome ro = home.brigade("dashboard", "--port", "0", "--read-only");
             assertThat(ro.code()).as(ro.toString()).isZero();
             driver.get(ro.out().strip());
-            await().atMost(BOUND).until(() -> count(js, "section.app tr.worker") == 3
+            await().atMost(BOUND).until(() -> count(js, "section.app tr.worker") == 4
                     && Boolean.TRUE.equals(js.executeScript("return !document.getElementById('ro').hidden")));
             assertThat(count(js, ".actions:not([hidden])")).isZero();
         } finally {
