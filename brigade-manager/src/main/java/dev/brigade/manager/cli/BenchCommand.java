@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (ClassNotFoundException | NoSuchMethodException e) {
             main.err.println("brigade: the bench is not on the class path (" + BENCH_MAIN + ": " + e + ");"
                     + " it ships in the brigade-bench jar: rebuild the distribution with"
-                    + " 'mvn -B -DskipTests install -pl brigade-dist -am' and run ./brigade again");
+                    + " 'mvn -B -DskipTests package -pl brigade-dist -am' and run ./brigade again");
             return Main.FAILED;
         }
         try {

@@ -52,7 +52,7 @@ final class ClusterDemo {
                 .split(File.pathSeparator)).filter(e -> e.contains("netty") || e.contains("demo-server")).toList());
         if (!cp.contains("demo-server")) {
             throw new IllegalStateException("the demo server (brigade-demo-server jar) is not on the class path: "
-                    + "rebuild the distribution (mvn -B -DskipTests install -pl brigade-dist -am)");
+                    + "rebuild the distribution (mvn -B -DskipTests package -pl brigade-dist -am)");
         }
         return cp;
     }
