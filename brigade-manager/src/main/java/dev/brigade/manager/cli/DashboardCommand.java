@@ -52,6 +52,9 @@ final class DashboardCommand extends ManagerCommand {
                     + " reach it (unencrypted HTTP); the token guards every page, action and /metrics");
         }
         out().println(((Response.Ok) r).message());
+        if (readOnly && !off) {
+            err().println("brigade: the dashboard is read-only: it shows the apps and refuses every action");
+        }
         return Main.OK;
     }
 }

@@ -89,6 +89,13 @@ final class Dashboard implements AutoCloseable {
     String url() {
         InetSocketAddress a = server.getAddress();
         String h = a.getAddress().getHostAddress();
+        if (a.getAddress().isAnyLocalAddress()) { // 0.0.0.0 or :: is no address to open: this machine's name is
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                h = "127.0.0.1";
+            }
+        }
         return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 
@@ -165,7 +172,7 @@ final class Dashboard implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         feed.listen();
         try {
-            long version = -1;
+            long version = feed.refresh().version() - 1; // the first event: the apps as they are now
             long seenLine = 0;
             int perApp = 20; // the first event: the last lines only
             out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));

@@ -83,6 +83,20 @@ final class Feed implements AutoCloseable {
         return state;
     }
 
+    /**
+     * Publishes the apps as they are now and returns that state: a page that just opened gets them, not the last
+     * state published while no page listened (which may be minutes old, or the empty one of a fresh feed).
+     */
+    State refresh() {
+        Rendered r = render(apps.get());
+        synchronized (this) {
+            lastShape = r.shape();
+            state = new State(state.version() + 1, System.currentTimeMillis(), r.json(), nextLine);
+            notifyAll();
+            return state;
+        }
+    }
+
     /** The apps now, as JSON (not waiting for a tick). */
     String appsNow() {
         return render(apps.get()).json;

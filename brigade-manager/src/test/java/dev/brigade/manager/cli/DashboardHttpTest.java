@@ -143,6 +143,8 @@ class DashboardHttpTest {
         Thread reader = Thread.ofVirtual().start(() -> sse.body().filter(l -> l.startsWith("data: ")).forEach(l -> events.add(l.substring(6))));
         try {
             await().atMost(BOUND).until(() -> events.stream().anyMatch(e -> e.contains("\"pid\":" + before.get(0))));
+            assertThat(events.get(0)).as("the first event holds the apps as they are, not an empty list from before the page opened")
+                    .contains("\"pid\":" + before.get(0));
             ProcessHandle.of(before.get(0)).orElseThrow().destroyForcibly();
             await().atMost(BOUND).until(() -> events.stream().map(DashboardHttpTest::tree).anyMatch(e -> {
                 JsonNode w = e.at("/apps/0/workers/0");
@@ -170,7 +172,9 @@ class DashboardHttpTest {
         MainTest.Outcome start = home.brigade("start", "--name", "tiny", "--cp", RunProcess.testClasses(), TestApp.class.getName());
         assertThat(start.code()).as(start.toString()).isZero();
         online("tiny", 1);
-        String url = dashboard("--port", "0", "--read-only");
+        MainTest.Outcome ro = home.brigade("dashboard", "--port", "0", "--read-only");
+        assertThat(ro.err()).as("the user is told what read-only means").contains("read-only", "refuses every action");
+        String url = ro.out().strip();
         URI u = URI.create(url);
         String token = url.substring(url.indexOf("token=") + 6);
         List<Long> before = pids("tiny");
@@ -197,9 +201,12 @@ class DashboardHttpTest {
         MainTest.Outcome wide = home.brigade("dashboard", "--port", "0", "--host", "0.0.0.0");
         assertThat(wide.code()).as(wide.toString()).isZero();
         assertThat(wide.err()).contains("warning", "0.0.0.0", "token");
-        URI w = URI.create(wide.out().strip());
-        assertThat(send("GET", "http://127.0.0.1:" + w.getPort() + "/metrics", Map.of(), null).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "http://127.0.0.1:" + w.getPort() + "/metrics", Map.of("X-Brigade-Token", token), null).statusCode())
+        String wideUrl = wide.out().strip();
+        assertThat(wideUrl).as("a wildcard bind prints this machine's name, an address another machine can open")
+                .startsWith("http://" + InetAddress.getLocalHost().getHostName() + ":");
+        int widePort = Integer.parseInt(wideUrl.replaceAll("^http://.*:(\\d+)/.*$", "$1"));
+        assertThat(send("GET", "http://127.0.0.1:" + widePort + "/metrics", Map.of(), null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "http://127.0.0.1:" + widePort + "/metrics", Map.of("X-Brigade-Token", token), null).statusCode())
                 .isEqualTo(200);
     }
 
