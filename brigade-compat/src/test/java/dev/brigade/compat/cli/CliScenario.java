@@ -142,10 +142,14 @@ final class CliScenario {
         });
     }
 
-    /** The pids that answer 100 requests, each on a new connection (stops early at 2). */
+    /**
+     * The pids that answer requests, each on a new connection, until 2 have (at most 2000 requests or 120 s: on
+     * a loaded machine the warm worker's acceptor may win many connections in a row before the other's runs).
+     */
     private static Set<String> servingPids(int port) throws Exception {
         Set<String> bodies = new HashSet<>();
-        for (int i = 0; i < 100 && bodies.size() < 2; i++) {
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int i = 0; i < 2000 && bodies.size() < 2 && System.nanoTime() < end; i++) {
             HttpClient each = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> r = each.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
@@ -156,7 +160,10 @@ final class CliScenario {
         return bodies;
     }
 
+    /** The app's last 60 lines, after Brigade's own lines of the last 3000 (a worker killed as hung shows there). */
     private static String logs(BrigadeCommand brigade, Framework fw) {
-        return brigade.run("logs", fw.id, "--lines", "60").out();
+        String brigadeLines = brigade.run("logs", fw.id, "--lines", "3000").out().lines().filter(l -> l.contains("[brigade]"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        return brigadeLines + "\n...\n" + brigade.run("logs", fw.id, "--lines", "60").out();
     }
 }
