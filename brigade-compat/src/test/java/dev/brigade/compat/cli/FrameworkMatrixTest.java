@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every framework of the matrix (docs/compat.md) through the brigade command, the whole
  * {@link CliScenario} ({@code -Pcompat-full}, which .ci/run runs): both workers serve, 3 reloads under
  * clients that open a new connection per request and clients that keep theirs, both with 0 failed
- * requests, and a SIGKILL that loses at most the killed worker's in-flight requests. The frameworks are
+ * requests (keep-alive: where reached, {@link Framework#keepAliveZero}), and a SIGKILL that loses at most the killed worker's in-flight requests. The frameworks are
  * those the build packaged ({@code compat.apps}: every one under {@code -Pcompat-full}; e.g.
  * {@code -Dcompat.apps=javalin,quarkus} builds and runs two).
  */
