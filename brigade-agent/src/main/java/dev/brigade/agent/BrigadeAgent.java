@@ -78,7 +78,7 @@ public final class BrigadeAgent {
         Module self = BrigadeAgent.class.getModule();
         inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
-        Binder.install(entries, declared, System.getenv(ListenContract.ENV_NOTIFY_FD));
+        Binder.install(entries, declared, System.getenv(ListenContract.ENV_NOTIFY_FD), inst);
         BindRewriter rewriter = new BindRewriter();
         inst.addTransformer(rewriter, true);
         retransformLoaded(inst, rewriter);

@@ -40,11 +40,13 @@ public final class Binder implements BiFunction<Object, Object, Object> {
     }
 
     /** Installs the binder for this JVM (the agent does, once). */
-    public static void install(List<Entry> entries, String declared, String notifyFd) {
+    public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst) {
         Binder b = new Binder(entries, declared, notifyFd);
         installed = b;
         Hooks.HOOK = b;
-        Hooks.LEAVE = new Departure(b);
+        CloseRewriter closing = new CloseRewriter();
+        inst.addTransformer(closing, true);
+        Hooks.LEAVE = new Departure(b, closing, inst);
     }
 
     /** The installed binder, or null when no agent runs in this JVM. */

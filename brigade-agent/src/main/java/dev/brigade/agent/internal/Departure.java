@@ -53,6 +53,12 @@ import java.util.stream.Stream;
  * is the decoy (a thread still waiting is signalled as usual). A connection accepted just before
  * is the app's, served as any other: that is what the drain waits for.
  *
+ * <h2>Keep-alive connections</h2>
+ * Then every HTTP/1.x response the app starts on a connection it accepted on a declared port says
+ * {@code Connection: close} ({@link Closer}, through the JDK write paths {@link CloseRewriter} rewrites from
+ * this moment on): a keep-alive client retires its connection after the response to the request it had
+ * sent, so none is left with a request on the wire when the app stops.
+ *
  * <h2>The drain</h2>
  * Then it polls, every 10 ms and at most the drain timeout, the TCP connections this process
  * holds whose local port is a declared one (each socket descriptor in {@code /proc/self/fd},
@@ -60,11 +66,11 @@ import java.util.stream.Stream;
  * none is established or half-closed.
  *
  * <h2>Limits</h2>
- * A connection is done when the app closes it: an idle keep-alive connection cannot be told from
- * a busy one without more of {@code TCP_INFO} than the JDK can read, so keep-alive clients hold
- * the worker until the drain timeout; what the app's shutdown then does to them is the app's
- * (a graceful one answers {@code Connection: close}; an abrupt one closes them, which clients see
- * as failures on requests in flight). A thread blocked in a kernel {@code accept} on a shared
+ * A connection is done when the app closes it. A keep-alive client that sends nothing during the drain
+ * gets no response to carry {@code Connection: close}: it holds the worker until the drain timeout, and
+ * what the app's shutdown then does to its connection is the app's (an abrupt one closes it, which the
+ * client sees as a failure only if it sends a request at that very moment). Responses written by native
+ * code (Netty's epoll and io_uring transports) or over TLS are not edited. A thread blocked in a kernel {@code accept} on a shared
  * socket the app had switched back to blocking mode (never the JDK's own blocking accept, which
  * polls) may take one more connection, which it serves. Linux only (epoll, {@code /proc}); Netty's
  * io_uring transport is not covered.
@@ -77,10 +83,14 @@ final class Departure implements Function<Object, Object> {
     // No static Path: the agent installs this class as it starts, and java.nio.file need not load before a leave.
 
     private final Binder binder;
+    private final CloseRewriter closing;
+    private final java.lang.instrument.Instrumentation inst;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    Departure(Binder binder) {
+    Departure(Binder binder, CloseRewriter closing, java.lang.instrument.Instrumentation inst) {
         this.binder = binder;
+        this.closing = closing;
+        this.inst = inst;
     }
 
     /** {@code drainMillis} (a Number) → a one-line report; never throws (a failure is reported on stderr). */
@@ -101,6 +111,13 @@ final class Departure implements Function<Object, Object> {
             } catch (Throwable t) {
                 Notifier.warn("WARNING a leaving worker could not stop accepting on JDK " + Runtime.version() + ": " + t
                         + "; its app's shutdown will close the listener");
+            }
+            try {
+                Hooks.WRITE = new Closer(binder.declaredPorts());
+                report += closing.arm(inst) + "; ";
+            } catch (Throwable t) {
+                Notifier.warn("WARNING a leaving worker cannot make its responses say Connection: close on JDK "
+                        + Runtime.version() + ": " + t);
             }
         }
         try {

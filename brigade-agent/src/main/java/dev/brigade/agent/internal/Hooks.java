@@ -29,6 +29,12 @@ public final class Hooks {
     public static volatile java.util.function.Function<Object, Object> LEAVE;
 
     /**
+     * Called by the JDK's socket write methods once a leaving worker rewrote them ({@link CloseRewriter}):
+     * {@code WRITE.apply(channelOrImpl, bufferOrArgs)}; {@link Closer} says what it returns. Null until then.
+     */
+    public static volatile BiFunction<Object, Object, Object> WRITE;
+
+    /**
      * Set when the agent connected this worker to its primary ({@code -javaagent:brigade-agent.jar=worker:...},
      * {@link WorkerLink}): brigade-cluster's worker runtime in an app that uses the worker API calls
      * {@code TAKE_OVER.get()} (by reflection through the system class loader) instead of connecting a second

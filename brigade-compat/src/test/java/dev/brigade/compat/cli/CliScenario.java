@@ -18,18 +18,24 @@ import java.util.Set;
 /**
  * A framework's app through the brigade command, as a user runs it: {@code brigade start --name X
  * -i 2 --port 0 --host 127.0.0.1 app.jar} (the app reads the port from the variable the CLI sets),
- * then under load (HttpLoad, 8 clients, no retry): 3 rolling reloads with a new connection per
- * request, 3 with keep-alive clients ({@link Scope#FULL} only), and a SIGKILL of one of the 2 workers.
+ * then under load (HttpLoad, 8 clients, no retry): 3 rolling reloads under clients opening a new connection
+ * per request ({@link Scope#FULL}: 4 of them, and at the same time 4 keeping their connections), then a
+ * SIGKILL of one of the 2 workers.
  */
 final class CliScenario {
     private static final int CLIENTS = 8;
+    /**
+     * During the reloads of {@link Scope#FULL}: as many new-connection clients as keep-alive ones, {@link #CLIENTS} in all
+     * (16 at once starved a 2-core machine beside two CPU hogs so much that the hang watchdog killed serving workers).
+     */
+    private static final int HALF = CLIENTS / 2;
     private static final int RELOADS = 3;
 
     /** How much of the scenario runs. */
     enum Scope {
         /** start, both serve, reloads with a new connection per request, SIGKILL (every mvn verify) */
         QUICK,
-        /** QUICK, then 3 more reloads under keep-alive clients, whose failures are asserted for graceful apps (-Pcompat-full) */
+        /** QUICK, with keep-alive clients too during the same reloads: 0 failed asserted (-Pcompat-full) */
         FULL
     }
 
@@ -52,11 +58,11 @@ final class CliScenario {
     /**
      * Runs the scenario and checks what must hold for every framework: both workers serve, no
      * request fails across reloads with a new connection per request, a SIGKILL loses at most the
-     * killed worker's in-flight requests and refuses none; with {@link Scope#FULL}, keep-alive
-     * failures are measured and, for an app whose graceful shutdown answers {@code Connection: close}
-     * ({@code keepAliveClean}), must be 0.
+     * killed worker's in-flight requests and refuses none; with {@link Scope#FULL}, no keep-alive request
+     * fails either, graceful shutdown or not (a leaving worker's responses say {@code Connection: close}), for
+     * the frameworks where that is reached ({@link Framework#keepAliveZero}; the count is printed for the others).
      */
-    static Outcome run(Framework fw, Scope scope, boolean keepAliveClean) throws Exception {
+    static Outcome run(Framework fw, Scope scope) throws Exception {
         Path jar = fw.jar();
         assertThat(jar).as("the " + fw.id + " app, packaged by this module's build (mvn verify; -Pcompat-full for every app)").exists();
         try (BrigadeCommand brigade = new BrigadeCommand()) {
@@ -73,20 +79,19 @@ final class CliScenario {
             int pids = servingPids(port).size();
             assertThat(pids).as("distinct pids answering " + fw.id + " (new connection per request)").isEqualTo(2);
 
-            HttpLoad.Result reloads = underLoad(port, false, () -> reload(brigade, fw));
+            HttpLoad.Result[] both = underLoads(port, scope == Scope.FULL, () -> reload(brigade, fw));
+            HttpLoad.Result reloads = both[0];
+            HttpLoad.Result keepAlive = both[1];
+            if (keepAlive != null) {
+                System.out.println("compat " + fw.id + ": keep-alive across " + RELOADS + " reloads: " + keepAlive.failed()
+                        + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures());
+            }
             assertThat(reloads.failures()).as(fw.id + ": failed requests across " + RELOADS
                     + " reloads, new connection per request; logs:\n" + logs(brigade, fw)).isEmpty();
             assertThat(reloads.bodies().keySet()).as("workers that answered across the reloads").hasSizeGreaterThanOrEqualTo(4);
-
-            HttpLoad.Result keepAlive = null;
-            if (scope == Scope.FULL) {
-                keepAlive = underLoad(port, true, () -> reload(brigade, fw));
-                System.out.println("compat " + fw.id + ": keep-alive across " + RELOADS + " reloads: " + keepAlive.failed()
-                        + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures());
-                if (keepAliveClean) {
-                    assertThat(keepAlive.failures()).as(fw.id + " shuts down gracefully (Connection: close): failed keep-alive requests"
-                            + " across " + RELOADS + " reloads; logs:\n" + logs(brigade, fw)).isEmpty();
-                }
+            if (keepAlive != null && fw.keepAliveZero) {
+                assertThat(keepAlive.failures()).as(fw.id + ": failed keep-alive requests across " + RELOADS
+                        + " reloads (a leaving worker's responses say Connection: close); logs:\n" + logs(brigade, fw)).isEmpty();
             }
 
             double mb = 0;
@@ -95,7 +100,7 @@ final class CliScenario {
             }
 
             long victim = brigade.app(fw.id).get("instances").get(0).get("pid").asLong();
-            HttpLoad.Result kill = underLoad(port, false, () -> ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly));
+            HttpLoad.Result kill = underLoad(port, false, CLIENTS, () -> ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly));
             long refused = kill.failures().entrySet().stream().filter(e -> e.getKey().startsWith("ConnectException"))
                     .mapToLong(Map.Entry::getValue).sum();
             assertThat(refused).as(fw.id + ": connections refused after a SIGKILL of 1 of 2 workers: " + kill.failures()).isZero();
@@ -114,9 +119,28 @@ final class CliScenario {
         }
     }
 
+    /**
+     * Two HttpLoads at once for as long as {@code action} takes, one opening a new connection per request and,
+     * if {@code keepAliveToo}, one keeping its connections (null otherwise), each with 200 successful requests
+     * before and after it: one set of reloads proves both.
+     */
+    private static HttpLoad.Result[] underLoads(int port, boolean keepAliveToo, HttpLoad.Action action) throws Exception {
+        if (!keepAliveToo) {
+            return new HttpLoad.Result[] {underLoad(port, false, CLIENTS, action), null};
+        }
+        HttpLoad kept = new HttpLoad("127.0.0.1", port, "/", HALF, true);
+        HttpLoad.Result[] out = new HttpLoad.Result[2];
+        out[0] = underLoad(port, false, HALF, () -> out[1] = kept.during(() -> {
+            assertThat(kept.awaitCompleted(200, Duration.ofSeconds(60))).as("keep-alive load flowing before").isTrue();
+            action.run();
+            assertThat(kept.awaitCompleted(200, Duration.ofSeconds(60))).as("keep-alive load flowing after").isTrue();
+        }));
+        return out;
+    }
+
     /** HttpLoad for as long as {@code action} takes, with 200 successful requests before and after it. */
-    private static HttpLoad.Result underLoad(int port, boolean keepAlive, HttpLoad.Action action) throws Exception {
-        HttpLoad load = new HttpLoad("127.0.0.1", port, "/", CLIENTS, keepAlive);
+    private static HttpLoad.Result underLoad(int port, boolean keepAlive, int clients, HttpLoad.Action action) throws Exception {
+        HttpLoad load = new HttpLoad("127.0.0.1", port, "/", clients, keepAlive);
         return load.during(() -> {
             assertThat(load.awaitCompleted(200, Duration.ofSeconds(60))).as("load flowing before").isTrue();
             action.run();
@@ -124,10 +148,14 @@ final class CliScenario {
         });
     }
 
-    /** The pids that answer 100 requests, each on a new connection (stops early at 2). */
+    /**
+     * The pids that answer requests, each on a new connection, until 2 have (at most 2000 requests or 120 s: on
+     * a loaded machine the warm worker's acceptor may win many connections in a row before the other's runs).
+     */
     private static Set<String> servingPids(int port) throws Exception {
         Set<String> bodies = new HashSet<>();
-        for (int i = 0; i < 100 && bodies.size() < 2; i++) {
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int i = 0; i < 2000 && bodies.size() < 2 && System.nanoTime() < end; i++) {
             HttpClient each = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> r = each.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
@@ -138,7 +166,10 @@ final class CliScenario {
         return bodies;
     }
 
+    /** The app's last 60 lines, after Brigade's own lines of the last 3000 (a worker killed as hung shows there). */
     private static String logs(BrigadeCommand brigade, Framework fw) {
-        return brigade.run("logs", fw.id, "--lines", "60").out();
+        String brigadeLines = brigade.run("logs", fw.id, "--lines", "3000").out().lines().filter(l -> l.contains("[brigade]"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        return brigadeLines + "\n...\n" + brigade.run("logs", fw.id, "--lines", "60").out();
     }
 }

@@ -1,54 +1,34 @@
 package dev.brigade.compat.cli;
 
 import dev.brigade.compat.cli.CliScenario.Scope;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every framework of the matrix (docs/compat.md) through the brigade command, the whole
- * {@link CliScenario} ({@code -Pcompat-full}, which .ci/run runs; 2 to 3 minutes each on a 2-core machine at load
- * average 20, up to 7 for Spring Boot, whose workers then take 12 to 40 s to start). Keep-alive clients lose no request across reloads only for apps whose graceful
- * shutdown answers them until it stops (Spring Boot): that is asserted; for the others (which reset
- * or close idle keep-alive connections when they stop) the count is printed.
+ * {@link CliScenario} ({@code -Pcompat-full}, which .ci/run runs): both workers serve, 3 reloads under
+ * clients that open a new connection per request and clients that keep theirs, both with 0 failed
+ * requests (keep-alive: where reached, {@link Framework#keepAliveZero}), and a SIGKILL that loses at most the killed worker's in-flight requests. The frameworks are
+ * those the build packaged ({@code compat.apps}: every one under {@code -Pcompat-full}; e.g.
+ * {@code -Dcompat.apps=javalin,quarkus} builds and runs two).
  */
 @Tag("slow-start")
-@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class FrameworkMatrixTest {
-    @Test
-    void javalin() throws Exception {
-        CliScenario.run(Framework.JAVALIN, Scope.FULL, false);
+    static Stream<Framework> built() {
+        List<String> apps = Arrays.asList(System.getProperty("compat.apps", "").split(","));
+        return Arrays.stream(Framework.values()).filter(f -> apps.contains(f.id));
     }
 
-    @Test
-    void vertx() throws Exception {
-        CliScenario.run(Framework.VERTX, Scope.FULL, false);
-    }
-
-    @Test
-    void helidon() throws Exception {
-        CliScenario.run(Framework.HELIDON, Scope.FULL, false);
-    }
-
-    @Test
-    void undertow() throws Exception {
-        CliScenario.run(Framework.UNDERTOW, Scope.FULL, false);
-    }
-
-    /** Spring Boot 3.5's default graceful shutdown (Tomcat) answers keep-alive requests until it stops: 0 failed asserted. */
-    @Test
-    void springBoot() throws Exception {
-        CliScenario.run(Framework.SPRING_BOOT, Scope.FULL, true);
-    }
-
-    @Test
-    void micronaut() throws Exception {
-        CliScenario.run(Framework.MICRONAUT, Scope.FULL, false);
-    }
-
-    @Test
-    void quarkus() throws Exception {
-        CliScenario.run(Framework.QUARKUS, Scope.FULL, false);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("built")
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
+    void frameworkThroughTheBrigadeCommand(Framework fw) throws Exception {
+        CliScenario.run(fw, Scope.FULL);
     }
 }

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Timeout;
 class QuickFrameworksTest {
     @Test
     void helidon_servesFromTwoWorkers_reloadsWithoutAFailedRequest_andSurvivesASigkill() throws Exception {
-        CliScenario.run(Framework.HELIDON, Scope.QUICK, false);
+        CliScenario.run(Framework.HELIDON, Scope.QUICK);
     }
 
     @Test
     void undertow_servesFromTwoWorkers_reloadsWithoutAFailedRequest_andSurvivesASigkill() throws Exception {
-        CliScenario.run(Framework.UNDERTOW, Scope.QUICK, false);
+        CliScenario.run(Framework.UNDERTOW, Scope.QUICK);
     }
 }
