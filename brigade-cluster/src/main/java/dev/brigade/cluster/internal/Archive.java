@@ -66,7 +66,9 @@ public final class Archive {
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
-        this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, parts.classPath()),
+        // the class path the assembly is given: a -jar launch's is its jar (without it, the JDK fails to find a jar that
+        // shares a directory with the archives, e.g. a Spring Boot layout's launcher: it recorded that path relative)
+        this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, jarsOf(parts)),
                 String.join(" ", parts.launch()), !parts.launch().contains("-m"));
     }
 
