@@ -185,7 +185,7 @@ final class ClusterRun {
             open();
             return;
         }
-        replace(c, 1);
+        replace(c, 1, false);
     }
 
     /**
@@ -203,13 +203,13 @@ final class ClusterRun {
         if (c == null || serving() < n || c.workers().size() != n) {
             return false;
         }
-        replace(c, n);
+        replace(c, n, true);
         slots.forEach((slot, st) -> st.restarts += slot < n ? 1 : 0); // a restart counts, as PM2's does
         return true;
     }
 
-    /** Replaces every worker, {@code batch} at a time (a reload: 1; a restart: all). */
-    private void replace(Cluster c, int batch) {
+    /** Replaces every worker, {@code batch} at a time (a reload: 1; a restart: all, not timed as a reload). */
+    private void replace(Cluster c, int batch, boolean restart) {
         AppSpec spec = app.spec();
         if (spec.java() != null && spec.java().jar() != null) {
             runnable(spec.java().jar()); // a new version of a Spring Boot jar: its layout, for the new workers
@@ -217,11 +217,11 @@ final class ClusterRun {
         try {
             long limitMs = spec.instances() * (spec.listenTimeoutMs() + spec.killTimeoutMs() + 10_000);
             ClusterMetrics m = metrics;
-            (m == null || batch > 1 ? c.reload(batch) : m.timeReload(c.reload(batch))).get(limitMs, TimeUnit.MILLISECONDS);
+            (m == null || restart ? c.reload(batch) : m.timeReload(c.reload(batch))).get(limitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("app " + spec.name() + ": " + rootMessage(e));
         } catch (TimeoutException e) {
-            throw new IllegalStateException("app " + spec.name() + ": " + (batch > 1 ? "restart" : "reload") + " did not finish in time");
+            throw new IllegalStateException("app " + spec.name() + ": " + (restart ? "restart" : "reload") + " did not finish in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
