@@ -37,7 +37,22 @@ final class RestartFigures {
         Path write(Path jar, String version) throws IOException;
     }
 
+    /**
+     * Runs these figures alone: {@code java -cp 'brigade-dist/target/lib/*' dev.brigade.bench.manager.RestartFigures
+     * [--quick] [demo|springboot]...} (all samples when none is named); prints one line per figure.
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        for (Figure f : run(a.contains("--quick"), a.stream().filter(x -> !x.startsWith("--")).toList())) {
+            System.out.println(f);
+        }
+    }
+
     static List<Figure> run(boolean quick) throws Exception {
+        return run(quick, List.of());
+    }
+
+    private static List<Figure> run(boolean quick, List<String> only) throws Exception {
         int runs = quick ? 5 : 7;
         int firstRuns = quick ? 1 : 3;
         List<Figure> out = new ArrayList<>();
@@ -60,6 +75,9 @@ final class RestartFigures {
             }
         };
         for (Sample s : List.of(demo, boot)) {
+            if (!only.isEmpty() && !only.contains(s.name())) {
+                continue;
+            }
             try {
                 out.addAll(measure(s, runs, firstRuns));
             } catch (IOException e) {
@@ -102,6 +120,7 @@ final class RestartFigures {
                     long t0 = System.nanoTime();
                     peer = restartPlain(peer, java, jar, peerPort);
                     plain[i] = (System.nanoTime() - t0) / 1e6;
+                    System.err.printf("bench: %s restart %d: brigade %.0f ms, java_jar %.0f ms%n", sample.name(), i + 1, brigade[i], plain[i]);
                 }
                 double[] first = new double[firstRuns];
                 double[] firstPlain = new double[firstRuns];
@@ -111,6 +130,7 @@ final class RestartFigures {
                     long t0 = System.nanoTime();
                     peer = restartPlain(peer, java, jar, peerPort);
                     firstPlain[i] = (System.nanoTime() - t0) / 1e6;
+                    System.err.printf("bench: %s first start %d: brigade %.0f ms, java_jar %.0f ms%n", sample.name(), i + 1, first[i], firstPlain[i]);
                     awaitArchive(c); // its recording done: nothing assembles in the background of the next run
                 }
                 String n = sample.name();
@@ -169,16 +189,33 @@ final class RestartFigures {
         }
     }
 
-    /** One restart through the control socket until a new pid answers; its wall time in ms. */
+    /**
+     * One restart through the control socket until a new pid answers; its wall time in ms. The request is sent on a
+     * thread of its own: its answer comes once the old worker has drained and exited, which may be after the new one
+     * answers (the figure is restart → listening); it must still say ok.
+     */
     private static double restart(Path c, int port) throws IOException {
         String old = answer(port);
         long t0 = System.nanoTime();
-        String r = request(c, "{\"type\":\"restart\",\"target\":\"app\"}");
-        if (!r.contains("\"ok\"")) {
-            throw new IOException("restart failed: " + r);
-        }
+        java.util.concurrent.CompletableFuture<String> r = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return request(c, "{\"type\":\"restart\",\"target\":\"app\"}");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         answerNotFrom(port, old);
-        return (System.nanoTime() - t0) / 1e6;
+        double ms = (System.nanoTime() - t0) / 1e6;
+        String answer;
+        try {
+            answer = r.get(3, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IOException("restart failed: " + e, e);
+        }
+        if (!answer.contains("\"ok\"")) {
+            throw new IOException("restart failed: " + answer);
+        }
+        return ms;
     }
 
     private static Process plain(String java, Path jar, int port) throws IOException {

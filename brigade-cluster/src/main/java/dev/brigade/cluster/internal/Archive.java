@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,37 +57,17 @@ public final class Archive {
     private final String prefix;
     private final String version;
     private final AtomicInteger serial = new AtomicInteger();
-    private volatile long recordSeconds;
+    private final ArchiveRecording recorder;
     private volatile List<String> createFlags;
     private String name;              // guarded by this: the current archive's file name
     private String stamp = "";        // guarded by this: size:mtime of every jar, when name was computed
     private String dirProblem;        // guarded by this; null until checked, "" when fine
-    private Recording recording;      // guarded by this; null when nothing records
-    private boolean assembling;       // guarded by this
-    private final Map<String, Integer> cutoffs = new HashMap<>(); // guarded by this; name -> recordings that wrote nothing
     private final ArchiveUses uses = new ArchiveUses();            // guarded by this
-    private String lastNote;          // guarded by this; the last thing worth telling (a rejection, a cut-off)
-
-    /** One recording process; its flags guarded by the Archive. */
-    private static final class Recording {
-        final String name;
-        final Path target;
-        long pid;
-        java.util.function.Consumer<Boolean> pausing = busy -> { };
-        boolean exited;   // its process ended
-        boolean asking;   // jcmd AOT.end_recording runs
-        boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
-
-        Recording(String name, Path target) {
-            this.name = name;
-            this.target = target;
-        }
-    }
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
-        // a -jar launch is assembled with its jar as the class path: the JVM refuses a create step whose class path
-        // differs from the recording's
+        // the class path the assembly is given: a -jar launch's is its jar (the JVM refuses a create step whose class
+        // path differs from the recording's; e.g. a Spring Boot layout's launcher, or any -jar app with a Class-Path)
         this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, jarsOf(parts)),
                 String.join(" ", parts.launch()), !parts.launch().contains("-m"));
     }
@@ -126,7 +103,7 @@ public final class Archive {
         } catch (NumberFormatException e) {
             // the default
         }
-        this.recordSeconds = seconds;
+        this.recorder = new ArchiveRecording(this, serial, seconds);
     }
 
     private static List<String> jarsOf(CommandLine.Parts parts) {
@@ -140,7 +117,7 @@ public final class Archive {
 
     /** How long a recording process serves before it is asked to write its configuration (JDK 25+). */
     void recordSeconds(long seconds) {
-        this.recordSeconds = seconds;
+        recorder.recordSeconds(seconds);
     }
 
     /** Extra flags the recording processes get besides the JVM flags (a {@code -javaagent}): the assembly needs them too. */
@@ -165,15 +142,15 @@ public final class Archive {
             List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
             use.addAll(verdict);
             if (!verdict.isEmpty()) {
-                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, Archive::background));
+                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, ArchiveRecording::background));
             }
             return use;
         }
-        if (recording != null || assembling || cutoffs.getOrDefault(n, 0) >= MAX_CUTOFFS) {
+        if (!recorder.mayRecord(n)) {
             return List.of();
         }
-        Path target = dir.resolve(n + ".tmp" + ProcessHandle.current().pid() + "-r" + serial.incrementAndGet() + (aot ? ".aotconf" : ".jsa"));
-        recording = new Recording(n, target);
+        Path target = temp(n, "-r" + serial.incrementAndGet() + (aot ? ".aotconf" : ".jsa"));
+        recorder.begin(n, target);
         List<String> rec = new ArrayList<>(aot ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + target)
                 : List.of("-XX:ArchiveClassesAtExit=" + target));
         rec.addAll(quiet());
@@ -205,52 +182,9 @@ public final class Archive {
      * {@code false} after (a primary forgives the heartbeats it misses meanwhile).
      */
     public void spawned(List<String> flags, long pid, java.util.function.Consumer<Boolean> pausing) {
-        if (!isTraining(flags)) {
-            return;
+        if (isTraining(flags)) {
+            recorder.spawned(pid, pausing);
         }
-        Recording r;
-        synchronized (this) {
-            r = recording;
-            if (r == null) {
-                return;
-            }
-            r.pid = pid;
-            r.pausing = pausing;
-        }
-        if (aot && recordSeconds > 0) {
-            CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS, Archive::background));
-        }
-    }
-
-    /*
-     * The process's exit and jcmd's answer race: whichever comes second publishes. jcmd failing on a live process
-     * leaves it to the exit (the configuration is written as the process exits); the exit arriving while jcmd runs
-     * leaves it to jcmd's end (the configuration is there, or never will be).
-     */
-    private void endRecording(Recording r) {
-        synchronized (this) {
-            if (recording != r || r.done || r.exited) {
-                return;
-            }
-            r.asking = true;
-        }
-        String[] why = new String[1];
-        r.pausing.accept(true);
-        boolean ok;
-        try {
-            ok = AotAssembler.endRecording(java, r.pid, dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-jcmd.log"), why);
-        } finally {
-            r.pausing.accept(false);
-        }
-        synchronized (this) {
-            r.asking = false;
-            if (!ok && !r.exited) {
-                LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
-                return; // its exit writes the configuration, then
-            }
-            r.done = true;
-        }
-        publish(r);
     }
 
     /** Called when the recording process exited: publish what it wrote, or count a recording cut off. */
@@ -263,111 +197,7 @@ public final class Archive {
      * nothing it wrote is used and its version is not recorded again, in case recording is what made it fail.
      */
     public void trainerExited(boolean crashed) {
-        Recording r;
-        synchronized (this) {
-            r = recording;
-            if (r == null || r.exited) {
-                return;
-            }
-            r.exited = true;
-            if (crashed && !r.done) {
-                r.done = true;
-                recording = null;
-                cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
-                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without being asked to;"
-                        + " its recording is dropped and this version is not recorded again (in case recording made it fail)");
-                deleteQuietly(r.target);
-                return;
-            }
-            if (r.done || r.asking) {
-                return; // published, or jcmd's end publishes
-            }
-            r.done = true;
-        }
-        publish(r);
-    }
-
-    /** Turns what {@code r} wrote into the archive: at once for AppCDS, in the background for an AOT cache. */
-    private void publish(Recording r) {
-        long size;
-        try {
-            size = Files.isRegularFile(r.target) ? Files.size(r.target) : 0;
-        } catch (IOException e) {
-            size = 0;
-        }
-        if (size == 0) {
-            synchronized (this) {
-                recording = null;
-                int n = cutoffs.merge(r.name, 1, Integer::sum);
-                note("the process (pid " + r.pid + ") recording the class-data archive of " + label() + " ended without writing it"
-                        + " (killed after the kill timeout, or crashed); " + (n >= MAX_CUTOFFS
-                        ? "not recorded again until its jars change (" + n + " recordings cut off)" : "the next process records again"));
-            }
-            deleteQuietly(r.target);
-            return;
-        }
-        if (!aot) {
-            install(r, r.target);
-            return;
-        }
-        synchronized (this) {
-            assembling = true;
-        }
-        background(() -> {
-            Path cache = dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-c" + serial.incrementAndGet());
-            String[] why = new String[1];
-            boolean ok = AotAssembler.create(java, createFlags, classPath, r.target, cache,
-                    dir.resolve(r.name + ".tmp" + ProcessHandle.current().pid() + "-create.log"), why);
-            deleteQuietly(r.target);
-            if (ok) {
-                install(r, cache);
-            } else {
-                deleteQuietly(cache);
-                synchronized (this) {
-                    if (recording == r) {
-                        recording = null;
-                    }
-                    cutoffs.merge(r.name, MAX_CUTOFFS, Integer::sum);
-                    note("cannot assemble the AOT cache of " + label() + ": " + why[0]);
-                }
-            }
-            synchronized (this) {
-                assembling = false;
-            }
-        });
-    }
-
-    /** Runs {@code task} on a thread of its own: it waits for JVMs of ours, never on a shared pool's thread. */
-    private static void background(Runnable task) {
-        Thread.ofVirtual().name("brigade-archive").start(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "class-data archive task failed", e); // never silently
-            }
-        });
-    }
-
-    private void install(Recording r, Path written) {
-        Path file = dir.resolve(r.name);
-        try {
-            ArchiveFiles.ownOnly(written);
-            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            ArchiveFiles.deleteOthers(dir, prefix + "-", file); // the previous version's, now replaced
-            for (Path gone : ArchiveFiles.evict(dir, List.of(".aot", ".jsa"), ArchiveFiles.capBytes(), file)) {
-                LOG.log(Level.INFO, "evicted class-data archive " + gone + " (archives over " + (ArchiveFiles.capBytes() >> 20)
-                        + " MB, BRIGADE_ARCHIVE_CAP_MB)");
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot publish class-data archive " + file + ": " + e.getMessage());
-        } finally {
-            deleteQuietly(written);
-            synchronized (this) {
-                if (recording == r) {
-                    recording = null;
-                }
-            }
-        }
+        recorder.exited(crashed);
     }
 
     private void pollLater() {
@@ -379,18 +209,14 @@ public final class Archive {
     /** Reads the cds/aot logs of processes that were given an archive: an archive the JVM refused is deleted. */
     private void pollUses() {
         for (ArchiveUses.Refusal r : uses.refused()) {
-            deleteQuietly(r.archive());
-            note("the JVM refused the class-data archive " + r.archive() + " of " + label() + " (" + r.why()
+            ArchiveRecording.deleteQuietly(r.archive());
+            recorder.note("the JVM refused the class-data archive " + r.archive() + " of " + label() + " (" + r.why()
                     + "): deleted, the app started without it and its next process records a new one");
         }
     }
 
-    private void note(String text) {
-        lastNote = text;
-        LOG.log(Level.WARNING, text);
-    }
-
-    private String label() {
+    /** The app's name, or its class path: for messages. */
+    String label() {
         return app.isEmpty() ? String.join(File.pathSeparator, jars) : app;
     }
 
@@ -418,14 +244,6 @@ public final class Archive {
         return dirProblem.isEmpty();
     }
 
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a temporary file: swept when the directory is next checked
-        }
-    }
-
     /** True if the archive of the current jars exists (new processes start from it). */
     public synchronized boolean ready() {
         return enabled && dirFine() && Files.isRegularFile(dir.resolve(currentName()));
@@ -442,14 +260,36 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
         }
-        if (recording != null || assembling) {
-            return "recording the " + kind + (recording != null && recording.pid > 0 ? " in pid " + recording.pid : "")
-                    + (assembling ? " (assembling)" : "") + (lastNote != null ? " (last: " + lastNote + ")" : "");
-        }
-        if (cutoffs.getOrDefault(currentName(), 0) >= MAX_CUTOFFS) {
-            return "none: " + lastNote;
-        }
-        return "none yet: the next process records the " + kind + (lastNote != null ? " (last: " + lastNote + ")" : "");
+        return recorder.describeMissing(currentName(), kind);
+    }
+
+    boolean aot() {
+        return aot;
+    }
+
+    Path java() {
+        return java;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    String classPath() {
+        return classPath;
+    }
+
+    List<String> createFlags() {
+        return createFlags;
+    }
+
+    /** A temporary file of this daemon's (swept when its process is gone) for the archive {@code name}. */
+    Path temp(String name, String suffix) {
+        return dir.resolve(name + ".tmp" + ProcessHandle.current().pid() + suffix);
     }
 
     static int javaFeature(Path java) {

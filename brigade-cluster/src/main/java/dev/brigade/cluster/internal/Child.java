@@ -66,6 +66,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private volatile ScheduledFuture<?> killTimer;
     volatile long lastHeartbeatNanos;
     volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
+    volatile boolean recording;               // records the class-data archive now: a longer heartbeat timeout (Watchdog)
     private volatile boolean gone;            // reaped
     private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
 

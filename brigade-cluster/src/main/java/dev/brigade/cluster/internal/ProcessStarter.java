@@ -94,9 +94,15 @@ final class ProcessStarter {
                 Spawner.closeAll(notify[1]); // the worker holds the write end now
             }
         }
-        // a recording worker is asked to write its configuration after a while; the heartbeats it misses meanwhile are forgiven
-        archive.spawned(archiveFlags, sp.pid(), busy -> child.lastHeartbeatNanos = System.nanoTime()
-                + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0));
+        // a recording worker is asked to write its configuration after a while; the heartbeats it misses meanwhile are
+        // forgiven, and until then it has a longer heartbeat timeout (Watchdog)
+        child.recording = archive.isTraining(archiveFlags);
+        archive.spawned(archiveFlags, sp.pid(), busy -> {
+            child.lastHeartbeatNanos = System.nanoTime() + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0);
+            if (!busy) {
+                child.recording = false; // written: an ordinary worker from now on
+            }
+        });
         if (notify != null) {
             OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
         }

@@ -17,9 +17,15 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL of its tree; the supervisor replaces it like a crash); a worker whose RSS exceeds the
  * memory limit is replaced gracefully (disconnect, then a restart without backoff). Every check
  * catches and logs everything: a watchdog that dies silently is worse than none.
+ *
+ * <p>A worker that records the app's class-data archive gets {@value #RECORDING_GRACE} times the heartbeat timeout
+ * until its recording ends: recording slows the JVM, and on a loaded machine a recording worker was once killed as
+ * hung during its start, losing the recording (it is then not made again for that version).
  */
 final class Watchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    /** How many heartbeat timeouts a recording worker may stay silent. */
+    static final int RECORDING_GRACE = 4;
     private final Primary primary;
     private final ClusterSettings settings;
     private final ScheduledExecutorService timer;
@@ -47,10 +53,12 @@ final class Watchdog implements AutoCloseable {
                     continue;
                 }
                 long silent = now - c.lastHeartbeatNanos;
-                if (silent > timeout) {
+                boolean recording = c.recording;
+                if (silent > (recording ? timeout * RECORDING_GRACE : timeout)) {
                     c.hung = true;
                     String msg = c + " sent no heartbeat for " + silent / 1_000_000 + " ms (heartbeat timeout "
-                            + settings.heartbeatTimeout().toMillis() + " ms): thread dump requested (SIGQUIT), then SIGKILL";
+                            + settings.heartbeatTimeout().toMillis() + " ms" + (recording ? " x" + RECORDING_GRACE + " while it records"
+                            + " the class-data archive" : "") + "): thread dump requested (SIGQUIT), then SIGKILL";
                     LOG.log(Level.WARNING, msg);
                     primary.publish(new ClusterEvent.Error(c, new ClusterException(Code.HUNG, msg)));
                     c.signal(Signal.SIGQUIT);

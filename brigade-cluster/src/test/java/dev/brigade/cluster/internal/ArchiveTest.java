@@ -55,6 +55,7 @@ class ArchiveTest {
     static Path jar(Path dir, String file, String extra) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, ArchiveApp.class.getName()); // for -jar launches
         Path jar = dir.resolve(file);
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             String entry = ArchiveApp.class.getName().replace('.', '/') + ".class";
@@ -84,6 +85,34 @@ class ArchiveTest {
         a.trainerExited();
         await().atMost(LONG).until(a::ready);
         return archiveIn(a.nextFlags());
+    }
+
+    /*
+     * A worker launched with -jar (a Spring Boot layout's launcher under the same cache as the archives): the JDK stores
+     * the recorded class path relative to what it shares with the configuration's directory, and an assembly with no
+     * -cp of its own then fails ("Required classpath entry does not exist: run.jar"): the cache was never made.
+     */
+    @Test
+    void a_jar_launch_whose_jar_shares_a_directory_with_the_archives_is_assembled_and_used(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "the AOT cache's assembly step is JDK 25's");
+        Path jar = jar(Files.createDirectories(dir.resolve("layouts")), "run.jar", "v1");
+        Archive a = new Archive(true, dir.resolve("archives"), JAVA, new CommandLine.Parts(List.of(), List.of(), List.of("-jar", jar.toString())));
+        List<String> rec = a.nextFlags();
+        assertThat(a.isTraining(rec)).as(rec.toString()).isTrue();
+        List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
+        cmd.addAll(rec);
+        cmd.addAll(List.of("-jar", jar.toString(), "wait"));
+        finish(new ProcessBuilder(cmd).redirectErrorStream(true).start(), a);
+        a.trainerExited();
+        await().atMost(LONG).until(() -> a.ready() || a.describe().startsWith("none"));
+        assertThat(a.describe()).as("assembled").contains("AOT cache, ");
+        List<String> use = new ArrayList<>(a.nextFlags());
+        use.add(0, JAVA.toString());
+        use.add("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+        use.addAll(List.of("-jar", jar.toString()));
+        finish(new ProcessBuilder(use).redirectErrorStream(true).start(), a);
+        assertThat(Files.readString(dir.resolve("classes.log")))
+                .as("the JVM loaded the app's class from the archive").contains(ArchiveApp.class.getName() + " source: shared objects file");
     }
 
     @Test

@@ -95,7 +95,7 @@ final class AppCommands {
         }
     }
 
-    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stops and starts every instance (also of stopped and errored apps).")
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stops and starts every instance (also of stopped and errored apps); a serving cluster-mode app gets its new workers before the old ones stop.")
     static final class Restart extends Action {
         @Mixin
         Readiness readiness;

@@ -103,6 +103,9 @@ final class App {
 
     CompletableFuture<Void> restart() {
         if (cluster != null) {
+            if (cluster.restartInPlace()) { // the new workers first, on the bound socket (ClusterRun#restartInPlace)
+                return CompletableFuture.completedFuture(null);
+            }
             return cluster.close().thenRun(this::start);
         }
         start(); // slots that were never started, or errored/stopped ones, start now; the others restart

@@ -185,6 +185,31 @@ final class ClusterRun {
             open();
             return;
         }
+        replace(c, 1, false);
+    }
+
+    /**
+     * {@code restart} of a running cluster whose every slot serves: all workers replaced at once, the new ones started
+     * before the old ones stop (as a reload does, on the socket the daemon keeps bound), so the app answers again
+     * without waiting for a drain or an unbind; a new worker that fails to start leaves the old ones serving. False,
+     * doing nothing, when the cluster is stopped or a slot does not serve: the caller stops and starts it then.
+     */
+    boolean restartInPlace() {
+        Cluster c;
+        synchronized (this) {
+            c = cluster;
+        }
+        int n = app.spec().instances();
+        if (c == null || serving() < n || c.workers().size() != n) {
+            return false;
+        }
+        replace(c, n, true);
+        slots.forEach((slot, st) -> st.restarts += slot < n ? 1 : 0); // a restart counts, as PM2's does
+        return true;
+    }
+
+    /** Replaces every worker, {@code batch} at a time (a reload: 1; a restart: all, not timed as a reload). */
+    private void replace(Cluster c, int batch, boolean restart) {
         AppSpec spec = app.spec();
         if (spec.java() != null && spec.java().jar() != null) {
             runnable(spec.java().jar()); // a new version of a Spring Boot jar: its layout, for the new workers
@@ -192,11 +217,11 @@ final class ClusterRun {
         try {
             long limitMs = spec.instances() * (spec.listenTimeoutMs() + spec.killTimeoutMs() + 10_000);
             ClusterMetrics m = metrics;
-            (m == null ? c.reload() : m.timeReload(c.reload())).get(limitMs, TimeUnit.MILLISECONDS);
+            (m == null || restart ? c.reload(batch) : m.timeReload(c.reload(batch))).get(limitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("app " + spec.name() + ": " + rootMessage(e));
         } catch (TimeoutException e) {
-            throw new IllegalStateException("app " + spec.name() + ": reload did not finish in time");
+            throw new IllegalStateException("app " + spec.name() + ": " + (restart ? "restart" : "reload") + " did not finish in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");

@@ -1,0 +1,251 @@
+package dev.brigade.cluster.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The recording side of an {@link Archive}: the one process that records, asking it to write its configuration
+ * ({@code jcmd AOT.end_recording}) after {@code recordSeconds}, its exit, the assembly of the AOT cache in the
+ * background ({@link AotAssembler}) and its publication under the archive's name; recordings cut off are counted
+ * per version. Its own lock guards its state; it never takes the Archive's (the Archive calls in holding its own).
+ */
+final class ArchiveRecording {
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    private final Archive archive;
+    private final AtomicInteger serial;
+    private volatile long recordSeconds;
+    private Recording recording;      // guarded by this; null when nothing records
+    private boolean assembling;       // guarded by this
+    private final Map<String, Integer> cutoffs = new HashMap<>(); // guarded by this; name -> recordings that wrote nothing
+    private String lastNote;          // guarded by this; the last thing worth telling (a rejection, a cut-off)
+
+    /** One recording process; its flags guarded by the ArchiveRecording. */
+    private static final class Recording {
+        final String name;
+        final Path target;
+        long pid;
+        Consumer<Boolean> pausing = busy -> { };
+        boolean exited;   // its process ended
+        boolean asking;   // jcmd AOT.end_recording runs
+        boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
+
+        Recording(String name, Path target) {
+            this.name = name;
+            this.target = target;
+        }
+    }
+
+    ArchiveRecording(Archive archive, AtomicInteger serial, long recordSeconds) {
+        this.archive = archive;
+        this.serial = serial;
+        this.recordSeconds = recordSeconds;
+    }
+
+    void recordSeconds(long seconds) {
+        this.recordSeconds = seconds;
+    }
+
+    /** Whether the archive {@code name} may be recorded now: nothing records or assembles, and it was not given up. */
+    synchronized boolean mayRecord(String name) {
+        return recording == null && !assembling && cutoffs.getOrDefault(name, 0) < Archive.MAX_CUTOFFS;
+    }
+
+    /** The next process records {@code name} into {@code target}. */
+    synchronized void begin(String name, Path target) {
+        recording = new Recording(name, target);
+    }
+
+    /** See {@link Archive#spawned(List, long, Consumer)}. */
+    void spawned(long pid, Consumer<Boolean> pausing) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null) {
+                return;
+            }
+            r.pid = pid;
+            r.pausing = pausing;
+        }
+        if (archive.aot() && recordSeconds > 0) {
+            CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS,
+                    ArchiveRecording::background));
+        }
+    }
+
+    /*
+     * The process's exit and jcmd's answer race: whichever comes second publishes. jcmd failing on a live process
+     * leaves it to the exit (the configuration is written as the process exits); the exit arriving while jcmd runs
+     * leaves it to jcmd's end (the configuration is there, or never will be).
+     */
+    private void endRecording(Recording r) {
+        synchronized (this) {
+            if (recording != r || r.done || r.exited) {
+                return;
+            }
+            r.asking = true;
+        }
+        String[] why = new String[1];
+        r.pausing.accept(true);
+        boolean ok;
+        try {
+            ok = AotAssembler.endRecording(archive.java(), r.pid, archive.temp(r.name, "-jcmd.log"), why);
+        } finally {
+            r.pausing.accept(false);
+        }
+        synchronized (this) {
+            r.asking = false;
+            if (!ok && !r.exited) {
+                LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
+                return; // its exit writes the configuration, then
+            }
+            r.done = true;
+        }
+        publish(r);
+    }
+
+    /** See {@link Archive#trainerExited(boolean)}. */
+    void exited(boolean crashed) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null || r.exited) {
+                return;
+            }
+            r.exited = true;
+            if (crashed && !r.done) {
+                r.done = true;
+                recording = null;
+                cutoffs.merge(r.name, Archive.MAX_CUTOFFS, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + archive.label() + " ended without being"
+                        + " asked to; its recording is dropped and this version is not recorded again (in case recording made it fail)");
+                deleteQuietly(r.target);
+                return;
+            }
+            if (r.done || r.asking) {
+                return; // published, or jcmd's end publishes
+            }
+            r.done = true;
+        }
+        publish(r);
+    }
+
+    /** Turns what {@code r} wrote into the archive: at once for AppCDS, in the background for an AOT cache. */
+    private void publish(Recording r) {
+        long size;
+        try {
+            size = Files.isRegularFile(r.target) ? Files.size(r.target) : 0;
+        } catch (IOException e) {
+            size = 0;
+        }
+        if (size == 0) {
+            synchronized (this) {
+                recording = null;
+                int n = cutoffs.merge(r.name, 1, Integer::sum);
+                note("the process (pid " + r.pid + ") recording the class-data archive of " + archive.label() + " ended without writing it"
+                        + " (killed after the kill timeout, or crashed); " + (n >= Archive.MAX_CUTOFFS
+                        ? "not recorded again until its jars change (" + n + " recordings cut off)" : "the next process records again"));
+            }
+            deleteQuietly(r.target);
+            return;
+        }
+        if (!archive.aot()) {
+            install(r, r.target);
+            return;
+        }
+        synchronized (this) {
+            assembling = true;
+        }
+        background(() -> {
+            Path cache = archive.temp(r.name, "-c" + serial.incrementAndGet());
+            String[] why = new String[1];
+            boolean ok = AotAssembler.create(archive.java(), archive.createFlags(), archive.classPath(), r.target, cache,
+                    archive.temp(r.name, "-create.log"), why);
+            deleteQuietly(r.target);
+            if (ok) {
+                install(r, cache);
+            } else {
+                deleteQuietly(cache);
+                synchronized (this) {
+                    if (recording == r) {
+                        recording = null;
+                    }
+                    cutoffs.merge(r.name, Archive.MAX_CUTOFFS, Integer::sum);
+                    note("cannot assemble the AOT cache of " + archive.label() + ": " + why[0]);
+                }
+            }
+            synchronized (this) {
+                assembling = false;
+            }
+        });
+    }
+
+    /** Runs {@code task} on a thread of its own: it waits for JVMs of ours, never on a shared pool's thread. */
+    static void background(Runnable task) {
+        Thread.ofVirtual().name("brigade-archive").start(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "class-data archive task failed", e); // never silently
+            }
+        });
+    }
+
+    private void install(Recording r, Path written) {
+        Path dir = archive.dir();
+        Path file = dir.resolve(r.name);
+        try {
+            ArchiveFiles.ownOnly(written);
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            ArchiveFiles.deleteOthers(dir, archive.prefix() + "-", file); // the previous version's, now replaced
+            for (Path gone : ArchiveFiles.evict(dir, List.of(".aot", ".jsa"), ArchiveFiles.capBytes(), file)) {
+                LOG.log(Level.INFO, "evicted class-data archive " + gone + " (archives over " + (ArchiveFiles.capBytes() >> 20)
+                        + " MB, BRIGADE_ARCHIVE_CAP_MB)");
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot publish class-data archive " + file + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(written);
+            synchronized (this) {
+                if (recording == r) {
+                    recording = null;
+                }
+            }
+        }
+    }
+
+    /** Remembers {@code text} for {@code describe} and logs it as a warning. */
+    synchronized void note(String text) {
+        lastNote = text;
+        LOG.log(Level.WARNING, text);
+    }
+
+    /** What {@code describe} says when the archive {@code name} does not exist yet; {@code kind}: "AOT cache", .... */
+    synchronized String describeMissing(String name, String kind) {
+        if (recording != null || assembling) {
+            return "recording the " + kind + (recording != null && recording.pid > 0 ? " in pid " + recording.pid : "")
+                    + (assembling ? " (assembling)" : "") + (lastNote != null ? " (last: " + lastNote + ")" : "");
+        }
+        if (cutoffs.getOrDefault(name, 0) >= Archive.MAX_CUTOFFS) {
+            return "none: " + lastNote;
+        }
+        return "none yet: the next process records the " + kind + (lastNote != null ? " (last: " + lastNote + ")" : "");
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary file: swept when the directory is next checked
+        }
+    }
+}
