@@ -97,7 +97,7 @@ public record ClusterSettings(
         private Map<String, String> env = new LinkedHashMap<>();
         private RestartPolicy restart = RestartPolicy.defaults();
         private Duration heartbeatInterval = Duration.ofSeconds(1);
-        private Duration heartbeatTimeout = Duration.ofSeconds(5);
+        private Duration heartbeatTimeout = Duration.ofSeconds(10);
         private long memoryLimitBytes;
         private Duration memoryCheckInterval = Duration.ofMillis(500);
         private Duration killTimeout = Duration.ofSeconds(5);
@@ -189,7 +189,8 @@ public record ClusterSettings(
         public Builder restart(RestartPolicy p) { this.restart = Objects.requireNonNull(p, "restart"); return this; }
 
         /**
-         * How often workers send a heartbeat, and after how long without one a worker is hung; default 1 s and 5 s.
+         * How often workers send a heartbeat, and after how long without one a worker is hung; default 1 s and 10 s (a JVM
+         * on a loaded machine, or in a long GC pause, can be silent for several seconds and still be well).
          *
          * @param interval between two heartbeats
          * @param timeout  silence after which a worker is hung: at least twice {@code interval}

@@ -31,12 +31,15 @@ final class Watchdog implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ScheduledFuture<?> heartbeats;
     private final ScheduledFuture<?> memory;
+    private final long periodNanos;
+    private long lastCheckNanos = System.nanoTime(); // the timer thread's
 
     Watchdog(Primary primary, ClusterSettings settings, ScheduledExecutorService timer) {
         this.primary = primary;
         this.settings = settings;
         this.timer = timer;
         long hbPeriod = Math.max(50, settings.heartbeatTimeout().toMillis() / 5);
+        this.periodNanos = TimeUnit.MILLISECONDS.toNanos(hbPeriod);
         this.heartbeats = timer.scheduleWithFixedDelay(this::checkHeartbeats, hbPeriod, hbPeriod, TimeUnit.MILLISECONDS);
         long memPeriod = settings.memoryCheckInterval().toMillis();
         this.memory = settings.memoryLimitBytes() == 0 ? null
@@ -47,7 +50,12 @@ final class Watchdog implements AutoCloseable {
         try {
             long timeout = settings.heartbeatTimeout().toNanos();
             long now = System.nanoTime();
+            long late = lateness(lastCheckNanos, now, periodNanos);
+            lastCheckNanos = now;
             for (Child c : primary.children()) {
+                if (late > 0) {
+                    c.lastHeartbeatNanos = credited(c.lastHeartbeatNanos, late, now);
+                }
                 WorkerState s = c.state();
                 if (c.hung || !(s == WorkerState.ONLINE || s == WorkerState.LISTENING)) {
                     continue;
@@ -69,6 +77,22 @@ final class Watchdog implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "heartbeat check failed", e);
         }
+    }
+
+    /**
+     * How late this check runs, when it runs a whole period late or more (else 0): the primary's own timer was starved
+     * of CPU (a loaded machine, a long GC pause), and the heartbeats it would have read meanwhile count as received,
+     * so a starved machine does not get its serving workers killed as hung. A worker that is really hung stays silent
+     * once the checks are on time again, and is caught then.
+     */
+    static long lateness(long lastCheckNanos, long nowNanos, long periodNanos) {
+        long late = nowNanos - lastCheckNanos - periodNanos;
+        return late >= periodNanos ? late : 0;
+    }
+
+    /** A worker's last heartbeat with {@code late} forgiven, never later than now. */
+    static long credited(long lastHeartbeatNanos, long late, long nowNanos) {
+        return Math.min(nowNanos, lastHeartbeatNanos + late);
     }
 
     private void checkMemory() {
