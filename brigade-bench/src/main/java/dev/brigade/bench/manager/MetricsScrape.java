@@ -84,9 +84,23 @@ final class MetricsScrape {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             double cpuPerScrape = (cpuSeconds(daemon) - cpu0) * 1000 / scrapes;
+            double[] rawMs = new double[scrapes];
+            try (KeepAliveGet raw = new KeepAliveGet(port, "/metrics")) {
+                for (int i = 0; i < 20; i++) {
+                    raw.get();
+                }
+                for (int i = 0; i < scrapes; i++) {
+                    long t0 = System.nanoTime();
+                    raw.get();
+                    rawMs[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
             out.add(Figure.lower("manager.metrics_scrape_ms", Stats.median(ms), "ms", Map.of(),
                     "median of " + scrapes + " GET /metrics (" + series + " series) from a daemon running " + APPS + " apps x "
                             + WORKERS + " workers (" + CLUSTER_APPS + " of them cluster mode), after 20 warm-ups"));
+            out.add(Figure.lower("manager.metrics_scrape_keepalive_ms", Stats.median(rawMs), "ms", Map.of(),
+                    "the same scrapes from a one-thread client on one kept-alive connection (as Prometheus scrapes): the "
+                            + "JDK HttpClient's own thread hand-offs left out"));
             out.add(Figure.lower("manager.metrics_scrape_cpu_ms", cpuPerScrape, "ms", Map.of(),
                     "the daemon's CPU time (user + system) over those scrapes, divided by their number"));
             double idleOn = idleCpuPercent(on);
