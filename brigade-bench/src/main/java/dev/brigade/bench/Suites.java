@@ -30,6 +30,7 @@ final class Suites {
         m.put("ports", "dev.brigade.bench.ports.PortsSuite");
         m.put("manager", "dev.brigade.bench.manager.ManagerSuite");
         m.put("store", "dev.brigade.bench.store.StoreSuite");
+        m.put("dashboard", "dev.brigade.bench.manager.DashboardSuite");
         return Collections.unmodifiableMap(m);
     }
 

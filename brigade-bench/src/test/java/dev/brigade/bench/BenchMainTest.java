@@ -48,7 +48,7 @@ class BenchMainTest {
     void unknownSuite_namesTheValidOnes_exit2() {
         Outcome o = bench(Map.of(), "nosuch");
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("unknown suite 'nosuch'; valid suites: workers, pool, cluster, ports, manager, store, all");
+        assertThat(o.err()).contains("unknown suite 'nosuch'; valid suites: workers, pool, cluster, ports, manager, store, dashboard, all");
         assertThat(o.out()).isEmpty();
     }
 

@@ -89,7 +89,9 @@ public final class Archive {
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
-        this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, parts.classPath()),
+        // a -jar launch is assembled with its jar as the class path: the JVM refuses a create step whose class path
+        // differs from the recording's
+        this(wanted, dir, java, "", parts.jvmFlags(), jarsOf(parts), String.join(File.pathSeparator, jarsOf(parts)),
                 String.join(" ", parts.launch()), !parts.launch().contains("-m"));
     }
 

@@ -206,6 +206,47 @@ class ArchiveTest {
     }
 
     @Test
+    void a_java_jar_worker_gets_its_archive_assembled_and_used_from_any_directory(@TempDir Path dir) throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        Path jar = jar(app, "app.jar", "v1");
+        Path lib = jar(app, "lib.jar", "lib"); // named by the manifest's Class-Path, as the demo server's Netty jars are
+        try (var fs = java.nio.file.FileSystems.newFileSystem(jar)) {
+            Manifest m = new Manifest();
+            m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, ArchiveApp.class.getName());
+            m.getMainAttributes().put(Attributes.Name.CLASS_PATH, lib.getFileName().toString());
+            try (OutputStream out = Files.newOutputStream(fs.getPath("META-INF/MANIFEST.MF"))) {
+                m.write(out);
+            }
+        }
+        var parts = new CommandLine.Parts(List.of(), List.of(), List.of("-jar", jar.toString()));
+        Archive a = new Archive(true, dir.resolve("archives"), JAVA, parts);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")); // the daemon's directory, not the jar's
+        List<String> rec = a.nextFlags();
+        assertThat(a.isTraining(rec)).isTrue();
+        finish(javaJar(rec, jar, elsewhere, "wait"), a);
+        a.trainerExited();
+        await().atMost(LONG).until(() -> a.ready() || a.describe().contains("cannot"));
+        assertThat(a.describe()).as("a -jar launch is assembled with its jar as the class path")
+                .doesNotContain("cannot").containsAnyOf("AOT cache, ", "AppCDS archive, ");
+
+        List<String> use = new ArrayList<>(a.nextFlags());
+        assertThat(a.isTraining(use)).isFalse();
+        use.add("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+        Process q = javaJar(use, jar, elsewhere);
+        assertThat(finish(q, null).raw()).containsExactly("hello");
+        assertThat(Files.readString(dir.resolve("classes.log"))).contains(ArchiveApp.class.getName() + " source: shared objects file");
+    }
+
+    private static Process javaJar(List<String> flags, Path jar, Path cwd, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+    }
+
+    @Test
     void a_class_path_with_directories_gets_no_archive(@TempDir Path dir) {
         var parts = new CommandLine.Parts(List.of(), List.of(dir.toString()), List.of("Main"));
         Archive a = new Archive(true, dir.resolve("archives"), JAVA, parts);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 a suite failed, 2 usage error or a suite that is not built yet."})
 final class BenchCommand implements Callable<Integer> {
     /** Every suite name the bench knows, in `all` order; BenchMain checks them again. */
-    static final List<String> SUITES = List.of("workers", "pool", "cluster", "ports", "manager", "store", "all");
+    static final List<String> SUITES = List.of("workers", "pool", "cluster", "ports", "manager", "store", "dashboard", "all");
 
     static final String BENCH_MAIN = "dev.brigade.bench.BenchMain";
 

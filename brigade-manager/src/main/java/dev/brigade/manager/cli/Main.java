@@ -105,7 +105,7 @@ public final class Main implements Callable<Integer> {
     /** The commands, in the order {@code brigade --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(StartCommand.class, RunCommand.class, ListCommand.class, AppCommands.Stop.class,
             AppCommands.Restart.class, AppCommands.Reload.class, AppCommands.Scale.class, AppCommands.Delete.class,
-            DescribeCommand.class, LogsCommand.class, MonitCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class,
+            DescribeCommand.class, LogsCommand.class, MonitCommand.class, DashboardCommand.class, AppCommands.Flush.class, DaemonCommands.Save.class,
             DaemonCommands.Resurrect.class, DaemonCommands.Kill.class, StartupCommand.class, DaemonCommands.Run.class,
             Pm2Commands.JList.class, Pm2Commands.Ping.class, Pm2Commands.Env.class, Pm2Commands.SendSignal.class,
             DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);

@@ -98,4 +98,12 @@ public final class AppView {
     public boolean sameApp(AppView other) {
         return other != null && other.app == app;
     }
+
+    /**
+     * Streams every new line of the app's output to {@code follower} (on the thread that reads it: keep it short)
+     * until the returned handle is run.
+     */
+    public Runnable follow(java.util.function.Consumer<Response.LogLine> follower) {
+        return app.follow(follower);
+    }
 }

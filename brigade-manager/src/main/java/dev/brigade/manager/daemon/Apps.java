@@ -55,6 +55,7 @@ final class Apps {
                 case Request.Save s -> save();
                 case Request.Resurrect r -> resurrect();
                 case Request.Kill k -> kill();
+                case Request.Dashboard d -> new Response.Failure("PROTOCOL", "the dashboard is served by the daemon, not here");
             };
         } catch (UnknownApp e) {
             return new Response.Failure("UNKNOWN_APP", e.getMessage());

@@ -61,11 +61,14 @@ public final class Daemon {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private ServerSocketChannel server;
     private CliRunner cli; // null: the bash client's commands go to a JVM of their own
+    /** {@code brigade dashboard}: off until asked for. */
+    private final dev.brigade.manager.dashboard.DashboardControl dashboard;
 
     private Daemon(Home home, App.LogSettings logs) {
         this.home = home;
         this.timer = new GuardedTimer("brigade-timer");
         this.apps = new Apps(home, timer, logs);
+        this.dashboard = new dev.brigade.manager.dashboard.DashboardControl(home.dir(), () -> AppView.of(apps), apps::handle);
     }
 
     /**
@@ -160,6 +163,10 @@ public final class Daemon {
 
     /** One request of a connection; false ends the connection. */
     private boolean handle(SocketChannel ch, Protocol.Envelope env) throws IOException {
+        if (env.request() instanceof Request.Dashboard d) {
+            Protocol.writeResponse(ch, dashboard.handle(d)); // dev.brigade.manager.dashboard: its own HTTP server
+            return true;
+        }
         if (env.request() instanceof Request.Logs logs) {
             new LogFollower(apps, ch).follow(logs);
             return !logs.follow(); // a follower hung up

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Request.Flush.class, name = "flush"),
     @JsonSubTypes.Type(value = Request.Save.class, name = "save"),
     @JsonSubTypes.Type(value = Request.Resurrect.class, name = "resurrect"),
-    @JsonSubTypes.Type(value = Request.Kill.class, name = "kill")})
+    @JsonSubTypes.Type(value = Request.Kill.class, name = "kill"),
+    @JsonSubTypes.Type(value = Request.Dashboard.class, name = "dashboard")})
 public sealed interface Request {
     /** Is the daemon there? Answered with {@link Response.Ok} carrying the daemon's pid. */
     record Ping() implements Request {
@@ -75,5 +76,12 @@ public sealed interface Request {
 
     /** Stops every app, then the daemon. */
     record Kill() implements Request {
+    }
+
+    /**
+     * Serves the web dashboard on {@code host:port} (port 0: any free one), or stops serving it ({@code off}).
+     * Answered with {@link Response.Ok} whose message is the page's URL with its token.
+     */
+    record Dashboard(String host, int port, boolean readOnly, boolean off) implements Request {
     }
 }

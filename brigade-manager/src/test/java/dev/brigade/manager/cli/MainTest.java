@@ -66,7 +66,7 @@ class MainTest {
         Outcome o = brigade("bench", "nosuch");
         assertThat(o.code()).isEqualTo(Main.USAGE);
         assertThat(o.err()).contains("unknown suite 'nosuch'")
-                .contains("workers, pool, cluster, ports, manager, store, all")
+                .contains("workers, pool, cluster, ports, manager, store, dashboard, all")
                 .doesNotContain("\tat ");
     }
 

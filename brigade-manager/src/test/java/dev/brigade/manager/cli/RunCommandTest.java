@@ -3,11 +3,7 @@ package dev.brigade.manager.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,37 +41,20 @@ class RunCommandTest {
 
     private Run start(List<String> prefix, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", "--home", home.dir.toString()));
+        cmd.addAll(RunProcess.brigadeCommand());
+        cmd.addAll(List.of("run", "--home", home.dir.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         started.add(p);
         Run r = new Run(p, new StringBuffer(), new StringBuffer());
-        pump(p.getInputStream(), r.out());
-        pump(p.getErrorStream(), r.err());
+        RunProcess.pump(p.getInputStream(), r.out());
+        RunProcess.pump(p.getErrorStream(), r.err());
         return r;
-    }
-
-    private static void pump(InputStream in, StringBuffer into) {
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    into.append(l).append('\n');
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-    }
-
-    private static String testClasses() {
-        return Path.of(TestApp.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     }
 
     @Test
     void run_streamsTheAppsLines_servesTheSocket_andSigtermStopsEverything_exit0() throws Exception {
-        Run run = start(List.of(), "--name", "tiny", "-i", "2", "--kill-timeout", "3s", "--cp", testClasses(),
+        Run run = start(List.of(), "--name", "tiny", "-i", "2", "--kill-timeout", "3s", "--cp", RunProcess.testClasses(),
                 TestApp.class.getName(), "--", "hello");
         await().atMost(Duration.ofSeconds(20)).until(() -> run.out().toString().contains("tiny-0 | test app instance 0 port null args hello")
                 && run.out().toString().contains("tiny-1 | test app instance 1"));

@@ -32,10 +32,15 @@ final class RunProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static RunProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+    /** {@code java ... Main}: the brigade command in a JVM of its own, on this test's class path. */
+    static List<String> brigadeCommand() {
+        return new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    }
+
+    static RunProcess start(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = brigadeCommand();
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
@@ -44,7 +49,8 @@ final class RunProcess implements AutoCloseable {
         return r;
     }
 
-    private static void pump(InputStream in, StringBuffer into) {
+    /** Collects {@code in}'s lines into {@code into} on a virtual thread until the stream ends. */
+    static void pump(InputStream in, StringBuffer into) {
         Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
