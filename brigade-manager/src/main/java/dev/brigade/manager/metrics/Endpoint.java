@@ -22,10 +22,17 @@ public final class Endpoint implements AutoCloseable {
     }
 
     static {
-        // TCP_NODELAY on the server's connections. Without it a scrape took 40-50 ms whatever the load: the
-        // JDK's server writes the headers and then the body, Nagle's algorithm holds the body back until the
-        // headers are acknowledged, and the client delays that acknowledgement (delayed ACK, 40 ms on Linux).
-        // The JDK reads the property once, when its first server is made: before that, here.
+        tcpNoDelay();
+    }
+
+    /**
+     * TCP_NODELAY on the connections of every {@code com.sun.net.httpserver} server of this process; call it
+     * before the first one is made (the JDK reads the setting once, then). Without it an answer took 40-50 ms
+     * whatever the load: the JDK's server writes the headers, then the body, Nagle's algorithm holds the body
+     * back until the headers are acknowledged, and the client delays that acknowledgement (delayed ACK, 40 ms
+     * on Linux). A value set on the command line is kept.
+     */
+    public static void tcpNoDelay() {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
