@@ -23,6 +23,11 @@ import java.util.Map;
  * <ul>
  *   <li>{@code manager.metrics_scrape_ms}: median wall time of {@code GET /metrics} (the whole
  *       exposition, over HTTP on 127.0.0.1) after 20 warm-up scrapes.</li>
+ *   <li>{@code manager.metrics_scrape_keepalive_ms}: the same from a one-thread client on one kept-alive
+ *       connection ({@link KeepAliveGet}), as Prometheus scrapes.</li>
+ *   <li>{@code manager.metrics_scrape_cpu_ms}: the daemon's CPU time over the HttpClient scrapes, per scrape.</li>
+ *   <li>{@code manager.metrics_idle_cpu_pct}: the daemon's CPU in the 5 s after the scrapes, minus that of a
+ *       daemon without {@code /metrics} (what rendering ahead costs once scrapes have come fast).</li>
  *   <li>{@code manager.metrics_daemon_rss_mb}: the daemon's RSS with {@code BRIGADE_METRICS_PORT} set,
  *       after the scrapes, minus the RSS of a daemon without it running the same apps.</li>
  * </ul>
