@@ -49,7 +49,7 @@ public final class ManagerSuite implements Suite {
     }
 
     private static final String DEMO_MAIN = "dev.brigade.examples.demo.DemoServer";
-    private static Path archiveDir;
+    static Path archiveDir; // the CLI's class-data archive (MetricsScrape's main sets its own)
 
     @Override
     public String name() {
@@ -162,7 +162,7 @@ public final class ManagerSuite implements Suite {
     }
 
     /** The jar (or classes directory) a class was loaded from. */
-    private static String jar(Class<?> c) throws java.net.URISyntaxException {
+    static String jar(Class<?> c) throws java.net.URISyntaxException {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 

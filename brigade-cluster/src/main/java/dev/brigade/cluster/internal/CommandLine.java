@@ -100,6 +100,7 @@ public final class CommandLine {
     /** A worker's environment: the primary's, the profile's, the settings', then its id, instance and IPC. */
     static Map<String, String> env(ClusterSettings settings, Child child, Path ipc) {
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.keySet().removeAll(InheritedListeners.SYSTEMD_VARIABLES); // socket activation was the primary's, not theirs
         env.putAll(settings.profile().env());
         env.putAll(settings.env());
         env.put(WorkerRuntime.ENV_ID, Integer.toString(child.id()));

@@ -94,4 +94,14 @@ interface Libc extends Library {
     int connect(int fd, byte[] address, int length);
 
     int getsockname(int fd, byte[] address, IntByReference length);
+
+    int getsockopt(int fd, int level, int name, IntByReference value, IntByReference length);
+
+    /** Socket options and descriptor flags for checking an inherited socket (socket activation). */
+    int SO_TYPE = 3;
+    int SO_ACCEPTCONN = 30;
+    int SO_DOMAIN = 39;
+    int AF_UNIX = 1;
+    int F_SETFD = 2;
+    int FD_CLOEXEC = 1;
 }

@@ -23,8 +23,19 @@ public final class Listeners {
     private static final int BACKLOG = 4096; // the kernel caps it at net.core.somaxconn
     private static final int EINVAL = 22;
 
-    /** A bound, listening socket owned by the primary. */
-    public record Listener(int fd, String host, int port) {
+    /**
+     * A bound, listening socket owned by the primary.
+     *
+     * @param inherited a duplicate of a socket this process inherited already listening (systemd socket
+     *                  activation, {@link InheritedListeners}): never made to refuse connections, since the
+     *                  socket is shared with whoever passed it and must keep queueing for the next process
+     */
+    public record Listener(int fd, String host, int port, boolean inherited) {
+        /** A socket the primary bound itself. */
+        public Listener(int fd, String host, int port) {
+            this(fd, host, port, false);
+        }
+
         /** The {@code BRIGADE_LISTEN_FDS} entry for this socket as the worker's descriptor {@code workerFd}. */
         public String describe(int workerFd) {
             return workerFd + "=" + host + ":" + port;

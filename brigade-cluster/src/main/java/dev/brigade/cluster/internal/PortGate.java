@@ -17,7 +17,9 @@ final class PortGate {
     private boolean refusing; // guarded by this
 
     PortGate(List<Listeners.Listener> listeners) {
-        this.listeners = listeners;
+        // An inherited socket (systemd's) is left alone: refusing would also stop systemd's copy listening,
+        // and its contract is to queue connections until a process serves them.
+        this.listeners = listeners.stream().filter(l -> !l.inherited()).toList();
     }
 
     /** After a listen timeout: unless a worker serves the ports, they refuse connections. */

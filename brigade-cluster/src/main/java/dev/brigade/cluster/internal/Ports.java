@@ -48,7 +48,8 @@ final class Ports {
         List<Listeners.Listener> bound = new ArrayList<>();
         for (ListenAddress a : addresses) {
             try {
-                bound.add(Listeners.bind(a.host(), a.port()));
+                Listeners.Listener inherited = InheritedListeners.take(a.host(), a.port()); // socket activation
+                bound.add(inherited != null ? inherited : Listeners.bind(a.host(), a.port()));
             } catch (IOException e) {
                 bound.forEach(Listeners::close);
                 throw new ClusterException(ClusterException.Code.LISTEN_FAILED, "cannot listen on " + a + " (listen): "

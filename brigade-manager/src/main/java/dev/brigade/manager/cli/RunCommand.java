@@ -10,6 +10,7 @@ import dev.brigade.manager.health.Health;
 import dev.brigade.manager.health.SystemdNotifier;
 import dev.brigade.manager.metrics.DaemonMetrics;
 import dev.brigade.manager.metrics.Endpoint;
+import dev.brigade.manager.run.SocketActivation;
 import io.micrometer.core.instrument.FunctionCounter;
 import java.io.IOException;
 import java.util.List;
@@ -65,7 +66,9 @@ import picocli.CommandLine.Spec;
             + "every app gracefully (SIGKILL after its kill timeout) and exits 0. When every app has stopped or "
             + "errored (e.g. a crash loop), exits 1 with their last lines on stderr. As PID 1 it also reaps the "
             + "orphaned processes re-parented to it. The home's control socket is served: brigade ls, logs, "
-            + "restart and monit work alongside; brigade kill stops it."},
+            + "restart and monit work alongside; brigade kill stops it. Under systemd socket activation (LISTEN_FDS), the "
+            + "sockets passed become the apps' ports instead of being bound: --port NAME (a FileDescriptorName), an app "
+            + "named like the socket, or the port number it is bound to."},
         footer = {"", "Examples:", "  brigade run build/api.jar -i max --port 8080      # a Dockerfile's CMD",
             "  brigade run brigade.yaml --environment production", "  brigade run --name web -- python3 -m http.server 8000", "  brigade run --resurrect                           # the systemd unit of 'brigade startup'",
             "", "Exit codes: 0 stopped by a signal or by 'brigade kill'; 1 every app stopped or errored, or nothing could "
@@ -108,7 +111,9 @@ final class RunCommand extends ManagerCommand {
         if (options.words.isEmpty() && !resurrect) {
             throw Failed.usage("give a TARGET and its options, as for 'brigade start', or --resurrect");
         }
-        List<AppSpec> specs = options.words.isEmpty() ? List.of() : options.specs(commandLine, "run", main.host);
+        SocketActivation activation = socketActivation();
+        List<AppSpec> specs = options.words.isEmpty() ? List.of()
+                : activation.assignByName(options.specs(commandLine, "run", main.host), w -> err().println("brigade run: " + w));
         for (var p : List.of(new Object[] {"--metrics-port", metricsPort}, new Object[] {"--health-port", healthPort})) {
             if (p[1] instanceof Integer n && (n < 0 || n > 65535)) {
                 throw Failed.usage(p[0] + " must be a port in 0..65535, got " + n);
@@ -165,6 +170,7 @@ final class RunCommand extends ManagerCommand {
         if (apps.isEmpty()) {
             return abandon(fg, hook, writer, "nothing to run");
         }
+        activation.unused().forEach(w -> err().println("brigade run: warning: " + w));
         err().println("brigade run: " + apps.size() + " app(s), pid " + ProcessHandle.current().pid()
                 + (ProcessHandle.current().pid() == 1 ? " (PID 1: reaping orphans)" : "") + ", control socket " + home.socket()
                 + "; SIGTERM or Ctrl-C stops them");
@@ -202,6 +208,35 @@ final class RunCommand extends ManagerCommand {
             }
         }
         return Main.FAILED;
+    }
+
+    /**
+     * systemd socket activation (see SocketActivation): adopts the sockets passed, and resolves
+     * {@code --port NAME} to the socket of that name (its port, and its address unless --host is given).
+     */
+    private SocketActivation socketActivation() throws Failed {
+        SocketActivation activation;
+        try {
+            activation = SocketActivation.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        } catch (IllegalArgumentException e) {
+            throw new Failed("socket activation: " + e.getMessage());
+        }
+        if (!activation.sockets().isEmpty()) {
+            err().println("brigade run: socket activation: " + activation.sockets().stream().map(SocketActivation.Passed::describe)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        if (options.port != null && !options.port.trim().matches("\\d+")) {
+            SocketActivation.Passed p = activation.named(options.port.trim());
+            if (p == null) {
+                throw Failed.usage("--port " + options.port + ": not a port number, nor the name of a socket passed by systemd "
+                        + "(socket activation; names passed: " + activation.names() + ")");
+            }
+            options.port = Integer.toString(p.port());
+            if (options.host == null) {
+                options.host = p.host();
+            }
+        }
+        return activation;
     }
 
     /** --metrics-port and --health-port: /metrics, and /healthz and /readyz, on 127.0.0.1 unless --http-host says otherwise. */

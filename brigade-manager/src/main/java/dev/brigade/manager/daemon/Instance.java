@@ -200,6 +200,7 @@ final class Instance {
         launch = l;
         argv.addAll(l.command());
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.keySet().removeAll(dev.brigade.cluster.internal.InheritedListeners.SYSTEMD_VARIABLES); // run's, not the app's
         env.putAll(spec.env());
         env.put("BRIGADE_APP", spec.name());
         env.put("BRIGADE_INSTANCE", Integer.toString(index));

@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * its first worker, so every restart is counted; removed by the cluster's close), bound here once;
  * a fork-mode app gets ForkMeters with the same names and tag keys; an app that is gone has its
  * meters removed. The per-app values then come from one AppInfo per app taken by that sync, and CPU
- * and memory from /proc at most once a second per process (ProcSample), so a scrape of 8 apps of 4
- * workers costs one pass over the apps and a few /proc reads.
+ * and memory from /proc at most once a second per process (ProcSample). All of that is rendering,
+ * done by a sampler thread once a second while scrapes come (Prerendered): the scrape itself only
+ * sends the latest rendering.
  */
 /** The registry behind {@code /metrics}: the apps' meters, kept in line with the apps at each scrape, and the daemon's own. */
 public final class DaemonMetrics {
@@ -53,6 +54,7 @@ public final class DaemonMetrics {
     private final Map<String, AppMeters> byName = new HashMap<>();           // guarded by this
     private final Set<ClusterMetrics> bound = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by this
     private volatile int appCount;
+    private final Prerendered prerendered = new Prerendered(this::render, System::nanoTime);
 
     /** An app's meters of its own: desired workers, dropped log lines, and in fork mode the rest. */
     private record AppMeters(AppView app, List<Meter> meters, ForkMeters fork) {
@@ -78,11 +80,18 @@ public final class DaemonMetrics {
     }
 
     /**
-     * The metrics now, in Prometheus' text format (0.0.4).
+     * The metrics, in Prometheus' text format (0.0.4), as they were at most about a second ago: while
+     * scrapes come, a sampler thread renders them once a second and a scrape answers the latest
+     * rendering (see {@link Prerendered}); the first scrape after a quiet spell renders them itself.
      *
      * @return the exposition
      */
-    public synchronized String scrape() {
+    public String scrape() {
+        return prerendered.get();
+    }
+
+    /** The metrics rendered now (the sampler's work, and a scrape's when there is no recent rendering). */
+    private synchronized String render() {
         sync();
         return registry.scrape();
     }

@@ -98,6 +98,8 @@ class MetricsEndpointTest {
 
         MainTest.Outcome reload = home.brigade("reload", "demo");
         assertThat(reload.code()).as(reload.toString()).isZero();
+        // a scrape answers the sampler's latest rendering, at most about a second old
+        await().atMost(BOUND).until(() -> value(scrape(url), "brigade_reload_seconds_count", "app=demo") == 1);
         text = scrape(url);
         assertThat(value(text, "brigade_reload_seconds_count", "app=demo")).isEqualTo(1);
         assertThat(value(text, "brigade_reload_seconds_sum", "app=demo")).isPositive();
@@ -115,7 +117,7 @@ class MetricsEndpointTest {
                 .isEqualTo(home.instances("tiny").get(0).get("pid").asLong());
         assertThat(value(text, "brigade_restarts_total", "app=tiny", "cause=crash")).isZero();
         assertThat(home.brigade("delete", "tiny").code()).isZero();
-        assertThat(scrape(url)).doesNotContain("app=\"tiny\"");
+        await().atMost(BOUND).until(() -> !scrape(url).contains("app=\"tiny\""));
 
         assertThat(get(url.replace("/metrics", "/nope")).statusCode()).isEqualTo(404);
     }
