@@ -22,6 +22,10 @@ final class Hints {
         PrintWriter err = cl.getErr();
         String command = cl.getCommandName();
         String prefix = cl.getParent() == null ? "brigade" : "brigade " + command; // not "brigade brigade"
+        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()
+                && !PM2_COMMANDS.containsKey(u.getUnmatched().get(0))) {
+            return unknownCommand(cl, u.getUnmatched().get(0));
+        }
         // picocli names an option with a label as "option '--env' (K=V)" and prefixes "option" again
         err.println(prefix + ": " + String.valueOf(ex.getMessage()).replace("option option", "option"));
         String hint = hint(ex, command);
@@ -35,6 +39,18 @@ final class Hints {
         } else {
             err.println("Run 'brigade help " + command + "' for its options.");
         }
+        return Main.USAGE;
+    }
+
+    /** {@code brigade frobnicate}: one line naming it, the commands spelled nearly so, and where the list is. */
+    private static int unknownCommand(CommandLine cl, String word) {
+        PrintWriter err = cl.getErr();
+        err.println("brigade: unknown command '" + word + "'");
+        List<String> near = Suggestions.near(word, cl.getSubcommands().keySet());
+        if (!near.isEmpty()) {
+            err.println("brigade: did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?");
+        }
+        err.println("see brigade --help");
         return Main.USAGE;
     }
 

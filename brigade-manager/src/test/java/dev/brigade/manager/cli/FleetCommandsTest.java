@@ -97,7 +97,7 @@ class FleetCommandsTest {
         assertThat(cmd.err()).contains("command not found: \"no-such-command-xyz\"");
         MainTest.Outcome bad = home.brigade("start", "-i", "lots", "--", "sleep", "1");
         assertThat(bad.code()).isEqualTo(Main.USAGE);
-        assertThat(bad.err()).contains("--instances: expected a positive integer or \"max\", got \"lots\"");
+        assertThat(bad.err()).contains("--instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"lots\"");
         assertThat(Files.exists(home.dir.resolve("daemon.sock"))).isFalse();
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import dev.brigade.manager.config.Host;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -58,7 +61,44 @@ class MainTest {
     void unknownCommand_isAUsageError() {
         Outcome o = brigade("frobnicate");
         assertThat(o.code()).isEqualTo(Main.USAGE);
-        assertThat(o.err()).startsWith("brigade: ").contains("frobnicate").doesNotContain("brigade brigade");
+        assertThat(o.err()).startsWith("brigade: unknown command 'frobnicate'").contains("see brigade --help")
+                .doesNotContain("brigade brigade").doesNotContain("Usage:").doesNotContain("Unmatched argument");
+        assertThat(o.err().lines().count()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void misspelledCommand_suggestsTheNearCommands_byEditDistanceOrPrefix() {
+        Outcome strat = brigade("strat", "app.jar");
+        assertThat(strat.code()).isEqualTo(Main.USAGE);
+        assertThat(strat.err()).contains("unknown command 'strat'").contains("did you mean 'start'");
+        assertThat(brigade("dl").err()).contains("'del'"); // an alias, one edit away
+        assertThat(brigade("resu").err()).contains("'resurrect'"); // a prefix
+        assertThat(brigade("resu").err()).doesNotContain("'start'");
+        assertThat(Suggestions.near("strat", List.of("status", "stop", "jlist", "start"))).containsExactly("start");
+    }
+
+    @Test
+    void instances_outOfRange_namesTheRange() {
+        Outcome o = brigade("start", "-i", "5000", "--", "sh", "-c", "exit 0");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("--instances: expected an integer in 1..1024", "got \"5000\"");
+    }
+
+    @Test
+    void instances_zeroAndMinusOne_havePm2sMeaning_onTheCommandLine() throws Exception {
+        int cores = dev.brigade.manager.container.CpuQuota.cores();
+        assertThat(instances("0")).isEqualTo(cores);
+        assertThat(instances("-1")).isEqualTo(Math.max(1, cores - 1));
+        assertThat(instances("max")).isEqualTo(cores);
+        assertThat(instances("3")).isEqualTo(3);
+    }
+
+    /** The instances {@code brigade start -i N -- sh} would ask the daemon for. */
+    private static int instances(String n) throws Exception {
+        StartOptions options = new StartOptions();
+        List<String> args = List.of("-i", n, "--", "sh", "-c", "exit 0");
+        new CommandLine(options).parseArgs(args.toArray(String[]::new));
+        return options.specs(args, "start", Host.current()).get(0).instances();
     }
 
     @Test
