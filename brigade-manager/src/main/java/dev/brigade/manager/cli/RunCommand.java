@@ -109,6 +109,9 @@ final class RunCommand extends ManagerCommand {
             throw Failed.usage("give a TARGET and its options, as for 'brigade start', or --resurrect");
         }
         List<AppSpec> specs = options.words.isEmpty() ? List.of() : options.specs(commandLine, "run", main.host);
+        if (!options.configFile()) {
+            StartOptions.warnFork(specs, err());
+        }
         for (var p : List.of(new Object[] {"--metrics-port", metricsPort}, new Object[] {"--health-port", healthPort})) {
             if (p[1] instanceof Integer n && (n < 0 || n > 65535)) {
                 throw Failed.usage(p[0] + " must be a port in 0..65535, got " + n);
