@@ -31,7 +31,8 @@ final class StartOptions {
             + "(one quoted string like \"python3 -m http.server 8000\" works too)", "after --: the app's arguments"})
     List<String> words = new ArrayList<>();
 
-    @Option(names = {"-i", "--instances"}, paramLabel = "N|max", description = "processes to run (default 1; max = one per core)")
+    @Option(names = {"-i", "--instances"}, paramLabel = "N|max",
+            description = "processes to run, 1..1024 (default 1; max or 0: one per core; -1: one less than the cores)")
     String instances;
 
     @Option(names = {"-n", "--name"}, description = "the app's name (default: the jar's name without its version, the class or the command)")
