@@ -22,8 +22,13 @@ final class Hints {
         PrintWriter err = cl.getErr();
         String command = cl.getCommandName();
         String prefix = cl.getParent() == null ? "brigade" : "brigade " + command; // not "brigade brigade"
+        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()
+                && !PM2_COMMANDS.containsKey(u.getUnmatched().get(0))) {
+            return unknownCommand(cl, u.getUnmatched().get(0));
+        }
         // picocli names an option with a label as "option '--env' (K=V)" and prefixes "option" again
-        err.println(prefix + ": " + String.valueOf(ex.getMessage()).replace("option option", "option"));
+        String plain = plain(ex);
+        err.println(prefix + ": " + (plain != null ? plain : String.valueOf(ex.getMessage()).replace("option option", "option")));
         String hint = hint(ex, command);
         if (hint != null) {
             err.println(prefix + ": " + hint);
@@ -36,6 +41,45 @@ final class Hints {
             err.println("Run 'brigade help " + command + "' for its options.");
         }
         return Main.USAGE;
+    }
+
+    /** {@code brigade frobnicate}: one line naming it, the commands spelled nearly so, and where the list is. */
+    private static int unknownCommand(CommandLine cl, String word) {
+        PrintWriter err = cl.getErr();
+        err.println("brigade: unknown command '" + word + "'");
+        List<String> near = Suggestions.near(word, cl.getSubcommands().keySet());
+        if (!near.isEmpty()) {
+            err.println("brigade: did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?");
+        }
+        err.println("see brigade --help");
+        return Main.USAGE;
+    }
+
+    /** The valid values of the options whose type picocli converts (an int), for "expected ..." messages. */
+    static final Map<String, String> RANGES = Map.of(
+            "--lines", "an integer, 0 or more",
+            "--metrics-port", "a port in 0..65535",
+            "--health-port", "a port in 0..65535",
+            "--port", "a port in 0..65535",
+            "--instance", "an instance number, 0 or more",
+            "--log-retain", "an integer, 1 or more",
+            "--log-max-bytes", "a number of bytes");
+
+    /** "--env: expected KEY=VALUE, got "FOO"" for the value errors picocli words in its own way; null for the others. */
+    private static String plain(ParameterException ex) {
+        if (!(ex.getArgSpec() instanceof OptionSpec o) || ex.getValue() == null) {
+            return null;
+        }
+        String name = o.longestName();
+        if (name.equals("--env") && !ex.getValue().contains("=")) {
+            return "--env: expected KEY=VALUE, got \"" + ex.getValue() + "\"";
+        }
+        Class<?> type = o.type();
+        boolean number = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+        if (number && String.valueOf(ex.getMessage()).startsWith("Invalid value for option")) {
+            return name + ": expected " + RANGES.getOrDefault(name, "an integer") + ", got \"" + ex.getValue() + "\"";
+        }
+        return null;
     }
 
     /** PM2's options Brigade does not have (yet), and what to do instead. */

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "When stdout is not a terminal, each refresh is printed as plain lines."},
         footer = {"", "Examples:", "  brigade monit", "  brigade monit --interval 500ms", "  brigade monit --count 3 > snapshot.txt"})
 final class MonitCommand extends ManagerCommand {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final String HOME = "\033[H";
     private static final String CLEAR_LINE = "\033[K";
     private static final String CLEAR_BELOW = "\033[J";
@@ -47,7 +47,8 @@ final class MonitCommand extends ManagerCommand {
     int run() throws Failed {
         long intervalMs = parseInterval(interval);
         if (intervalMs < 0) {
-            err().println("brigade: --interval: expected a duration from 100ms to 1h like 500ms, 2s or 1m, got \"" + interval + "\"");
+            err().println("brigade: --interval: expected a duration with a unit from 100ms to 1h like 500ms, 2s or 1m"
+                    + (interval.trim().matches("\\d+") ? " (a bare number has no unit)" : "") + ", got \"" + interval + "\"");
             return Main.USAGE;
         }
         long frames = Long.MAX_VALUE;
@@ -135,7 +136,7 @@ final class MonitCommand extends ManagerCommand {
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
-    /** Milliseconds, or -1 if {@code s} is not a duration in 100 ms..1 h (a bare number is seconds). */
+    /** Milliseconds, or -1 if {@code s} is not a duration in 100 ms..1 h (a bare number, without its unit, is not). */
     static long parseInterval(String s) {
         Matcher m = DURATION.matcher(s == null ? "" : s.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
@@ -147,8 +148,7 @@ final class MonitCommand extends ManagerCommand {
         } catch (NumberFormatException e) {
             return -1;
         }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        long ms = switch (unit) {
+        long ms = switch (m.group(2)) {
             case "ms" -> n;
             case "m" -> n > 60 ? -1 : n * 60_000;
             case "h" -> n > 1 ? -1 : n * 3_600_000;

@@ -114,6 +114,9 @@ final class RunCommand extends ManagerCommand {
         SocketActivation activation = socketActivation();
         List<AppSpec> specs = options.words.isEmpty() ? List.of()
                 : activation.assignByName(options.specs(commandLine, "run", main.host), w -> err().println("brigade run: " + w));
+        if (!options.configFile()) {
+            StartOptions.warnFork(specs, err());
+        }
         for (var p : List.of(new Object[] {"--metrics-port", metricsPort}, new Object[] {"--health-port", healthPort})) {
             if (p[1] instanceof Integer n && (n < 0 || n > 65535)) {
                 throw Failed.usage(p[0] + " must be a port in 0..65535, got " + n);

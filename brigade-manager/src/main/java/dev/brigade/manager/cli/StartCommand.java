@@ -3,6 +3,11 @@ package dev.brigade.manager.cli;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Request;
+import dev.brigade.manager.daemon.DaemonClient;
+import dev.brigade.manager.daemon.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,12 +42,66 @@ final class StartCommand extends ManagerCommand {
 
     @Override
     int run() throws Failed {
-        List<AppSpec> specs = options.specs(spec.commandLine().getParseResult().originalArgs(), "start", main.host);
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        List<AppSpec> specs;
+        try {
+            specs = options.specs(args, "start", main.host);
+        } catch (Failed f) {
+            AppInfo app = f.code == Main.FAILED ? existingApp(args) : null;
+            if (app == null) {
+                throw f;
+            }
+            return restart(args, app);
+        }
+        if (!options.configFile()) {
+            StartOptions.warnFork(specs, err());
+        }
         List<AppInfo> acted = options.configFile()
                 ? DeployFile.apply(this, specs, true) // a deployment file: what runs is reloaded, the rest started
                 : apps(request(new Request.Start(specs)));
         Readiness.Outcome o = readiness.await(this, acted);
         ListCommand.print(this, o.apps(), json);
         return Readiness.report(this, o, "start");
+    }
+
+    /**
+     * PM2's {@code pm2 start api} where api is no file but an app the daemon knows (by name or id): that app, else null.
+     * Only a running daemon is asked (a missing file does not start one); a file of that name wins, even a broken one.
+     */
+    private AppInfo existingApp(List<String> args) throws Failed {
+        StartOptions.Target t = options.target(args, "start", main.host.cwd());
+        Path dir = options.cwd == null ? main.host.cwd() : main.host.cwd().resolve(options.cwd).normalize();
+        if (!t.args().isEmpty() || Files.exists(dir.resolve(t.target()))) {
+            return null;
+        }
+        try (DaemonClient c = DaemonClient.tryConnect(home())) {
+            if (c == null) {
+                return null;
+            }
+            for (AppInfo a : apps(c.send(new Request.ListApps()))) {
+                if (a.name().equals(t.target()) || String.valueOf(a.id()).equals(t.target())) {
+                    return a;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // the file's error is the one to show
+        }
+    }
+
+    /** {@code start APP}: what {@code restart APP} does (a stopped app is started, a running one restarted), said so. */
+    private int restart(List<String> args, AppInfo app) throws Failed {
+        String target = String.valueOf(app.id()); // unambiguous
+        err().println("brigade: no file or command named \"" + options.target(args, "start", main.host.cwd()).target() + "\", but app "
+                + app.id() + " " + app.name() + " exists: restarting it (as brigade restart " + target + ")");
+        Response r = request(new Request.Restart(target));
+        if (!json && r instanceof Response.Ok ok) {
+            out().println(ok.message());
+        }
+        Readiness.Outcome o = readiness.await(this, apps(r));
+        if (json) {
+            ListCommand.print(this, o.apps(), true);
+        }
+        return Readiness.report(this, o, "restart");
     }
 }

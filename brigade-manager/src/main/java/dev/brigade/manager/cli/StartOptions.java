@@ -31,7 +31,8 @@ final class StartOptions {
             + "(one quoted string like \"python3 -m http.server 8000\" works too)", "after --: the app's arguments"})
     List<String> words = new ArrayList<>();
 
-    @Option(names = {"-i", "--instances"}, paramLabel = "N|max", description = "processes to run (default 1; max = one per core)")
+    @Option(names = {"-i", "--instances"}, paramLabel = "N|max",
+            description = "processes to run, 1..1024 (default 1; max or 0: one per core; -1: one less than the cores)")
     String instances;
 
     @Option(names = {"-n", "--name"}, description = "the app's name (default: the jar's name without its version, the class or the command)")
@@ -130,7 +131,11 @@ final class StartOptions {
                 if (!t.args().isEmpty()) {
                     throw ManagerCommand.Failed.usage("a brigade.yaml takes no app arguments (got " + String.join(" ", t.args()) + ")");
                 }
-                return BrigadeYaml.load(dir.resolve(t.target()), environment, host);
+                Path file = dir.resolve(t.target()).normalize();
+                if (!Files.exists(file)) {
+                    throw new ManagerCommand.Failed("TARGET: file not found: " + file); // as a missing jar's
+                }
+                return BrigadeYaml.load(file, environment, host);
             }
             if (environment != null) {
                 throw ManagerCommand.Failed.usage("--environment " + environment + " applies env_" + environment
@@ -144,6 +149,19 @@ final class StartOptions {
                     maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime, java), dir, StartOptions::option, host));
         } catch (ConfigException e) {
             throw ManagerCommand.Failed.of(e);
+        }
+    }
+
+    /**
+     * A jar or main class with several instances and no port runs in fork mode: separate JVMs, which crash-loop if
+     * they all bind one port. Says so on {@code err}, and how cluster mode shares the port (the mode stays).
+     */
+    static void warnFork(List<AppSpec> specs, java.io.PrintStream err) {
+        for (AppSpec s : specs) {
+            if (s.java() != null && AppSpec.FORK.equals(s.mode()) && s.instances() > 1) {
+                err.println("brigade: warning: " + s.name() + " runs as " + s.instances() + " separate processes in fork mode (no --port):"
+                        + " if it listens on a port, they all try to bind it; with --port P they share that one port in cluster mode");
+            }
         }
     }
 

@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * </pre>
  *
  * Relative paths (script, classpath, cwd) are relative to the file's directory. Every error
- * names the entry, as in {@code apps[1].instances: expected a positive integer or "max", got "lots"}.
+ * names the entry, as in {@code apps[1].instances: expected an integer in 1..1024, "max", 0 (max) or -1 (one less than the cores), got "lots"}.
  */
 public final class BrigadeYaml {
     static final Set<String> KEYS = Set.of("name", "script", "args", "classpath", "cwd", "instances", "port", "host", "env",

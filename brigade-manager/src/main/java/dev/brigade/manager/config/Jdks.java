@@ -49,7 +49,9 @@ public final class Jdks {
                     + "or the version of an installed JDK; found: " + found(currentJava) + ")");
         }
         Path p = cwd.resolve(v).normalize();
-        Path home = Files.isDirectory(p) ? p : p.getParent() != null && p.getParent().getParent() != null ? p.getParent().getParent() : p;
+        // a file is taken for bin/java, two levels under its home; a directory, or nothing there, for the home itself
+        Path home = Files.isDirectory(p) || !Files.exists(p) ? p
+                : p.getParent() != null && p.getParent().getParent() != null ? p.getParent().getParent() : p;
         Jdk jdk = read(home);
         if (jdk == null || !Files.isExecutable(home.resolve("bin").resolve("java"))) {
             throw new ConfigException(where, p + " is not a JDK (no bin/java and release file with JAVA_VERSION under " + home

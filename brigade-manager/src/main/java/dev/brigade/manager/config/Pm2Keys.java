@@ -45,7 +45,6 @@ final class Pm2Keys {
                 }
                 case "cron_restart" -> throw new ConfigException(at + ".cron_restart", "not supported yet: run 'brigade reload APP' from cron");
                 case "args", "jvmArgs" -> out.put(key, v instanceof String s ? Words.split(s, at + "." + key) : v);
-                case "instances" -> out.put(key, instances(v));
                 default -> {
                     String brigade = ALIASES.getOrDefault(key, key);
                     if (!brigade.equals(key) && app.containsKey(brigade)) {
@@ -74,16 +73,5 @@ final class Pm2Keys {
             }
         }
         return out;
-    }
-
-    /** PM2's instances: 0 or "max" is one per core, -1 one less than the cores. */
-    private static Object instances(Object v) {
-        String s = String.valueOf(v).trim();
-        int cores = dev.brigade.manager.container.CpuQuota.cores();
-        return switch (s) {
-            case "0" -> "max";
-            case "-1" -> Integer.toString(Math.max(1, cores - 1));
-            default -> v;
-        };
     }
 }

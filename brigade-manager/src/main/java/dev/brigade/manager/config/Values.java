@@ -7,14 +7,18 @@ final class Values {
     private Values() {
     }
 
-    /** A positive integer, or {@code max} (one per core). */
+    /** 1..1024, or {@code max} (one per core); PM2's 0 (one per core) and -1 (one less than the cores, at least 1) too. */
     static int instances(String where, Object v) throws ConfigException {
         if (v == null) {
             return 1;
         }
         String s = v.toString().trim();
-        if (s.equalsIgnoreCase("max")) {
-            return dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
+        int cores = dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
+        if (s.equalsIgnoreCase("max") || s.equals("0")) {
+            return cores;
+        }
+        if (s.equals("-1")) {
+            return Math.max(1, cores - 1);
         }
         try {
             int n = Integer.parseInt(s);
@@ -24,7 +28,7 @@ final class Values {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(where, "expected a positive integer or \"max\", got \"" + s + "\"");
+        throw new ConfigException(where, "expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"" + s + "\"");
     }
 
     static int port(String where, Object v) throws ConfigException {

@@ -73,7 +73,7 @@ final class Apps {
         List<App> hit = all.stream().filter(a -> a.spec().name().equals(target) || String.valueOf(a.id).equals(target)).toList();
         if (hit.isEmpty()) {
             throw new UnknownApp("no app named or numbered \"" + target + "\" (apps: "
-                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(a -> a.spec().name()).toList())) + ")");
+                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(a -> a.id + " " + a.spec().name()).toList())) + ")");
         }
         return hit;
     }

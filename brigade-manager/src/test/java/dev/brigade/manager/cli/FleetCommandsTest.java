@@ -83,7 +83,11 @@ class FleetCommandsTest {
         home.brigade("start", "--name", "real", "--", "sleep", "1000");
         MainTest.Outcome o = home.brigade("stop", "ghost");
         assertThat(o.code()).isEqualTo(Main.FAILED);
-        assertThat(o.err()).contains("no app named or numbered \"ghost\" (apps: real)");
+        assertThat(o.err()).contains("no app named or numbered \"ghost\" (apps: 1 real)");
+        home.brigade("start", "--name", "other", "--", "sleep", "1000");
+        MainTest.Outcome zero = home.brigade("stop", "0"); // ids start at 1: the message shows them with the names
+        assertThat(zero.code()).isEqualTo(Main.FAILED);
+        assertThat(zero.err()).contains("no app named or numbered \"0\" (apps: 1 real, 2 other)");
         assertThat(home.brigade("describe", "ghost").code()).isEqualTo(Main.FAILED);
         assertThat(home.brigade("logs", "ghost").code()).isEqualTo(Main.FAILED);
     }
@@ -97,7 +101,7 @@ class FleetCommandsTest {
         assertThat(cmd.err()).contains("command not found: \"no-such-command-xyz\"");
         MainTest.Outcome bad = home.brigade("start", "-i", "lots", "--", "sleep", "1");
         assertThat(bad.code()).isEqualTo(Main.USAGE);
-        assertThat(bad.err()).contains("--instances: expected a positive integer or \"max\", got \"lots\"");
+        assertThat(bad.err()).contains("--instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"lots\"");
         assertThat(Files.exists(home.dir.resolve("daemon.sock"))).isFalse();
     }
 

@@ -82,6 +82,6 @@ class LogsCommandTest {
                 """);
         MainTest.Outcome o = home.brigade("start", home.dir.resolve("bad.yaml").toString());
         assertThat(o.code()).isEqualTo(Main.USAGE);
-        assertThat(o.err()).contains("apps[1].instances: expected a positive integer or \"max\", got \"lots\"");
+        assertThat(o.err()).contains("apps[1].instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"lots\"");
     }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import dev.brigade.manager.config.Host;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -58,7 +63,44 @@ class MainTest {
     void unknownCommand_isAUsageError() {
         Outcome o = brigade("frobnicate");
         assertThat(o.code()).isEqualTo(Main.USAGE);
-        assertThat(o.err()).startsWith("brigade: ").contains("frobnicate").doesNotContain("brigade brigade");
+        assertThat(o.err()).startsWith("brigade: unknown command 'frobnicate'").contains("see brigade --help")
+                .doesNotContain("brigade brigade").doesNotContain("Usage:").doesNotContain("Unmatched argument");
+        assertThat(o.err().lines().count()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void misspelledCommand_suggestsTheNearCommands_byEditDistanceOrPrefix() {
+        Outcome strat = brigade("strat", "app.jar");
+        assertThat(strat.code()).isEqualTo(Main.USAGE);
+        assertThat(strat.err()).contains("unknown command 'strat'").contains("did you mean 'start'");
+        assertThat(brigade("dl").err()).contains("'del'"); // an alias, one edit away
+        assertThat(brigade("resu").err()).contains("'resurrect'"); // a prefix
+        assertThat(brigade("resu").err()).doesNotContain("'start'");
+        assertThat(Suggestions.near("strat", List.of("status", "stop", "jlist", "start"))).containsExactly("start");
+    }
+
+    @Test
+    void instances_outOfRange_namesTheRange() {
+        Outcome o = brigade("start", "-i", "5000", "--", "sh", "-c", "exit 0");
+        assertThat(o.code()).isEqualTo(Main.USAGE);
+        assertThat(o.err()).contains("--instances: expected an integer in 1..1024", "got \"5000\"");
+    }
+
+    @Test
+    void instances_zeroAndMinusOne_havePm2sMeaning_onTheCommandLine() throws Exception {
+        int cores = dev.brigade.manager.container.CpuQuota.cores();
+        assertThat(instances("0")).isEqualTo(cores);
+        assertThat(instances("-1")).isEqualTo(Math.max(1, cores - 1));
+        assertThat(instances("max")).isEqualTo(cores);
+        assertThat(instances("3")).isEqualTo(3);
+    }
+
+    /** The instances {@code brigade start -i N -- sh} would ask the daemon for. */
+    private static int instances(String n) throws Exception {
+        StartOptions options = new StartOptions();
+        List<String> args = List.of("-i", n, "--", "sh", "-c", "exit 0");
+        new CommandLine(options).parseArgs(args.toArray(String[]::new));
+        return options.specs(args, "start", Host.current()).get(0).instances();
     }
 
     @Test
@@ -98,5 +140,46 @@ class MainTest {
         Outcome o = brigade("help", "bench");
         assertThat(o.code()).isZero();
         assertThat(o.out()).contains("--json", "--quick", "workers, pool, cluster");
+    }
+
+    @Test
+    void valueErrors_nameTheOption_theValue_andWhatIsValid() {
+        Outcome env = brigade("start", "--env", "FOO", "--", "sh");
+        assertThat(env.code()).isEqualTo(Main.USAGE);
+        assertThat(env.err()).startsWith("brigade start: --env: expected KEY=VALUE, got \"FOO\"").doesNotContain("should be in");
+        Outcome lines = brigade("logs", "--lines", "abc");
+        assertThat(lines.code()).isEqualTo(Main.USAGE);
+        assertThat(lines.err()).startsWith("brigade logs: --lines: expected an integer, 0 or more, got \"abc\"").doesNotContain("is not an int");
+        Outcome port = brigade("run", "--metrics-port", "abc", "--", "sh");
+        assertThat(port.code()).isEqualTo(Main.USAGE);
+        assertThat(port.err()).startsWith("brigade run: --metrics-port: expected a port in 0..65535, got \"abc\"");
+    }
+
+    @Test
+    void aMissingYaml_isFileNotFound_withTheNormalisedPath(@TempDir Path dir) {
+        Outcome o = brigade("start", "--home", dir.resolve("home").toString(), "--cwd", dir.toString(), "./nope.yaml");
+        assertThat(o.code()).isEqualTo(Main.FAILED);
+        assertThat(o.err().strip()).isEqualTo("brigade: TARGET: file not found: " + dir.resolve("nope.yaml"));
+    }
+
+    @Test
+    void severalForkModeJvms_areWarnedAbout_andPortPointsToClusterMode(@TempDir Path dir) throws Exception {
+        Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
+        String fork = warnings("-i", "3", jar.toString());
+        assertThat(fork).contains("warning: app runs as 3 separate processes in fork mode", "--port P", "cluster mode");
+        assertThat(warnings("-i", "max", jar.toString())).isEqualTo(dev.brigade.manager.container.CpuQuota.cores() > 1 ? fork
+                .replace("3 separate", dev.brigade.manager.container.CpuQuota.cores() + " separate") : "");
+        assertThat(warnings("-i", "3", "--port", "0", jar.toString())).isEmpty(); // cluster mode
+        assertThat(warnings(jar.toString())).isEmpty(); // one JVM
+        assertThat(warnings("-i", "3", "--", "sh", "-c", "exit 0")).isEmpty(); // not a JVM
+    }
+
+    /** What {@code brigade start ARGS} warns of before asking the daemon. */
+    private static String warnings(String... args) throws Exception {
+        StartOptions options = new StartOptions();
+        new CommandLine(options).parseArgs(args);
+        var err = new ByteArrayOutputStream();
+        StartOptions.warnFork(options.specs(List.of(args), "start", Host.current()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -106,6 +106,9 @@ class MonitCommandTest {
         assertThat(bad.code()).isEqualTo(Main.USAGE);
         assertThat(bad.err()).contains("--interval", "\"soon\"");
         assertThat(home.brigade("monit", "--interval", "5ms").err()).contains("--interval", "\"5ms\"");
+        MainTest.Outcome bare = home.brigade("monit", "--interval", "5");
+        assertThat(bare.code()).isEqualTo(Main.USAGE);
+        assertThat(bare.err()).contains("--interval", "a bare number has no unit", "\"5\"");
         MainTest.Outcome count = home.brigade("monit", "--count", "0");
         assertThat(count.code()).isEqualTo(Main.USAGE);
         assertThat(count.err()).contains("--count", "\"0\"");
@@ -115,7 +118,7 @@ class MonitCommandTest {
     void intervals_parse() {
         assertThat(MonitCommand.parseInterval("1s")).isEqualTo(1000);
         assertThat(MonitCommand.parseInterval("500ms")).isEqualTo(500);
-        assertThat(MonitCommand.parseInterval("2")).isEqualTo(2000);
+        assertThat(MonitCommand.parseInterval("2")).isEqualTo(-1); // a bare number is refused, as --kill-timeout 5 is
         assertThat(MonitCommand.parseInterval("1m")).isEqualTo(60_000);
         assertThat(MonitCommand.parseInterval("1h")).isEqualTo(3_600_000); // the top of the range the error names
         assertThat(MonitCommand.parseInterval("2h")).isEqualTo(-1);

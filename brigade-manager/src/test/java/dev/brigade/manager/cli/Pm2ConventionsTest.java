@@ -44,6 +44,7 @@ class Pm2ConventionsTest {
         Path jar = TestJars.runnable(dir, "api-1.4.2.jar", TestApp.class);
         MainTest.Outcome o = home.brigade("start", jar.toString(), "-i", "2", "--env", "X=1", "--", "hello", "--", "-i");
         assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.err()).contains("warning: api runs as 2 separate processes in fork mode (no --port)", "with --port P");
         JsonNode api = app("api");
         assertThat(api.get("instances")).hasSize(2);
         assertThat(command(api)).endsWith("-jar", jar.toString(), "hello", "--", "-i");
@@ -151,5 +152,31 @@ class Pm2ConventionsTest {
             assertThat(r.err()).as(junk).contains("dump.json is not a list of saved apps (damaged or edited)", "move it away")
                     .doesNotContain("NullPointerException");
         }
+    }
+
+    @Test
+    void startApp_whereAppIsNoFileButAKnownApp_restartsIt_asPm2Does() {
+        assertThat(home.brigade("start", "--name", "rec", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("stop", "rec").code()).isZero();
+        assertThat(home.instances("rec")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("stopped"));
+
+        MainTest.Outcome stopped = home.brigade("start", "rec");
+        assertThat(stopped.code()).as(stopped.toString()).isZero();
+        assertThat(stopped.err()).contains("no file or command named \"rec\", but app 1 rec exists: restarting it");
+        assertThat(home.instances("rec")).singleElement().satisfies(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        long pid = home.instances("rec").get(0).get("pid").asLong();
+
+        MainTest.Outcome running = home.brigade("start", "1"); // by id too; a running app is restarted
+        assertThat(running.code()).as(running.toString()).isZero();
+        assertThat(running.err()).contains("restarting it");
+        assertThat(home.instances("rec")).singleElement().satisfies(i -> {
+            assertThat(i.get("status").asText()).isEqualTo("online");
+            assertThat(i.get("pid").asLong()).isNotEqualTo(pid);
+        });
+        assertThat(home.ls()).hasSize(1);
+
+        MainTest.Outcome ghost = home.brigade("start", "ghost"); // neither a file nor an app: the file's error
+        assertThat(ghost.code()).isEqualTo(Main.FAILED);
+        assertThat(ghost.err()).contains("command not found: \"ghost\"").doesNotContain("restarting");
     }
 }

@@ -94,7 +94,7 @@ class RunCommandTest {
         assertThat(none.err()).contains("give a TARGET", "--resurrect");
         MainTest.Outcome bad = home.brigade("run", "-i", "lots", "--", "sleep", "1");
         assertThat(bad.code()).isEqualTo(Main.USAGE);
-        assertThat(bad.err()).contains("--instances: expected a positive integer or \"max\", got \"lots\"");
+        assertThat(bad.err()).contains("--instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"lots\"");
     }
 
     /** As PID 1 (a new PID namespace, as in a container), an orphan re-parented to it is reaped. */

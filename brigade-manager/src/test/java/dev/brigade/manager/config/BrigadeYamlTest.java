@@ -46,7 +46,7 @@ class BrigadeYamlTest {
     @Test
     void badValues_nameThePathAndTheProblem() throws IOException {
         assertThat(problem("apps:\n  - script: sleep\n  - script: sleep\n    instances: lots\n"))
-                .hasMessage("apps[1].instances: expected a positive integer or \"max\", got \"lots\"");
+                .hasMessage("apps[1].instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"lots\"");
         assertThat(problem("apps:\n  - script: sleep\n    maxMemory: plenty\n"))
                 .hasMessage("apps[0].maxMemory: expected a size with a unit, like 800K, 512M or 1G, got \"plenty\"");
         assertThat(problem("apps:\n  - script: sleep\n    killTimeout: -1s\n")).hasMessageStartingWith("apps[0].killTimeout:");

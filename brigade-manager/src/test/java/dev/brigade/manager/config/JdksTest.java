@@ -44,6 +44,9 @@ class JdksTest {
         Path notJdk = Files.createDirectories(dir.resolve("notjdk/bin"));
         Throwable path = catchThrowable(() -> Jdks.resolve("--java", notJdk.getParent().toString(), dir, null));
         assertThat(path).hasMessageContaining("--java: " + notJdk.getParent() + " is not a JDK");
+        Throwable missing = catchThrowable(() -> Jdks.resolve("--java", "abc", dir, null)); // names the directory it looked in
+        assertThat(missing).hasMessageContaining("--java: " + dir.resolve("abc") + " is not a JDK (no bin/java and release file with "
+                + "JAVA_VERSION under " + dir.resolve("abc") + "; got \"abc\"");
         Path old = Files.createDirectories(dir.resolve("jdk8/bin"));
         Files.writeString(old.resolve("java"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(old.resolve("java"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
