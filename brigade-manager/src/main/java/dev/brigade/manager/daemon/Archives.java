@@ -80,7 +80,7 @@ final class Archives {
                 tail.addAll(List.of("-jar", run.toString()));
                 jars.add(run.toString());
             } else {
-                String cp = ClusterRun.expand(j.classpath());
+                String cp = WorkerSettings.expand(j.classpath());
                 tail.addAll(List.of("-cp", cp, j.mainClass()));
                 for (String e : cp.split(File.pathSeparator)) {
                     if (!e.isEmpty()) {
