@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Recording happens in a real process of the app</b>, never in an extra run of it: the first process started
  * without an archive records. On JDK 25 it runs with {@code -XX:AOTMode=record -XX:AOTConfiguration=TMP} and writes
- * the configuration when Brigade asks it, after it served {@code BRIGADE_ARCHIVE_RECORD_SECONDS} (default 20; past
- * the app's start: ending a recording while a Spring Boot app still started once made it fail), with
- * {@code jcmd PID AOT.end_recording}; a process that exits earlier writes it as it exits (on SIGTERM or System.exit,
- * not on SIGKILL, nor when a cluster worker's exit grace halts it). Writing pauses the process for a second or more,
- * which its heartbeats are forgiven ({@link #spawned}). Then Brigade assembles the cache itself, in the background,
+ * the configuration as it exits (on SIGTERM or System.exit, after the app's shutdown hooks: a leaving cluster worker
+ * has drained and its app stopped serving; not on SIGKILL), and it is given {@link #EXIT_WRITE_MILLIS} more than the
+ * kill timeout for it. Writing stops the whole process for a second or more, which is why a serving process is never
+ * asked to: {@code BRIGADE_ARCHIVE_RECORD_SECONDS=N} asks it anyway after N s ({@code jcmd PID AOT.end_recording};
+ * its heartbeats missed meanwhile are forgiven, {@link #spawned}), for an app that is never restarted and can take
+ * the pause. Then Brigade assembles the cache itself, in the background,
  * with {@code java -XX:AOTMode=create} ({@link AotAssembler}) and renames it into place. Nothing of it
  * is printed into the app's log: the JVM's own "AOTConfiguration recorded"
  * line is dropped by the caller ({@link #isNoise}), the cache and CDS logs of the app's JVM go to a file of ours.
@@ -42,8 +43,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Archive {
     static final int MAX_CUTOFFS = 2;
-    /** How long a recording process serves before it is asked to write its configuration; 0: at exit only. */
-    static final long DEFAULT_RECORD_SECONDS = 20;
+    /**
+     * How long a recording process serves before it is asked to write its configuration; 0 (the default): as it exits.
+     * Writing stops every thread of the process for a second or more (14 s for a Spring Boot app at load 10): a
+     * serving process asked to write held its keep-alive clients' requests that long, so by default it writes only
+     * as it leaves, after its app stopped serving.
+     */
+    static final long DEFAULT_RECORD_SECONDS = 0;
+    /**
+     * How much longer than the kill timeout a recording process may take to exit: writing its configuration as it
+     * exits takes 1-2 s on an idle machine (up to 14 s measured at load 10), and a recording cut off is lost.
+     */
+    public static final long EXIT_WRITE_MILLIS = 30_000;
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
     private final boolean enabled;
     private final String off;

@@ -253,10 +253,15 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         owner.publish(new ClusterEvent.Message(this, msg));
     }
 
-    /** SIGKILLs the whole tree after the kill timeout unless the worker exited first. */
+    /**
+     * SIGKILLs the whole tree after the kill timeout (a recording worker: {@link Archive#EXIT_WRITE_MILLIS} later)
+     * unless the worker exited first.
+     */
     synchronized void armKill() {
         if (killTimer == null && !exit.isDone()) {
-            killTimer = owner.timer().schedule(this::killTree, owner.killTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // a recording worker writes its recording as it exits, after its app stopped: cut off, it would be lost
+            long millis = owner.killTimeout().toMillis() + (recording ? Archive.EXIT_WRITE_MILLIS : 0);
+            killTimer = owner.timer().schedule(this::killTree, millis, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -352,12 +352,14 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             closing = true;
         }
         List<CompletableFuture<ExitStatus>> exits = new ArrayList<>();
+        boolean recording = false;
         for (Child c : live.values()) {
+            recording |= c.recording;
             exits.add(c.disconnect());
         }
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new))
-                    .get(settings.killTimeout().toMillis() + 3000, TimeUnit.MILLISECONDS);
+                    .get(settings.killTimeout().toMillis() + 3000 + (recording ? Archive.EXIT_WRITE_MILLIS : 0), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "workers still running after shutdown: " + live.keySet());
             live.values().forEach(Child::killTree);

@@ -115,6 +115,11 @@ final class Archives {
             }
         }
 
+        /** Whether the process of {@code l} records the archive (it writes it as it exits: give it time to). */
+        synchronized boolean records(Launch l) {
+            return l != null && archive != null && archive.isTraining(l.archiveFlags());
+        }
+
         /** The process of {@code l} ended; {@code crashed} if nobody asked it to. */
         void exited(Launch l, boolean crashed) {
             Archive a;

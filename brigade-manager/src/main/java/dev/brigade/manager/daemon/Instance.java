@@ -72,7 +72,10 @@ final class Instance {
         spawn();
     }
 
-    /** Stops the process (SIGTERM to its group, SIGKILL after the kill timeout); completes once it exited. */
+    /**
+     * Stops the process (SIGTERM to its group, SIGKILL after the kill timeout, or {@code Archive.EXIT_WRITE_MILLIS}
+     * later for a JVM that records its class-data archive); completes once it exited.
+     */
     synchronized CompletableFuture<Void> stop() {
         switch (status) {
             case ONLINE -> {
@@ -80,7 +83,10 @@ final class Instance {
                 Spawner.kill(pid, Signal.SIGTERM.number(), true);
                 int gen = generation;
                 int victim = pid;
-                app.timer.schedule(() -> killAfterTimeout(gen, victim), app.spec().killTimeoutMs(), TimeUnit.MILLISECONDS);
+                // a recording JVM writes its class-data recording as it exits: cut off, the recording would be lost
+                long millis = app.spec().killTimeoutMs()
+                        + (app.launcher.records(launch) ? dev.brigade.cluster.internal.Archive.EXIT_WRITE_MILLIS : 0);
+                app.timer.schedule(() -> killAfterTimeout(gen, victim, millis), millis, TimeUnit.MILLISECONDS);
                 return exited;
             }
             case STOPPING -> {
@@ -298,9 +304,9 @@ final class Instance {
         }
     }
 
-    private synchronized void killAfterTimeout(int gen, int victim) {
+    private synchronized void killAfterTimeout(int gen, int victim, long millis) {
         if (gen == generation && status == Status.STOPPING) {
-            note("[brigade] still running " + app.spec().killTimeoutMs() + " ms after SIGTERM: SIGKILL");
+            note("[brigade] still running " + millis + " ms after SIGTERM: SIGKILL");
             Spawner.kill(victim, Signal.SIGKILL.number(), true);
         }
     }
