@@ -66,7 +66,11 @@ final class Rollout {
             for (int i = 0; i < group.size(); i++) {
                 Child previous = primary.promote(group.get(i), fresh.get(i));
                 if (previous != null) {
-                    old.add(previous.disconnect());
+                    boolean recording = previous.recording; // it writes its recording as it exits: not waited for
+                    CompletableFuture<ExitStatus> exit = previous.disconnect();
+                    if (!recording) {
+                        old.add(exit);
+                    }
                 }
             }
             awaitAll(old, settings.killTimeout().plusSeconds(5));
