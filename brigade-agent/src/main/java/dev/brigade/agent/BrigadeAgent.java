@@ -64,7 +64,17 @@ public final class BrigadeAgent {
     }
 
     private static void start(Instrumentation inst) {
-        String declared = System.getenv(ListenContract.ENV_LISTEN_FDS);
+        start(inst, System.getenv(ListenContract.ENV_LISTEN_FDS), System.getenv(ListenContract.ENV_NOTIFY_FD));
+    }
+
+    /**
+     * Installs the binder and rewrites the bind methods, then leaves no transformer registered: the JVM's class-file
+     * load hook is on only while an agent has a transformer (JPLIS turns it off with the last one), and while it is on
+     * every class the JVM loads, those of a class-data archive or AOT cache too, is handed to the agent as bytes. The
+     * three target classes are therefore loaded (not initialized) here, rewritten as they load; {@link Binder} adds the
+     * rewriters back only when the worker leaves, for the write paths' retransformation.
+     */
+    static void start(Instrumentation inst, String declared, String notifyFd) {
         if (declared == null) {
             return;
         }
@@ -78,10 +88,15 @@ public final class BrigadeAgent {
         Module self = BrigadeAgent.class.getModule();
         inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
-        Binder.install(entries, declared, System.getenv(ListenContract.ENV_NOTIFY_FD), inst);
         BindRewriter rewriter = new BindRewriter();
+        Binder.install(entries, declared, notifyFd, inst, rewriter);
         inst.addTransformer(rewriter, true);
-        retransformLoaded(inst, rewriter);
+        try {
+            rewriter.loadTargets();
+            retransformLoaded(inst, rewriter);
+        } finally {
+            inst.removeTransformer(rewriter);
+        }
     }
 
     /** Classes loaded before the agent started (dynamic attach) are rewritten now. */

@@ -53,8 +53,10 @@ import org.objectweb.asm.Type;
  * with it. A missing or failing hook degrades to the original bind, never to a broken one.
  *
  * <h2>How, cheaply and safely</h2>
- * Only these three classes are ever parsed (a name check per loaded class, no scanning); the
- * rewriter runs when they load, or on retransformation if they already were (dynamic attach).
+ * Only these three classes are ever parsed (a name check per loaded class, no scanning): the agent
+ * loads them in its premain with this transformer registered ({@link #loadTargets}), or retransforms
+ * them if they already were (dynamic attach), then removes it; it is registered again only when the
+ * worker leaves, when the write paths' retransformation must keep these rewrites.
  * Untouched methods are copied as bytes by ASM. Frames are not recomputed (that would load
  * classes from inside a transformer): the class is read with expanded frames, the inserted code
  * declares its own three frames, all of them the method's entry locals, and ends with a NOP so
@@ -91,6 +93,21 @@ public final class BindRewriter implements ClassFileTransformer {
     /** Whether {@code className} (binary name) was rewritten by this transformer. */
     public boolean rewrote(String className) {
         return rewritten.contains(className.replace('.', '/'));
+    }
+
+    /**
+     * Loads the target classes that are not loaded yet through the boot loader, without initializing them, so that
+     * this transformer, registered meanwhile, rewrites them now rather than whenever the app first binds.
+     */
+    public void loadTargets() {
+        for (String name : TARGETS) {
+            try {
+                Class.forName(name, false, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                Notifier.warn("WARNING " + name + " cannot be loaded on JDK " + Runtime.version() + ": " + e
+                        + "; servers binding through it will not adopt inherited sockets");
+            }
+        }
     }
 
     @Override

@@ -39,13 +39,17 @@ public final class Binder implements BiFunction<Object, Object, Object> {
         this.notifyFd = notifyFd;
     }
 
-    /** Installs the binder for this JVM (the agent does, once). */
-    public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst) {
+    /**
+     * Installs the binder for this JVM (the agent does, once). No transformer is registered here: the write paths'
+     * rewriter registers itself, with {@code bindRewriter} (a retransformation runs every registered transformer on
+     * the original class bytes, and NioSocketImpl has both bind and write paths), when the worker leaves.
+     */
+    public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst,
+            java.lang.instrument.ClassFileTransformer bindRewriter) {
         Binder b = new Binder(entries, declared, notifyFd);
         installed = b;
         Hooks.HOOK = b;
-        CloseRewriter closing = new CloseRewriter();
-        inst.addTransformer(closing, true);
+        CloseRewriter closing = new CloseRewriter(bindRewriter);
         Hooks.LEAVE = new Departure(b, closing, inst);
     }
 

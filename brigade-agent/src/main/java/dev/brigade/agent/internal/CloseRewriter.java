@@ -57,7 +57,13 @@ final class CloseRewriter implements ClassFileTransformer {
             NIO_IMPL, Map.of("write([BII)V", Kind.BLOCKING));
 
     private volatile boolean armed;
+    private final ClassFileTransformer[] alongside;
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+
+    /** {@code alongside}: transformers registered with this one at {@link #arm} (none is before, to keep class loading fast). */
+    CloseRewriter(ClassFileTransformer... alongside) {
+        this.alongside = alongside.clone();
+    }
 
     /** The JDK classes rewritten so far, by internal name (for the leave report). */
     Set<String> rewritten() {
@@ -69,7 +75,13 @@ final class CloseRewriter implements ClassFileTransformer {
      * the others are rewritten as they load. Returns a one-line report.
      */
     String arm(Instrumentation inst) {
-        armed = true;
+        if (!armed) {
+            armed = true;
+            inst.addTransformer(this, true);
+            for (ClassFileTransformer t : alongside) {
+                inst.addTransformer(t, true);
+            }
+        }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && METHODS.containsKey(c.getName().replace('.', '/'))) {

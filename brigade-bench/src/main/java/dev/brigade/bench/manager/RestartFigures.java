@@ -274,7 +274,12 @@ final class RestartFigures {
         Attributes a = m.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.put(Attributes.Name.MAIN_CLASS, "dev.brigade.examples.demo.DemoServer");
-        a.put(Attributes.Name.CLASS_PATH, String.join(" ", cp.stream().map(e -> Path.of(e).toUri().getRawPath()).toList()));
+        // relative to the jar's directory, as a packaged app's manifest has them: the JVM's class-data sharing resolves
+        // every Class-Path entry against that directory, an absolute one too, so with absolute entries none of the
+        // app's classes would be archived (the URL class loader still finds them: the app would run, unarchived)
+        Path base = jar.toAbsolutePath().getParent();
+        a.put(Attributes.Name.CLASS_PATH, String.join(" ", cp.stream()
+                .map(e -> base.relativize(Path.of(e).toAbsolutePath()).toString().replace(File.separatorChar, '/')).toList()));
         a.put(Attributes.Name.IMPLEMENTATION_VERSION, version);
         Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream j = new JarOutputStream(out, m)) {
