@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,10 @@ import org.HdrHistogram.Recorder;
  * {@code connections} clients each send a GET, read the whole response, and send the next, for
  * a fixed time. Unlike a general-purpose client it never retries and never hides a failure:
  * a refused or reset connection, a response cut short, or a non-2xx status each count as one
- * failed request, with the reason.
+ * failed request, with the reason. A read timeout's reason says where the response was (waiting for
+ * the status line, in the headers, in the body) and how many of its bytes had come; the first few
+ * failures are kept whole ({@link Result#samples}: wall-clock time, the client's local port, how many
+ * requests the connection had served), so that one can be matched to a server's log lines.
  *
  * <p>Two modes: {@code keepAlive} reuses a connection until the server answers
  * {@code Connection: close} (then reconnects, which is not a failure); otherwise every request
@@ -39,9 +43,10 @@ public final class HttpLoad {
      * @param p50Micros median latency, microseconds
      * @param p99Micros 99th percentile latency, microseconds
      * @param seconds how long the run took
+     * @param samples the first few failures ({@value #SAMPLES} at most), in the order they happened
      */
     public record Result(long ok, long failed, Map<String, Long> failures, Map<String, Long> bodies,
-                         double p50Micros, double p99Micros, double seconds) {
+                         double p50Micros, double p99Micros, double seconds, List<Failure> samples) {
         /**
          * Successful requests per second over the run.
          *
@@ -62,6 +67,26 @@ public final class HttpLoad {
         }
     }
 
+    /** How many failures a run keeps in full ({@link Result#samples}). */
+    public static final int SAMPLES = 8;
+
+    /**
+     * One failed request, enough to find it in a server's logs and in {@code ss} output.
+     *
+     * @param at wall-clock time the request was sent
+     * @param failedAt wall-clock time it failed
+     * @param localPort the client's port (0: not connected)
+     * @param served requests this connection had answered before this one (0: a new connection)
+     * @param why the failure key, as counted in {@link Result#failures}
+     */
+    public record Failure(java.time.Instant at, java.time.Instant failedAt, int localPort, long served, String why) {
+        @Override
+        public String toString() {
+            return "sent " + at + ", failed " + failedAt + ", client port " + localPort + ", after " + served
+                    + " answered on this connection: " + why;
+        }
+    }
+
     private final String host;
     private final int port;
     private final String path;
@@ -72,6 +97,7 @@ public final class HttpLoad {
     private final Map<String, LongAdder> bodies = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3);
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<Failure> samples = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * A load of {@code connections} clients sending {@code GET path} to {@code host:port}.
@@ -113,7 +139,7 @@ public final class HttpLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         var h = latency.getIntervalHistogram();
         return new Result(ok.sum(), failures.values().stream().mapToLong(LongAdder::sum).sum(), tally(failures),
-                tally(bodies), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, seconds);
+                tally(bodies), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, seconds, List.copyOf(samples));
     }
 
     /** Something to do while the load runs (a reload, a kill). */
@@ -191,33 +217,41 @@ public final class HttpLoad {
                 + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
         Socket socket = null;
         InputStream in = null;
+        long served = 0;
         while (!stop.get() && System.nanoTime() < end) {
             long t0 = System.nanoTime();
+            long sent = System.currentTimeMillis();
+            Progress progress = new Progress();
             try {
                 if (socket == null) {
+                    served = 0;
+                    progress.where = "connecting";
                     socket = new Socket();
                     socket.setTcpNoDelay(true);
                     socket.setSoTimeout(10_000);
                     socket.connect(new InetSocketAddress(host, port), 5_000);
                     in = new BufferedInputStream(socket.getInputStream(), 8192);
                 }
+                progress.where = "sending";
                 OutputStream out = socket.getOutputStream();
                 out.write(request);
                 out.flush();
-                Response r = Response.read(in);
+                Response r = Response.read(in, progress);
                 latency.recordValue(System.nanoTime() - t0);
+                served++;
                 if (r.status() / 100 == 2) {
                     ok.increment();
                     bodies.computeIfAbsent(r.firstBodyLine(), k -> new LongAdder()).increment();
                 } else {
-                    fail("HTTP " + r.status());
+                    fail("HTTP " + r.status(), sent, socket, served - 1);
                 }
                 if (!keepAlive || r.close()) {
                     socket.close();
                     socket = null;
                 }
             } catch (IOException e) {
-                fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+                fail(e.getClass().getSimpleName() + ": " + e.getMessage() + (e instanceof SocketTimeoutException
+                        ? " " + progress.where + " (" + progress.bytes + " bytes of the response received)" : ""), sent, socket, served);
                 closeQuietly(socket);
                 socket = null;
             }
@@ -225,8 +259,18 @@ public final class HttpLoad {
         closeQuietly(socket);
     }
 
-    private void fail(String why) {
+    private void fail(String why, long sent, Socket socket, long served) {
         failures.computeIfAbsent(why, k -> new LongAdder()).increment();
+        if (samples.size() < SAMPLES) {
+            samples.add(new Failure(java.time.Instant.ofEpochMilli(sent), java.time.Instant.now(),
+                    socket == null ? 0 : socket.getLocalPort(), served, why));
+        }
+    }
+
+    /** Where a request's response was when it failed: what a read timeout reports. */
+    static final class Progress {
+        String where = "waiting for the status line";
+        long bytes;
     }
 
     private static void closeQuietly(Socket s) {
@@ -248,7 +292,12 @@ public final class HttpLoad {
     /** A parsed response: status, whether the server closes, first body line. */
     record Response(int status, boolean close, String firstBodyLine) {
         static Response read(InputStream in) throws IOException {
-            String statusLine = line(in);
+            return read(in, new Progress());
+        }
+
+        static Response read(InputStream in, Progress progress) throws IOException {
+            progress.where = "waiting for the status line";
+            String statusLine = line(in, progress);
             if (statusLine == null) {
                 throw new IOException("connection closed before a response");
             }
@@ -260,7 +309,8 @@ public final class HttpLoad {
             int length = -1;
             boolean close = parts[0].equals("HTTP/1.0");
             String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
+            progress.where = "in the headers";
+            while ((h = line(in, progress)) != null && !h.isEmpty()) {
                 String lower = h.toLowerCase();
                 if (lower.startsWith("content-length:")) {
                     length = Integer.parseInt(lower.substring(15).trim());
@@ -274,6 +324,7 @@ public final class HttpLoad {
             if (length < 0) {
                 throw new IOException("response without Content-Length (not supported by this client)");
             }
+            progress.where = "in the body of " + length + " bytes";
             byte[] body = in.readNBytes(length);
             if (body.length < length) {
                 throw new IOException("response body cut short: " + body.length + " of " + length + " bytes");
@@ -283,10 +334,11 @@ public final class HttpLoad {
             return new Response(status, close, nl < 0 ? text : text.substring(0, nl));
         }
 
-        private static String line(InputStream in) throws IOException {
+        private static String line(InputStream in, Progress progress) throws IOException {
             StringBuilder sb = new StringBuilder(64);
             int c;
             while ((c = in.read()) != -1) {
+                progress.bytes++;
                 if (c == '\n') {
                     int n = sb.length();
                     return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();

@@ -84,14 +84,15 @@ final class CliScenario {
             HttpLoad.Result keepAlive = both[1];
             if (keepAlive != null) {
                 System.out.println("compat " + fw.id + ": keep-alive across " + RELOADS + " reloads: " + keepAlive.failed()
-                        + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures());
+                        + " failed of " + (keepAlive.ok() + keepAlive.failed()) + " " + keepAlive.failures() + samples(keepAlive));
             }
             assertThat(reloads.failures()).as(fw.id + ": failed requests across " + RELOADS
-                    + " reloads, new connection per request; logs:\n" + logs(brigade, fw)).isEmpty();
+                    + " reloads, new connection per request" + samples(reloads) + "\nlogs:\n" + logs(brigade, fw)).isEmpty();
             assertThat(reloads.bodies().keySet()).as("workers that answered across the reloads").hasSizeGreaterThanOrEqualTo(4);
             if (keepAlive != null && fw.keepAliveZero) {
                 assertThat(keepAlive.failures()).as(fw.id + ": failed keep-alive requests across " + RELOADS
-                        + " reloads (a leaving worker's responses say Connection: close); logs:\n" + logs(brigade, fw)).isEmpty();
+                        + " reloads (a leaving worker's responses say Connection: close)" + samples(keepAlive) + "\nlogs:\n"
+                        + logs(brigade, fw)).isEmpty();
             }
 
             double mb = 0;
@@ -164,6 +165,11 @@ final class CliScenario {
             bodies.add(r.body());
         }
         return bodies;
+    }
+
+    /** The failures a load kept whole, one a line (time, client port), to match against the workers' logs. */
+    private static String samples(HttpLoad.Result r) {
+        return r.samples().stream().map(f -> "\n  failed request: " + f).collect(java.util.stream.Collectors.joining());
     }
 
     /** The app's last 60 lines, after Brigade's own lines of the last 3000 (a worker killed as hung shows there). */
