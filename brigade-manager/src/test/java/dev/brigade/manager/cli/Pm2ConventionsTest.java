@@ -179,4 +179,22 @@ class Pm2ConventionsTest {
         assertThat(ghost.code()).isEqualTo(Main.FAILED);
         assertThat(ghost.err()).contains("command not found: \"ghost\"").doesNotContain("restarting");
     }
+
+    @Test
+    void startKnownApp_withInstances_scalesIt_andOtherOptions_areRefusedByName_notDropped() {
+        assertThat(home.brigade("start", "--name", "sc", "--", "sleep", "1000").code()).isZero();
+
+        MainTest.Outcome scaled = home.brigade("start", "sc", "-i", "2");
+        assertThat(scaled.code()).as(scaled.toString()).isZero();
+        assertThat(scaled.err()).contains("restarting it", "scaling it from 1 to 2 instances (as brigade scale 1 2)");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        List<Long> pids = home.instances("sc").stream().map(i -> i.get("pid").asLong()).toList();
+
+        MainTest.Outcome refused = home.brigade("start", "sc", "--port", "9000", "--env", "A=b", "-i", "3");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(Main.USAGE);
+        assertThat(refused.err()).contains("app 1 sc exists", "--port 9000", "--env A=b", "nothing was done", "brigade scale sc N",
+                "'brigade delete sc', then start it again").doesNotContain("--instances");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(pids).contains(i.get("pid").asLong()));
+        assertThat(home.ls()).hasSize(1);
+    }
 }
