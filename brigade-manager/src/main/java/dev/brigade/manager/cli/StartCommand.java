@@ -57,7 +57,7 @@ final class StartCommand extends ManagerCommand {
             StartOptions.warnFork(specs, err());
         }
         List<AppInfo> acted = options.configFile()
-                ? DeployFile.apply(this, specs, true) // a deployment file: what runs is reloaded, the rest started
+                ? DeployFile.apply(this, "", specs, true) // a deployment file: what runs is reloaded, the rest started
                 : apps(request(new Request.Start(specs)));
         Readiness.Outcome o = readiness.await(this, acted);
         ListCommand.print(this, o.apps(), json);

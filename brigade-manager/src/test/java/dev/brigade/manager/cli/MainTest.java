@@ -163,6 +163,17 @@ class MainTest {
     }
 
     @Test
+    void reloadRestartStopDelete_ofAMissingYaml_isFileNotFound_likeStart(@TempDir Path dir) {
+        Path cwd = Path.of("").toAbsolutePath();
+        for (String command : List.of("reload", "restart", "stop", "delete")) {
+            Outcome o = brigade(command, "--home", dir.resolve("home").toString(), "nope/../missing.yaml");
+            assertThat(o.code()).as(command).isEqualTo(Main.FAILED);
+            assertThat(o.err().strip()).as(command).isEqualTo("brigade: nope/../missing.yaml: file not found: " + cwd.resolve("missing.yaml"));
+        }
+        assertThat(dir.resolve("home/daemon.sock")).doesNotExist(); // no daemon was started to say so
+    }
+
+    @Test
     void severalForkModeJvms_areWarnedAbout_andPortPointsToClusterMode(@TempDir Path dir) throws Exception {
         Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
         String fork = warnings("-i", "3", jar.toString());

@@ -197,4 +197,28 @@ class Pm2ConventionsTest {
         assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(pids).contains(i.get("pid").asLong()));
         assertThat(home.ls()).hasSize(1);
     }
+
+    @Test
+    void stopRestartReloadDelete_ofAYaml_actOnItsApps_andNameTheAppsThatDoNotRun_beforeDoingAnything() throws Exception {
+        String sleeper = "    script: sleep\n    args: [\"1000\"]\n";
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - name: ya\n" + sleeper + "  - name: yb\n" + sleeper);
+        Path other = Files.writeString(dir.resolve("other.yaml"), "apps:\n  - name: ya\n" + sleeper + "  - name: yc\n" + sleeper
+                + "  - name: yd\n" + sleeper);
+        assertThat(home.brigade("start", yaml.toString()).code()).isZero();
+
+        for (String command : List.of("stop", "restart", "reload", "delete")) {
+            MainTest.Outcome o = home.brigade(command, other.toString());
+            assertThat(o.code()).as(command + " " + o).isEqualTo(Main.FAILED);
+            assertThat(o.err()).as(command).contains(other + ": apps yc, yd do not run (the daemon knows ya, yb; 'brigade start " + other
+                    + "' starts them); nothing was done");
+        }
+        assertThat(home.instances("ya")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+
+        MainTest.Outcome stop = home.brigade("stop", yaml.toString());
+        assertThat(stop.code()).as(stop.toString()).isZero();
+        assertThat(stop.out()).contains("stopped: ya", "stopped: yb");
+        assertThat(home.instances("yb")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("stopped"));
+        assertThat(home.brigade("delete", yaml.toString()).code()).isZero();
+        assertThat(home.ls()).isEmpty();
+    }
 }
