@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
  * rebuild the distribution with Maven, which has no place in a boot sequence. So the unit must be
  * written again (brigade startup) after moving the checkout or changing the JDK; it says so. The
  * PATH of the shell that ran `startup` goes into the unit too (as PM2 does), because a saved app
- * may be a bare command name and systemd's default PATH is minimal.
+ * may be a bare command name and systemd's default PATH is minimal; so do the other variables
+ * Brigade reads (CARRIED: BRIGADE_CACHE, JAVA_HOME...), or the service would train and look up its
+ * class-data archives in another cache than the shell's brigade, and find other JDKs.
  *
  * It never runs systemctl: it prints the commands.
  */
@@ -52,7 +54,8 @@ import picocli.CommandLine.Option;
             + "The apps are those of 'brigade save'. A user unit by default "
             + "($XDG_CONFIG_HOME/systemd/user/brigade.service, else ~/.config/...), or a system unit with --system "
             + "(/etc/systemd/system/brigade.service). The service runs 'brigade run --resurrect' in the foreground for "
-            + "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'). Prints the unit and the systemctl commands to "
+            + "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'), with this shell's PATH, JAVA_HOME, BRIGADE_CACHE and "
+            + "Brigade's other variables. Prints the unit and the systemctl commands to "
             + "run; it never runs systemctl itself. Running it again with nothing changed reports \"unchanged\"."},
         footer = {"", "Examples:", "  brigade save && brigade startup", "  brigade startup --dry-run", "  sudo brigade startup --system --home /home/me/.brigade"})
 final class StartupCommand extends ManagerCommand {
@@ -60,6 +63,17 @@ final class StartupCommand extends ManagerCommand {
     /** The JVM flags of the service's process: those of the daemon (small and flat), plus native access. */
     static final List<String> JVM_FLAGS = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "--enable-native-access=ALL-UNNAMED");
+
+    /**
+     * The variables of the shell that ran {@code startup} which the service's process reads (or its apps inherit from it, as
+     * every app inherits the daemon's environment), copied into the unit when set: systemd starts the service with almost
+     * none. PATH, for an app that is a bare command name; JAVA_HOME, for {@code --java 21}; the cache of the class-data
+     * archives and its settings; the metrics endpoint; a worker's drain time.
+     */
+    static final List<String> CARRIED = List.of("PATH", "JAVA_HOME", "BRIGADE_CACHE", "XDG_CACHE_HOME", "BRIGADE_CLASS_DATA_ARCHIVE",
+            "BRIGADE_ARCHIVE_CAP_MB", "BRIGADE_ARCHIVE_RECORD_SECONDS", "BRIGADE_METRICS_PORT", "BRIGADE_METRICS_HOST", "BRIGADE_DRAIN_MILLIS");
+    /** Those of {@link #CARRIED} that are directories: made absolute (the service's working directory is BRIGADE_HOME). */
+    private static final List<String> PATHS = List.of("JAVA_HOME", "BRIGADE_CACHE");
 
     @Option(names = "--user", description = "a user unit (the default): ~/.config/systemd/user, started by your user manager")
     boolean user;
@@ -167,9 +181,14 @@ final class StartupCommand extends ManagerCommand {
         }
         u.append("WorkingDirectory=").append(quote(home.dir().toString())).append('\n')
                 .append("Environment=").append(quote("BRIGADE_HOME=" + home.dir())).append('\n');
-        String path = env.get("PATH");
-        if (path != null && !path.isBlank()) {
-            u.append("Environment=").append(quote("PATH=" + path)).append('\n');
+        for (String name : CARRIED) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                if (PATHS.contains(name) && !Path.of(value).isAbsolute()) {
+                    value = Path.of("").toAbsolutePath().resolve(value).normalize().toString(); // the unit runs elsewhere
+                }
+                u.append("Environment=").append(quote(name + "=" + value)).append('\n');
+            }
         }
         u.append("ExecStart=").append(command(brigade, "run", "--resurrect")).append('\n')
                 .append("ExecStop=").append(command(brigade, "kill")).append('\n')

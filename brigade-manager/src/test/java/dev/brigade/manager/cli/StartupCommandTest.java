@@ -25,12 +25,19 @@ class StartupCommandTest {
 
     /** {@code brigade startup ARGS} in a JVM of its own, with XDG_CONFIG_HOME and BRIGADE_HOME set. */
     private MainTest.Outcome startup(String... args) throws IOException, InterruptedException {
+        return startup(java.util.Map.of(), args);
+    }
+
+    /** {@code brigade startup ARGS} with {@code env} too, and none of Brigade's other variables of this JVM. */
+    private MainTest.Outcome startup(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "startup"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("XDG_CONFIG_HOME", config.toString());
         pb.environment().put("BRIGADE_HOME", home.dir.toString());
+        pb.environment().keySet().removeAll(StartupCommand.CARRIED.subList(1, StartupCommand.CARRIED.size()));
+        pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -80,6 +87,19 @@ class StartupCommandTest {
         assertThat(second.out()).contains("unchanged: " + unit).doesNotContain("wrote ");
         assertThat(Files.readString(unit)).isEqualTo(content);
         assertThat(startup("--dry-run").out()).contains("would leave unchanged " + unit);
+    }
+
+    @Test
+    void theUnit_carriesTheShellsBrigadeVariables_soTheServiceUsesTheSameCacheAndJdks() throws Exception {
+        String javaHome = System.getProperty("java.home");
+        MainTest.Outcome o = startup(java.util.Map.of("BRIGADE_CACHE", "my cache", "JAVA_HOME", javaHome, "BRIGADE_METRICS_PORT", "9464",
+                "BRIGADE_ARCHIVE_CAP_MB", "200"), "--dry-run");
+        assertThat(o.code()).as(o.toString()).isZero();
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertThat(o.out()).contains("Environment=\"BRIGADE_CACHE=" + cwd + "/my cache\"\n", "Environment=JAVA_HOME=" + javaHome + "\n",
+                "Environment=BRIGADE_METRICS_PORT=9464\n", "Environment=BRIGADE_ARCHIVE_CAP_MB=200\n", "Environment=PATH=")
+                .doesNotContain("XDG_CACHE_HOME", "BRIGADE_DRAIN_MILLIS");
+        assertThat(startup("--dry-run").out()).doesNotContain("BRIGADE_CACHE", "JAVA_HOME");
     }
 
     @Test
