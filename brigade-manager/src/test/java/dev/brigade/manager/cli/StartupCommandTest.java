@@ -103,6 +103,43 @@ class StartupCommandTest {
     }
 
     @Test
+    void socketOption_writesASocketUnitPerName_besideTheService_whichRequiresAndTakesThem() throws Exception {
+        Path units = config.resolve("systemd/user");
+        MainTest.Outcome dry = startup("--socket", "web:8080", "--socket", "admin:127.0.0.1:9000", "--dry-run");
+        assertThat(dry.code()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("would write " + units.resolve("brigade-web.socket"), "would write " + units.resolve("brigade-admin.socket"),
+                "would write " + units.resolve("brigade.service"),
+                "[Socket]\nListenStream=8080\nFileDescriptorName=web\nService=brigade.service\n",
+                "[Socket]\nListenStream=127.0.0.1:9000\nFileDescriptorName=admin\nService=brigade.service\n", "WantedBy=sockets.target",
+                "Requires=brigade-web.socket brigade-admin.socket\nAfter=brigade-web.socket brigade-admin.socket\n",
+                "Sockets=brigade-web.socket brigade-admin.socket\n",
+                "systemctl --user enable --now brigade-web.socket brigade-admin.socket");
+        assertThat(units).doesNotExist();
+
+        MainTest.Outcome web = startup("--socket", "web:8080");
+        assertThat(web.code()).as(web.toString()).isZero();
+        assertThat(Files.readString(units.resolve("brigade-web.socket"))).contains("ListenStream=8080\n");
+        assertThat(Files.readString(units.resolve("brigade.service"))).contains("Sockets=brigade-web.socket\n");
+        MainTest.Outcome admin = startup("--socket", "admin:[::1]:9000");
+        assertThat(admin.code()).as(admin.toString()).isZero();
+        assertThat(admin.out()).contains("wrote " + units.resolve("brigade-admin.socket"), "ListenStream=[::1]:9000\n",
+                "updated " + units.resolve("brigade.service"), "note: " + units.resolve("brigade-web.socket")
+                        + " is left from an earlier 'brigade startup --socket' and no longer used: systemctl --user disable --now brigade-web.socket");
+        MainTest.Outcome none = startup();
+        assertThat(Files.readString(units.resolve("brigade.service"))).doesNotContain("Sockets=", "Requires=");
+        assertThat(none.out()).contains("note: " + units.resolve("brigade-admin.socket"));
+
+        for (String bad : List.of("web", "web:0", "web:70000", "web:localhost:80", "we b:80", ":80")) {
+            MainTest.Outcome o = home.brigade("startup", "--dry-run", "--socket", bad);
+            assertThat(o.code()).as(bad).isEqualTo(Main.USAGE);
+            assertThat(o.err()).as(bad).contains("--socket", bad);
+        }
+        MainTest.Outcome twice = home.brigade("startup", "--dry-run", "--socket", "web:80", "--socket", "web:81");
+        assertThat(twice.code()).isEqualTo(Main.USAGE);
+        assertThat(twice.err()).contains("--socket web:81: the name web is given twice");
+    }
+
+    @Test
     void systemUnit_dryRun_runsAsTheUser_andSaysSudo() {
         MainTest.Outcome o = home.brigade("startup", "--system", "--dry-run");
         assertThat(o.code()).as(o.toString()).isZero();
