@@ -135,6 +135,7 @@ final class StartOptions {
                 if (!Files.exists(file)) {
                     throw new ManagerCommand.Failed("TARGET: file not found: " + file); // as a missing jar's
                 }
+                refuseAppOptions(t.target());
                 return BrigadeYaml.load(file, environment, host);
             }
             if (environment != null) {
@@ -162,6 +163,38 @@ final class StartOptions {
                 err.println("brigade: warning: " + s.name() + " runs as " + s.instances() + " separate processes in fork mode (no --port):"
                         + " if it listens on a port, they all try to bind it; with --port P they share that one port in cluster mode");
             }
+        }
+    }
+
+    /** An app's option given with a brigade.yaml, whose apps take theirs from the file: a usage error naming them, never ignored. */
+    private void refuseAppOptions(String file) throws ManagerCommand.Failed {
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("instances", instances);
+        given.put("name", name);
+        given.put("classpath", classpath);
+        given.put("port", port);
+        given.put("host", host);
+        given.put("env", env.isEmpty() ? null : env);
+        given.put("jvmArgs", jvmArgs);
+        given.put("java", java);
+        given.put("maxMemory", maxMemory);
+        given.put("killTimeout", killTimeout);
+        given.put("listenTimeout", listenTimeout);
+        given.put("minUptime", minUptime);
+        given.put("maxRestarts", maxRestarts);
+        given.put("restartDelay", restartDelay);
+        List<String> options = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        given.forEach((key, value) -> {
+            if (value != null) {
+                options.add(option(key));
+                keys.add(key + ":");
+            }
+        });
+        if (!options.isEmpty()) {
+            throw ManagerCommand.Failed.usage(String.join(", ", options) + (options.size() == 1 ? " does" : " do") + " not apply to "
+                    + file + ": its apps take their settings from the file (set " + String.join(", ", keys) + " there"
+                    + (given.get("instances") != null ? "; or, once an app runs, brigade scale APP N" : "") + ")");
         }
     }
 

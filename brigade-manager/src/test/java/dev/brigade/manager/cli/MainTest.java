@@ -174,6 +174,21 @@ class MainTest {
     }
 
     @Test
+    void appOptionsWithAYaml_areRefusedByName_notIgnored(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    args: [\"1000\"]\n");
+        for (String command : List.of("start", "run")) {
+            Outcome o = brigade(command, "--home", dir.resolve("home").toString(), "--cwd", dir.toString(), "brigade.yaml", "-i", "4",
+                    "--port", "9000", "--env", "A=b");
+            assertThat(o.code()).as(command).isEqualTo(Main.USAGE);
+            assertThat(o.err().strip()).as(command).isEqualTo("brigade: --instances, --port, --env do not apply to brigade.yaml: its apps "
+                    + "take their settings from the file (set instances:, port:, env: there; or, once an app runs, brigade scale APP N)");
+        }
+        assertThat(brigade("start", "--home", dir.resolve("home").toString(), "--cwd", dir.toString(), "brigade.yaml", "--max-memory", "1G")
+                .err()).contains("--max-memory does not apply to brigade.yaml", "(set maxMemory: there)");
+        assertThat(dir.resolve("home/daemon.sock")).doesNotExist();
+    }
+
+    @Test
     void severalForkModeJvms_areWarnedAbout_andPortPointsToClusterMode(@TempDir Path dir) throws Exception {
         Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
         String fork = warnings("-i", "3", jar.toString());
