@@ -76,6 +76,9 @@ final class DeployFile {
      * (*.yaml, *.yml, *.json) but an app's name or id.
      */
     static java.nio.file.Path path(String target, java.nio.file.Path cwd) throws ManagerCommand.Failed {
+        if (target.matches("(.*/)?[^/]*config\\.[cm]?js")) {
+            StartOptions.refuseJavaScript(target, cwd); // PM2's ecosystem.config.js
+        }
         if (!dev.brigade.manager.config.BrigadeYaml.isConfigFile(target)) {
             return null;
         }

@@ -22,9 +22,13 @@ final class Hints {
         PrintWriter err = cl.getErr();
         String command = cl.getCommandName();
         String prefix = cl.getParent() == null ? "brigade" : "brigade " + command; // not "brigade brigade"
-        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()
-                && !PM2_COMMANDS.containsKey(u.getUnmatched().get(0))) {
-            return unknownCommand(cl, u.getUnmatched().get(0));
+        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()) {
+            String word = u.getUnmatched().get(0);
+            if (PM2_COMMANDS.containsKey(word)) { // one line saying what to type instead; no list of commands
+                err.println("brigade: PM2's " + word + ": " + PM2_COMMANDS.get(word));
+                return Main.USAGE;
+            }
+            return unknownCommand(cl, word);
         }
         // picocli names an option with a label as "option '--env' (K=V)" and prefixes "option" again
         String plain = plain(ex);
@@ -101,14 +105,16 @@ final class Hints {
             Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"));
 
     /** PM2's commands Brigade does not have, and what to do instead. */
-    static final Map<String, String> PM2_COMMANDS = Map.of(
-            "reset", "restart counters start again at 0 when the app is deleted and started again ('brigade delete APP')",
-            "unstartup", "remove the systemd unit 'brigade startup' wrote: systemctl --user disable --now brigade.service, then delete the unit file it named",
-            "reloadLogs", "not needed: Brigade rotates logs itself (10 MiB, 5 files kept per instance)",
-            "monitor", "'brigade monit'",
-            "dashboard", "'brigade monit'",
-            "prettylist", "'brigade jlist' or 'brigade ls --json'",
-            "update", "'brigade save', then 'brigade kill', then 'brigade resurrect'");
+    static final Map<String, String> PM2_COMMANDS = Map.ofEntries(
+            Map.entry("pid", "the pids are in 'brigade ls' (or 'brigade jlist', instances[].pid)"),
+            Map.entry("id", "the ids are in 'brigade ls' (first column; Brigade's ids start at 1)"),
+            Map.entry("reset", "restart counters start again at 0 when the app is deleted and started again ('brigade delete APP')"),
+            Map.entry("unstartup", "remove the systemd unit 'brigade startup' wrote: systemctl --user disable --now brigade.service, then delete the unit file it named"),
+            Map.entry("reloadLogs", "not needed: Brigade rotates logs itself (10 MiB, 5 files kept per instance)"),
+            Map.entry("monitor", "'brigade monit'"),
+            Map.entry("dashboard", "'brigade monit'"),
+            Map.entry("prettylist", "'brigade jlist' or 'brigade ls --json'"),
+            Map.entry("update", "'brigade save', then 'brigade kill', then 'brigade resurrect'"));
 
     private static String hint(ParameterException ex, String command) {
         boolean start = command.equals("start") || command.equals("run");

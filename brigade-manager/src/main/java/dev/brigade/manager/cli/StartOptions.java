@@ -125,6 +125,7 @@ final class StartOptions {
     List<AppSpec> specs(List<String> commandLine, String command, Host host) throws ManagerCommand.Failed {
         Path dir = cwd == null ? host.cwd() : host.cwd().resolve(cwd).normalize();
         Target t = target(commandLine, command, dir);
+        refuseJavaScript(t.target(), dir);
         try {
             configFile = BrigadeYaml.isConfigFile(t.target());
             if (configFile) {
@@ -164,6 +165,24 @@ final class StartOptions {
                         + " if it listens on a port, they all try to bind it; with --port P they share that one port in cluster mode");
             }
         }
+    }
+
+    /**
+     * PM2's {@code pm2 start app.js} (node runs it) and {@code pm2 start ecosystem.config.js}: a JavaScript file that is
+     * there, which Brigade cannot run or read by itself; a usage error saying what works instead. Other targets pass.
+     */
+    static void refuseJavaScript(String target, Path dir) throws ManagerCommand.Failed {
+        if (!target.matches(".*\\.[cm]?js") || !Files.isRegularFile(dir.resolve(target)) || Files.isExecutable(dir.resolve(target))) {
+            return;
+        }
+        if (target.matches("(.*/)?[^/]*config\\.[cm]?js")) {
+            String json = target.replaceFirst("\\.[cm]?js$", ".json");
+            throw ManagerCommand.Failed.usage(target + ": a PM2 ecosystem file in JavaScript, which Brigade cannot read; the same apps in "
+                    + "JSON or YAML work (PM2's keys too): node -e 'console.log(JSON.stringify(require(\"" + (target.startsWith("/") ? target
+                    : "./" + target.replaceFirst("^\\./", "")) + "\"), null, 2))' > " + json + ", then use " + json);
+        }
+        throw ManagerCommand.Failed.usage(target + ": a JavaScript file, which PM2 runs with node; Brigade runs commands: brigade start "
+                + "\"node " + target + "\" (or --name NAME -- node " + target + ")");
     }
 
     /** An app's option given with a brigade.yaml, whose apps take theirs from the file: a usage error naming them, never ignored. */

@@ -196,6 +196,11 @@ class Pm2ConventionsTest {
                 "'brigade delete sc', then start it again").doesNotContain("--instances");
         assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(pids).contains(i.get("pid").asLong()));
         assertThat(home.ls()).hasSize(1);
+        MainTest.Outcome logs = home.brigade("logs", "sc", "--lines", "5", "--nostream"); // PM2's: the recent lines, then exit
+        assertThat(logs.code()).as(logs.toString()).isZero();
+        MainTest.Outcome ps = home.brigade("ps");
+        assertThat(ps.code()).isZero();
+        assertThat(ps.out()).contains(" sc ");
     }
 
     @Test
