@@ -226,4 +226,17 @@ class Pm2ConventionsTest {
         assertThat(home.brigade("delete", yaml.toString()).code()).isZero();
         assertThat(home.ls()).isEmpty();
     }
+
+    @Test
+    void resurrect_saysWhichSavedAppsItLeavesStopped() {
+        assertThat(home.brigade("start", "--name", "ra", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("start", "--name", "rb", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("save").code()).isZero();
+        assertThat(home.brigade("stop", "ra").code()).isZero();
+        MainTest.Outcome o = home.brigade("resurrect");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.out()).contains("every saved app runs already");
+        assertThat(o.err().strip()).isEqualTo("brigade: saved app ra is stopped, and resurrect starts only the saved apps the daemon does "
+                + "not know: 'brigade restart ra' starts it");
+    }
 }
