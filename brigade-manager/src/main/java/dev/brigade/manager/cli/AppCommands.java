@@ -198,13 +198,24 @@ final class AppCommands {
         @Parameters(index = "0", paramLabel = "APP", description = "name or id")
         String target;
 
-        @Parameters(index = "1", paramLabel = "N|max", description = "instances")
+        @Parameters(index = "1", paramLabel = "N|max|+N|-N", description = "instances; +N adds N, -N removes N (as PM2's scale)")
         String instances;
 
         @Override
         int run() throws Failed {
             int n;
-            if (instances.equalsIgnoreCase("max")) {
+            if (instances.matches("[+-]\\d+")) { // relative, PM2's "scale api +2": not "scale to 2"
+                List<AppInfo> found = apps(request(new Request.Describe(target)));
+                if (found.size() != 1) {
+                    throw Failed.usage("APP: scale takes one app, \"" + target + "\" names " + found.size());
+                }
+                int now = found.get(0).spec().instances();
+                n = now + Integer.parseInt(instances);
+                if (n < 1 || n > 1024) {
+                    throw Failed.usage("N: " + found.get(0).name() + " has " + now + " instance(s), and " + instances + " would make " + n
+                            + ", not in 1..1024");
+                }
+            } else if (instances.equalsIgnoreCase("max")) {
                 n = dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
             } else {
                 try {
@@ -213,7 +224,7 @@ final class AppCommands {
                     n = -1;
                 }
                 if (n < 1 || n > 1024) {
-                    throw Failed.usage("N: expected an integer in 1..1024 or \"max\", got \"" + instances + "\"");
+                    throw Failed.usage("N: expected an integer in 1..1024, \"max\", or +N / -N to add or remove, got \"" + instances + "\"");
                 }
             }
             Response r = request(new Request.Scale(target, n));

@@ -239,4 +239,19 @@ class Pm2ConventionsTest {
         assertThat(o.err().strip()).isEqualTo("brigade: saved app ra is stopped, and resurrect starts only the saved apps the daemon does "
                 + "not know: 'brigade restart ra' starts it");
     }
+
+    @Test
+    void scalePlusN_addsInstances_andMinusN_removesThem_asPm2s() {
+        assertThat(home.brigade("start", "--name", "sz", "--", "sleep", "1000").code()).isZero();
+        MainTest.Outcome up = home.brigade("scale", "sz", "+2");
+        assertThat(up.code()).as(up.toString()).isZero();
+        assertThat(home.instances("sz")).hasSize(3);
+        MainTest.Outcome down = home.brigade("scale", "sz", "-1");
+        assertThat(down.code()).as(down.toString()).isZero();
+        assertThat(home.instances("sz")).hasSize(2);
+        MainTest.Outcome tooFew = home.brigade("scale", "sz", "-2");
+        assertThat(tooFew.code()).isEqualTo(Main.USAGE);
+        assertThat(tooFew.err()).contains("sz has 2 instance(s), and -2 would make 0, not in 1..1024");
+        assertThat(home.instances("sz")).hasSize(2);
+    }
 }
