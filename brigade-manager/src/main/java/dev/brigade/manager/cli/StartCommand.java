@@ -51,7 +51,7 @@ final class StartCommand extends ManagerCommand {
             if (app == null) {
                 throw f;
             }
-            return restart(args, app);
+            return app.id() < 0 ? restartAll() : restart(args, app);
         }
         if (!options.configFile()) {
             StartOptions.warnFork(specs, err());
@@ -78,7 +78,11 @@ final class StartCommand extends ManagerCommand {
             if (c == null) {
                 return null;
             }
-            for (AppInfo a : apps(c.send(new Request.ListApps()))) {
+            List<AppInfo> known = apps(c.send(new Request.ListApps()));
+            if (t.target().equals("all") && !known.isEmpty()) {
+                return ALL;
+            }
+            for (AppInfo a : known) {
                 if (a.name().equals(t.target()) || String.valueOf(a.id()).equals(t.target())) {
                     return a;
                 }
@@ -87,6 +91,29 @@ final class StartCommand extends ManagerCommand {
         } catch (IOException e) {
             return null; // the file's error is the one to show
         }
+    }
+
+    /** {@code start all} with apps known: no app, it stands for them all. */
+    private static final AppInfo ALL = new AppInfo(-1, "all", null, null, List.of(), null, null, List.of(), null);
+
+    /** PM2's {@code pm2 start all}: {@code restart all}, said so; an option (even -i) is refused, nothing done. */
+    private int restartAll() throws Failed {
+        List<String> given = spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName())
+                .filter(n -> !n.equals("--no-wait") && !n.equals("--json") && !n.equals("--home")).distinct().toList();
+        if (!given.isEmpty()) {
+            throw Failed.usage("start all restarts every app as it is; " + String.join(", ", given) + " cannot apply to them all: "
+                    + "nothing was done (brigade scale APP N for one app's instances)");
+        }
+        err().println("brigade: no file or command named \"all\": restarting every app (as brigade restart all)");
+        Response r = request(new Request.Restart("all"));
+        if (!json && r instanceof Response.Ok ok) {
+            out().println(ok.message());
+        }
+        Readiness.Outcome o = readiness.await(this, apps(r));
+        if (json) {
+            ListCommand.print(this, o.apps(), true);
+        }
+        return Readiness.report(this, o, "restart");
     }
 
     /** The options {@code start APP} of a known app can honour: instances (a scale), waiting, output, home. */

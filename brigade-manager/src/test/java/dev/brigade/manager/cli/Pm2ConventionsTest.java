@@ -201,6 +201,16 @@ class Pm2ConventionsTest {
         MainTest.Outcome ps = home.brigade("ps");
         assertThat(ps.code()).isZero();
         assertThat(ps.out()).contains(" sc ");
+
+        assertThat(home.brigade("stop", "all").code()).isZero();
+        MainTest.Outcome all = home.brigade("start", "all"); // PM2's: every app, as restart all
+        assertThat(all.code()).as(all.toString()).isZero();
+        assertThat(all.err()).contains("no file or command named \"all\": restarting every app (as brigade restart all)");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        MainTest.Outcome allScaled = home.brigade("start", "all", "-i", "3");
+        assertThat(allScaled.code()).isEqualTo(Main.USAGE);
+        assertThat(allScaled.err()).contains("--instances cannot apply to them all: nothing was done");
+        assertThat(home.instances("sc")).hasSize(2);
     }
 
     @Test
