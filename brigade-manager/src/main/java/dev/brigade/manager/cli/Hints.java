@@ -102,7 +102,19 @@ final class Hints {
             Map.entry("-e", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
             Map.entry("--error", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
             Map.entry("--log", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
-            Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"));
+            Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"),
+            Map.entry("--merge-logs", "'brigade logs APP' merges the instances' lines already (the files stay one per instance)"),
+            Map.entry("--log-date-format", "log lines are not timestamped yet (--log-date-format is not supported)"),
+            Map.entry("--timestamp", "log lines are not timestamped yet (--timestamp is not supported)"),
+            Map.entry("-f", "Brigade starts no second app of one name: another --name, or 'brigade restart APP' (no --force needed)"),
+            Map.entry("--force", "not needed: 'brigade save' replaces the dump (and keeps it when no app runs); "
+                    + "start makes no second app of one name: another --name, or 'brigade restart APP'"),
+            Map.entry("--exp-backoff-restart-delay", "--restart-delay DURATION is Brigade's: the delay doubles on each restart in a row"),
+            Map.entry("--no-daemon", "'brigade run' runs the apps in the foreground (as pm2-runtime and --no-daemon do)"),
+            Map.entry("-x", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
+            Map.entry("--interpreter", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
+            Map.entry("--attach", "follow the output with 'brigade logs APP -f'"),
+            Map.entry("--namespace", "namespaces are not supported: act on several apps by name (brigade stop a b) or all"));
 
     /** PM2's commands Brigade does not have, and what to do instead. */
     static final Map<String, String> PM2_COMMANDS = Map.ofEntries(

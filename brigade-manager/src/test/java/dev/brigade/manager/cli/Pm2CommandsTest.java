@@ -58,5 +58,11 @@ class Pm2CommandsTest {
             assertThat(o.err().lines()).as(word).singleElement().satisfies(l -> assertThat(l).startsWith("brigade: PM2's " + word + ": "));
         }
         assertThat(MainTest.brigade("pid", "api").err()).contains("'brigade ls'", "instances[].pid");
+        MainTest.Outcome force = MainTest.brigade("save", "--force");
+        assertThat(force.code()).isEqualTo(Main.USAGE);
+        assertThat(force.err()).contains("PM2's option: not needed: 'brigade save' replaces the dump");
+        MainTest.Outcome backoff = MainTest.brigade("start", "--name", "w", "--exp-backoff-restart-delay=100", "--", "sleep", "100");
+        assertThat(backoff.err()).contains("PM2's option: --restart-delay DURATION is Brigade's").doesNotContain("-- --exp-backoff");
+        assertThat(MainTest.brigade("start", "-x", "app.py").err()).contains("brigade start \"python3 app.py\"");
     }
 }
