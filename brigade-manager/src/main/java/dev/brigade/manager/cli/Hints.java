@@ -113,6 +113,8 @@ final class Hints {
             Map.entry("--no-daemon", "'brigade run' runs the apps in the foreground (as pm2-runtime and --no-daemon do)"),
             Map.entry("-x", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
             Map.entry("--interpreter", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
+            Map.entry("--only", "--only is not supported yet: act on the file's apps by name (brigade restart api worker), "
+                    + "or give the one app a file of its own"),
             Map.entry("--attach", "follow the output with 'brigade logs APP -f'"),
             Map.entry("--namespace", "namespaces are not supported: act on several apps by name (brigade stop a b) or all"));
 

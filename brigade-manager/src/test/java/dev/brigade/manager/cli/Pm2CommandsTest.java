@@ -64,5 +64,6 @@ class Pm2CommandsTest {
         MainTest.Outcome backoff = MainTest.brigade("start", "--name", "w", "--exp-backoff-restart-delay=100", "--", "sleep", "100");
         assertThat(backoff.err()).contains("PM2's option: --restart-delay DURATION is Brigade's").doesNotContain("-- --exp-backoff");
         assertThat(MainTest.brigade("start", "-x", "app.py").err()).contains("brigade start \"python3 app.py\"");
+        assertThat(MainTest.brigade("start", "brigade.yaml", "--only", "api").err()).contains("PM2's option: --only is not supported yet");
     }
 }
