@@ -3,8 +3,10 @@ package dev.brigade.manager.cli;
 import dev.brigade.manager.config.BrigadeYaml;
 import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
+import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Request;
 import dev.brigade.manager.daemon.Response;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +22,7 @@ final class AppCommands {
 
     /** One app action on each app named: a request per app, then its message (or {@code ls} of the apps with --json). */
     abstract static class Action extends ManagerCommand {
-        @Parameters(arity = "0..*", paramLabel = "APP", description = "name, id or all; several apps may be given")
+        @Parameters(arity = "0..*", paramLabel = "APP", description = "name, id or all; several apps may be given; or a brigade.yaml: its apps")
         List<String> targets = new ArrayList<>();
 
         @Option(names = "--json", description = "print the apps concerned as JSON")
@@ -33,9 +35,31 @@ final class AppCommands {
             return null;
         }
 
-        /** The apps of a deployment file {@code target} once acted on, or null if {@code target} names apps. */
+        /**
+         * The apps of a deployment file {@code target} once acted on (PM2's {@code pm2 stop ecosystem.config.js}), or null if
+         * {@code target} names apps. Every app of the file must be known to the daemon, or nothing is done.
+         */
         List<AppInfo> file(String target) throws Failed {
-            return null;
+            Path file = DeployFile.path(target, main.host.cwd());
+            if (file == null) {
+                return null;
+            }
+            List<AppSpec> specs;
+            try {
+                specs = BrigadeYaml.load(file, null, main.host);
+            } catch (ConfigException e) {
+                throw Failed.of(e);
+            }
+            DeployFile.requireKnown(target, specs, DeployFile.known(this), "'brigade start " + target + "' starts them");
+            List<AppInfo> apps = new ArrayList<>();
+            for (AppSpec s : specs) {
+                Response r = request(request(s.name()));
+                apps.addAll(apps(r));
+                if (!json && r instanceof Response.Ok ok) {
+                    out().println(ok.message());
+                }
+            }
+            return apps;
         }
 
         /** The apps acted on when none is named; null: naming one is required. */
@@ -123,11 +147,12 @@ final class AppCommands {
         /** {@code reload brigade.yaml}: the file's apps, which must run with the file's settings. */
         @Override
         List<AppInfo> file(String target) throws Failed {
-            if (!BrigadeYaml.isConfigFile(target)) {
+            Path file = DeployFile.path(target, main.host.cwd());
+            if (file == null) {
                 return null;
             }
             try {
-                return DeployFile.apply(this, BrigadeYaml.load(main.host.cwd().resolve(target), environment, main.host), false);
+                return DeployFile.apply(this, target, BrigadeYaml.load(file, environment, main.host), false);
             } catch (ConfigException e) {
                 throw Failed.of(e);
             }
@@ -173,13 +198,24 @@ final class AppCommands {
         @Parameters(index = "0", paramLabel = "APP", description = "name or id")
         String target;
 
-        @Parameters(index = "1", paramLabel = "N|max", description = "instances")
+        @Parameters(index = "1", paramLabel = "N|max|+N|-N", description = "instances; +N adds N, -N removes N (as PM2's scale)")
         String instances;
 
         @Override
         int run() throws Failed {
             int n;
-            if (instances.equalsIgnoreCase("max")) {
+            if (instances.matches("[+-]\\d+")) { // relative, PM2's "scale api +2": not "scale to 2"
+                List<AppInfo> found = apps(request(new Request.Describe(target)));
+                if (found.size() != 1) {
+                    throw Failed.usage("APP: scale takes one app, \"" + target + "\" names " + found.size());
+                }
+                int now = found.get(0).spec().instances();
+                n = now + Integer.parseInt(instances);
+                if (n < 1 || n > 1024) {
+                    throw Failed.usage("N: " + found.get(0).name() + " has " + now + " instance(s), and " + instances + " would make " + n
+                            + ", not in 1..1024");
+                }
+            } else if (instances.equalsIgnoreCase("max")) {
                 n = dev.brigade.manager.container.CpuQuota.cores(); // the container's CPU quota, if any
             } else {
                 try {
@@ -188,7 +224,7 @@ final class AppCommands {
                     n = -1;
                 }
                 if (n < 1 || n > 1024) {
-                    throw Failed.usage("N: expected an integer in 1..1024 or \"max\", got \"" + instances + "\"");
+                    throw Failed.usage("N: expected an integer in 1..1024, \"max\", or +N / -N to add or remove, got \"" + instances + "\"");
                 }
             }
             Response r = request(new Request.Scale(target, n));

@@ -60,12 +60,36 @@ final class DaemonCommands {
         int run() throws Failed {
             Response.Ok ok = (Response.Ok) request(new Request.Resurrect());
             out().println(ok.message());
+            notRunning();
             // as start does: return once every resurrected instance serves, or say why one does not
             Readiness.Outcome o = readiness.await(this, ok.apps());
             if (!o.apps().isEmpty()) {
                 out().print(Listing.table(o.apps()));
             }
             return Readiness.report(this, o, "resurrect");
+        }
+
+        /**
+         * A saved app the daemon knows but that does not run (stopped, errored) is left so by resurrect, which starts only
+         * the saved apps the daemon does not know: said on stderr with the command that starts it, rather than implied to run.
+         */
+        private void notRunning() throws Failed {
+            java.util.Set<String> saved = new java.util.HashSet<>();
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(home().dump().toFile())
+                        .forEach(a -> saved.add(a.path("name").asText()));
+            } catch (java.io.IOException | RuntimeException e) {
+                return; // the daemon has read it already, and said what was wrong
+            }
+            for (var app : apps(request(new Request.ListApps()))) {
+                java.util.Set<String> states = new java.util.TreeSet<>();
+                app.instances().forEach(i -> states.add(i.status()));
+                if (saved.contains(app.name()) && (states.isEmpty() || java.util.Set.of("stopped", "errored").containsAll(states))) {
+                    err().println("brigade: saved app " + app.name() + " is " + (states.isEmpty() ? "stopped" : String.join("/", states))
+                            + ", and resurrect starts only the saved apps the daemon does not know: 'brigade restart " + app.name()
+                            + "' starts it");
+                }
+            }
         }
     }
 

@@ -22,18 +22,17 @@ final class DeployFile {
     private DeployFile() {
     }
 
-    /** Applies {@code specs}; returns what the daemon answered for each app acted on. */
-    static List<AppInfo> apply(ManagerCommand c, List<AppSpec> specs, boolean startMissing) throws ManagerCommand.Failed {
-        Map<String, AppInfo> running = ManagerCommand.apps(c.request(new Request.ListApps())).stream()
-                .collect(Collectors.toMap(AppInfo::name, Function.identity()));
+    /** Applies {@code specs}, those of {@code file} (as the user typed it); returns what the daemon answered for each app acted on. */
+    static List<AppInfo> apply(ManagerCommand c, String file, List<AppSpec> specs, boolean startMissing) throws ManagerCommand.Failed {
+        Map<String, AppInfo> running = known(c);
+        if (!startMissing) {
+            requireKnown(file, specs, running, "'brigade start " + file + "' starts them");
+        }
         List<AppSpec> fresh = new ArrayList<>();
         List<String> reload = new ArrayList<>();
         for (AppSpec s : specs) {
             AppInfo now = running.get(s.name());
             if (now == null) {
-                if (!startMissing) {
-                    throw new ManagerCommand.Failed("app " + s.name() + " does not run: 'brigade start' the file to start it");
-                }
                 fresh.add(s);
             } else if (!now.spec().equals(s)) {
                 throw new ManagerCommand.Failed("app " + s.name() + " runs with other settings than the file gives; changing a running "
@@ -54,5 +53,39 @@ final class DeployFile {
             acted.addAll(ManagerCommand.apps(c.request(new Request.Start(fresh))));
         }
         return acted;
+    }
+
+    /** The apps the daemon knows, by name. */
+    static Map<String, AppInfo> known(ManagerCommand c) throws ManagerCommand.Failed {
+        return ManagerCommand.apps(c.request(new Request.ListApps())).stream()
+                .collect(Collectors.toMap(AppInfo::name, Function.identity()));
+    }
+
+    /** Fails, naming every app of {@code file} the daemon does not know (and what it knows), before anything is done. */
+    static void requireKnown(String file, List<AppSpec> specs, Map<String, AppInfo> known, String remedy) throws ManagerCommand.Failed {
+        List<String> missing = specs.stream().map(AppSpec::name).filter(n -> !known.containsKey(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new ManagerCommand.Failed(file + ": " + (missing.size() == 1 ? "app " + missing.get(0) + " does not run"
+                    : "apps " + String.join(", ", missing) + " do not run") + " (the daemon knows "
+                    + (known.isEmpty() ? "no app" : String.join(", ", known.keySet())) + "; " + remedy + "); nothing was done");
+        }
+    }
+
+    /**
+     * The deployment file {@code target} names, resolved against {@code cwd}; null if {@code target} is no file name
+     * (*.yaml, *.yml, *.json) but an app's name or id.
+     */
+    static java.nio.file.Path path(String target, java.nio.file.Path cwd) throws ManagerCommand.Failed {
+        if (target.matches("(.*/)?[^/]*config\\.[cm]?js")) {
+            StartOptions.refuseJavaScript(target, cwd); // PM2's ecosystem.config.js
+        }
+        if (!dev.brigade.manager.config.BrigadeYaml.isConfigFile(target)) {
+            return null;
+        }
+        java.nio.file.Path file = cwd.resolve(target).normalize();
+        if (!java.nio.file.Files.exists(file)) {
+            throw new ManagerCommand.Failed(target + ": file not found: " + file); // as start's
+        }
+        return file;
     }
 }

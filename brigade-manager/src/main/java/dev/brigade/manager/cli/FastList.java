@@ -24,7 +24,7 @@ final class FastList {
 
     /** The exit code, or null to take the ordinary path. */
     static Integer tryRun(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || !(args[0].equals("ls") || args[0].equals("list"))) {
+        if (args.length == 0 || !java.util.Set.of("ls", "list", "status", "l", "ps").contains(args[0])) {
             return null;
         }
         boolean json = false;

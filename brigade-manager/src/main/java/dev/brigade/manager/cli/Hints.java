@@ -22,9 +22,13 @@ final class Hints {
         PrintWriter err = cl.getErr();
         String command = cl.getCommandName();
         String prefix = cl.getParent() == null ? "brigade" : "brigade " + command; // not "brigade brigade"
-        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()
-                && !PM2_COMMANDS.containsKey(u.getUnmatched().get(0))) {
-            return unknownCommand(cl, u.getUnmatched().get(0));
+        if (cl.getParent() == null && ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()) {
+            String word = u.getUnmatched().get(0);
+            if (PM2_COMMANDS.containsKey(word)) { // one line saying what to type instead; no list of commands
+                err.println("brigade: PM2's " + word + ": " + PM2_COMMANDS.get(word));
+                return Main.USAGE;
+            }
+            return unknownCommand(cl, word);
         }
         // picocli names an option with a label as "option '--env' (K=V)" and prefixes "option" again
         String plain = plain(ex);
@@ -98,17 +102,33 @@ final class Hints {
             Map.entry("-e", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
             Map.entry("--error", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
             Map.entry("--log", "logs go to $BRIGADE_HOME/logs/APP-N.log (both streams; rotated): 'brigade logs APP'"),
-            Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"));
+            Map.entry("--err", "logs go to one file per instance, both streams together: 'brigade logs APP'"),
+            Map.entry("--merge-logs", "'brigade logs APP' merges the instances' lines already (the files stay one per instance)"),
+            Map.entry("--log-date-format", "log lines are not timestamped yet (--log-date-format is not supported)"),
+            Map.entry("--timestamp", "log lines are not timestamped yet (--timestamp is not supported)"),
+            Map.entry("-f", "Brigade starts no second app of one name: another --name, or 'brigade restart APP' (no --force needed)"),
+            Map.entry("--force", "not needed: 'brigade save' replaces the dump (and keeps it when no app runs); "
+                    + "start makes no second app of one name: another --name, or 'brigade restart APP'"),
+            Map.entry("--exp-backoff-restart-delay", "--restart-delay DURATION is Brigade's: the delay doubles on each restart in a row"),
+            Map.entry("--no-daemon", "'brigade run' runs the apps in the foreground (as pm2-runtime and --no-daemon do)"),
+            Map.entry("-x", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
+            Map.entry("--interpreter", "Brigade runs commands: give the interpreter with the script, as in brigade start \"python3 app.py\""),
+            Map.entry("--only", "--only is not supported yet: act on the file's apps by name (brigade restart api worker), "
+                    + "or give the one app a file of its own"),
+            Map.entry("--attach", "follow the output with 'brigade logs APP -f'"),
+            Map.entry("--namespace", "namespaces are not supported: act on several apps by name (brigade stop a b) or all"));
 
     /** PM2's commands Brigade does not have, and what to do instead. */
-    static final Map<String, String> PM2_COMMANDS = Map.of(
-            "reset", "restart counters start again at 0 when the app is deleted and started again ('brigade delete APP')",
-            "unstartup", "remove the systemd unit 'brigade startup' wrote: systemctl --user disable --now brigade.service, then delete the unit file it named",
-            "reloadLogs", "not needed: Brigade rotates logs itself (10 MiB, 5 files kept per instance)",
-            "monitor", "'brigade monit'",
-            "dashboard", "'brigade monit'",
-            "prettylist", "'brigade jlist' or 'brigade ls --json'",
-            "update", "'brigade save', then 'brigade kill', then 'brigade resurrect'");
+    static final Map<String, String> PM2_COMMANDS = Map.ofEntries(
+            Map.entry("pid", "the pids are in 'brigade ls' (or 'brigade jlist', instances[].pid)"),
+            Map.entry("id", "the ids are in 'brigade ls' (first column; Brigade's ids start at 1)"),
+            Map.entry("reset", "restart counters start again at 0 when the app is deleted and started again ('brigade delete APP')"),
+            Map.entry("unstartup", "remove the systemd unit 'brigade startup' wrote: systemctl --user disable --now brigade.service, then delete the unit file it named"),
+            Map.entry("reloadLogs", "not needed: Brigade rotates logs itself (10 MiB, 5 files kept per instance)"),
+            Map.entry("monitor", "'brigade monit'"),
+            Map.entry("dashboard", "'brigade monit'"),
+            Map.entry("prettylist", "'brigade jlist' or 'brigade ls --json'"),
+            Map.entry("update", "'brigade save', then 'brigade kill', then 'brigade resurrect'"));
 
     private static String hint(ParameterException ex, String command) {
         boolean start = command.equals("start") || command.equals("run");

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code brigade ls}: every app, one row per instance. */
-@Command(name = "list", aliases = {"ls", "status"}, mixinStandardHelpOptions = true,
+@Command(name = "list", aliases = {"ls", "status", "l", "ps"}, mixinStandardHelpOptions = true,
         description = "Lists the apps: name, id, mode, pid, status, uptime, restarts, cpu, memory.")
 final class ListCommand extends ManagerCommand {
     @Option(names = "--json", description = "print the apps as JSON (every field of every instance)")

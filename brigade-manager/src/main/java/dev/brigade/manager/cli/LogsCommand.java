@@ -23,8 +23,14 @@ final class LogsCommand extends ManagerCommand {
     @Option(names = "--raw", description = "no app|instance prefix")
     boolean raw;
 
+    @Option(names = "--nostream", hidden = true, description = "PM2's: print the recent lines and exit, what logs does without -f")
+    boolean noStream;
+
     @Override
     int run() throws Failed {
+        if (noStream && follow) {
+            throw Failed.usage("--nostream and --follow exclude each other (without -f, logs prints the recent lines and exits)");
+        }
         if (lines < 0) {
             throw new Failed("--lines must be >= 0, got " + lines);
         }

@@ -51,13 +51,13 @@ final class StartCommand extends ManagerCommand {
             if (app == null) {
                 throw f;
             }
-            return restart(args, app);
+            return app.id() < 0 ? restartAll() : restart(args, app);
         }
         if (!options.configFile()) {
             StartOptions.warnFork(specs, err());
         }
         List<AppInfo> acted = options.configFile()
-                ? DeployFile.apply(this, specs, true) // a deployment file: what runs is reloaded, the rest started
+                ? DeployFile.apply(this, "", specs, true) // a deployment file: what runs is reloaded, the rest started
                 : apps(request(new Request.Start(specs)));
         Readiness.Outcome o = readiness.await(this, acted);
         ListCommand.print(this, o.apps(), json);
@@ -78,7 +78,11 @@ final class StartCommand extends ManagerCommand {
             if (c == null) {
                 return null;
             }
-            for (AppInfo a : apps(c.send(new Request.ListApps()))) {
+            List<AppInfo> known = apps(c.send(new Request.ListApps()));
+            if (t.target().equals("all") && !known.isEmpty()) {
+                return ALL;
+            }
+            for (AppInfo a : known) {
                 if (a.name().equals(t.target()) || String.valueOf(a.id()).equals(t.target())) {
                     return a;
                 }
@@ -89,12 +93,19 @@ final class StartCommand extends ManagerCommand {
         }
     }
 
-    /** {@code start APP}: what {@code restart APP} does (a stopped app is started, a running one restarted), said so. */
-    private int restart(List<String> args, AppInfo app) throws Failed {
-        String target = String.valueOf(app.id()); // unambiguous
-        err().println("brigade: no file or command named \"" + options.target(args, "start", main.host.cwd()).target() + "\", but app "
-                + app.id() + " " + app.name() + " exists: restarting it (as brigade restart " + target + ")");
-        Response r = request(new Request.Restart(target));
+    /** {@code start all} with apps known: no app, it stands for them all. */
+    private static final AppInfo ALL = new AppInfo(-1, "all", null, null, List.of(), null, null, List.of(), null);
+
+    /** PM2's {@code pm2 start all}: {@code restart all}, said so; an option (even -i) is refused, nothing done. */
+    private int restartAll() throws Failed {
+        List<String> given = spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName())
+                .filter(n -> !n.equals("--no-wait") && !n.equals("--json") && !n.equals("--home")).distinct().toList();
+        if (!given.isEmpty()) {
+            throw Failed.usage("start all restarts every app as it is; " + String.join(", ", given) + " cannot apply to them all: "
+                    + "nothing was done (brigade scale APP N for one app's instances)");
+        }
+        err().println("brigade: no file or command named \"all\": restarting every app (as brigade restart all)");
+        Response r = request(new Request.Restart("all"));
         if (!json && r instanceof Response.Ok ok) {
             out().println(ok.message());
         }
@@ -103,5 +114,69 @@ final class StartCommand extends ManagerCommand {
             ListCommand.print(this, o.apps(), true);
         }
         return Readiness.report(this, o, "restart");
+    }
+
+    /** The options {@code start APP} of a known app can honour: instances (a scale), waiting, output, home. */
+    private static final java.util.Set<String> FOR_A_KNOWN_APP = java.util.Set.of("--instances", "--no-wait", "--json", "--home");
+
+    /**
+     * {@code start APP}: what {@code restart APP} does (a stopped app is started, a running one restarted), said so; with
+     * {@code -i N} also scaled to N, as PM2's {@code pm2 start api -i 4} reads. An option that only means something when an
+     * app is created (--port, --env...) is refused by name before anything is done, never dropped silently.
+     */
+    private int restart(List<String> args, AppInfo app) throws Failed {
+        List<String> ignored = spec.commandLine().getParseResult().matchedOptions().stream()
+                .filter(o -> !FOR_A_KNOWN_APP.contains(o.longestName()))
+                .map(o -> o.originalStringValues().isEmpty() ? o.longestName()
+                        : o.originalStringValues().stream().map(v -> o.longestName() + " " + v).collect(java.util.stream.Collectors.joining(", ")))
+                .distinct().toList();
+        String target = String.valueOf(app.id()); // unambiguous
+        if (!ignored.isEmpty()) {
+            throw Failed.usage("app " + app.id() + " " + app.name() + " exists, and " + String.join(", ", ignored)
+                    + (ignored.size() == 1 ? " applies" : " apply") + " only when an app is created; nothing was done. "
+                    + "'brigade start " + app.name() + "' restarts it as it is (with -i N: and scales it to N, as 'brigade scale "
+                    + app.name() + " N' does); to change the rest: 'brigade delete " + app.name() + "', then start it again with them");
+        }
+        Integer scaleTo = options.instances == null ? null : instances(options.instances);
+        err().println("brigade: no file or command named \"" + options.target(args, "start", main.host.cwd()).target() + "\", but app "
+                + app.id() + " " + app.name() + " exists: restarting it (as brigade restart " + target + ")"
+                + (scaleTo == null || scaleTo == app.spec().instances() ? ""
+                    : " and scaling it from " + app.spec().instances() + " to " + scaleTo + " instances (as brigade scale " + target + " " + scaleTo + ")"));
+        Response r = request(new Request.Restart(target));
+        if (!json && r instanceof Response.Ok ok) {
+            out().println(ok.message());
+        }
+        if (scaleTo != null && scaleTo != app.spec().instances()) {
+            r = request(new Request.Scale(target, scaleTo));
+            if (!json && r instanceof Response.Ok ok) {
+                out().println(ok.message());
+            }
+        }
+        Readiness.Outcome o = readiness.await(this, apps(r));
+        if (json) {
+            ListCommand.print(this, o.apps(), true);
+        }
+        return Readiness.report(this, o, "restart");
+    }
+
+    /** {@code -i}'s value as {@code brigade start} reads it (1..1024, max or 0: one per core, -1: one less). */
+    private static int instances(String value) throws Failed {
+        int cores = dev.brigade.manager.container.CpuQuota.cores();
+        String s = value.trim();
+        if (s.equalsIgnoreCase("max") || s.equals("0")) {
+            return cores;
+        }
+        if (s.equals("-1")) {
+            return Math.max(1, cores - 1);
+        }
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Failed.usage("--instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"" + s + "\"");
     }
 }

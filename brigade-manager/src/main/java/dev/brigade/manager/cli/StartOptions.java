@@ -125,6 +125,7 @@ final class StartOptions {
     List<AppSpec> specs(List<String> commandLine, String command, Host host) throws ManagerCommand.Failed {
         Path dir = cwd == null ? host.cwd() : host.cwd().resolve(cwd).normalize();
         Target t = target(commandLine, command, dir);
+        refuseJavaScript(t.target(), dir);
         try {
             configFile = BrigadeYaml.isConfigFile(t.target());
             if (configFile) {
@@ -135,6 +136,7 @@ final class StartOptions {
                 if (!Files.exists(file)) {
                     throw new ManagerCommand.Failed("TARGET: file not found: " + file); // as a missing jar's
                 }
+                refuseAppOptions(t.target());
                 return BrigadeYaml.load(file, environment, host);
             }
             if (environment != null) {
@@ -162,6 +164,56 @@ final class StartOptions {
                 err.println("brigade: warning: " + s.name() + " runs as " + s.instances() + " separate processes in fork mode (no --port):"
                         + " if it listens on a port, they all try to bind it; with --port P they share that one port in cluster mode");
             }
+        }
+    }
+
+    /**
+     * PM2's {@code pm2 start app.js} (node runs it) and {@code pm2 start ecosystem.config.js}: a JavaScript file that is
+     * there, which Brigade cannot run or read by itself; a usage error saying what works instead. Other targets pass.
+     */
+    static void refuseJavaScript(String target, Path dir) throws ManagerCommand.Failed {
+        if (!target.matches(".*\\.[cm]?js") || !Files.isRegularFile(dir.resolve(target)) || Files.isExecutable(dir.resolve(target))) {
+            return;
+        }
+        if (target.matches("(.*/)?[^/]*config\\.[cm]?js")) {
+            String json = target.replaceFirst("\\.[cm]?js$", ".json");
+            throw ManagerCommand.Failed.usage(target + ": a PM2 ecosystem file in JavaScript, which Brigade cannot read; the same apps in "
+                    + "JSON or YAML work (PM2's keys too): node -e 'console.log(JSON.stringify(require(\"" + (target.startsWith("/") ? target
+                    : "./" + target.replaceFirst("^\\./", "")) + "\"), null, 2))' > " + json + ", then use " + json);
+        }
+        throw ManagerCommand.Failed.usage(target + ": a JavaScript file, which PM2 runs with node; Brigade runs commands: brigade start "
+                + "\"node " + target + "\" (or --name NAME -- node " + target + ")");
+    }
+
+    /** An app's option given with a brigade.yaml, whose apps take theirs from the file: a usage error naming them, never ignored. */
+    private void refuseAppOptions(String file) throws ManagerCommand.Failed {
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("instances", instances);
+        given.put("name", name);
+        given.put("classpath", classpath);
+        given.put("port", port);
+        given.put("host", host);
+        given.put("env", env.isEmpty() ? null : env);
+        given.put("jvmArgs", jvmArgs);
+        given.put("java", java);
+        given.put("maxMemory", maxMemory);
+        given.put("killTimeout", killTimeout);
+        given.put("listenTimeout", listenTimeout);
+        given.put("minUptime", minUptime);
+        given.put("maxRestarts", maxRestarts);
+        given.put("restartDelay", restartDelay);
+        List<String> options = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        given.forEach((key, value) -> {
+            if (value != null) {
+                options.add(option(key));
+                keys.add(key + ":");
+            }
+        });
+        if (!options.isEmpty()) {
+            throw ManagerCommand.Failed.usage(String.join(", ", options) + (options.size() == 1 ? " does" : " do") + " not apply to "
+                    + file + ": its apps take their settings from the file (set " + String.join(", ", keys) + " there"
+                    + (given.get("instances") != null ? "; or, once an app runs, brigade scale APP N" : "") + ")");
         }
     }
 

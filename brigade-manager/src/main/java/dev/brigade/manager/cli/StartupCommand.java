@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
  * rebuild the distribution with Maven, which has no place in a boot sequence. So the unit must be
  * written again (brigade startup) after moving the checkout or changing the JDK; it says so. The
  * PATH of the shell that ran `startup` goes into the unit too (as PM2 does), because a saved app
- * may be a bare command name and systemd's default PATH is minimal.
+ * may be a bare command name and systemd's default PATH is minimal; so do the other variables
+ * Brigade reads (CARRIED: BRIGADE_CACHE, JAVA_HOME...), or the service would train and look up its
+ * class-data archives in another cache than the shell's brigade, and find other JDKs.
  *
  * It never runs systemctl: it prints the commands.
  */
@@ -52,20 +54,38 @@ import picocli.CommandLine.Option;
             + "The apps are those of 'brigade save'. A user unit by default "
             + "($XDG_CONFIG_HOME/systemd/user/brigade.service, else ~/.config/...), or a system unit with --system "
             + "(/etc/systemd/system/brigade.service). The service runs 'brigade run --resurrect' in the foreground for "
-            + "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'). Prints the unit and the systemctl commands to "
+            + "BRIGADE_HOME (Restart=on-failure; ExecStop 'brigade kill'), with this shell's PATH, JAVA_HOME, BRIGADE_CACHE and "
+            + "Brigade's other variables. Prints the unit and the systemctl commands to "
             + "run; it never runs systemctl itself. Running it again with nothing changed reports \"unchanged\"."},
-        footer = {"", "Examples:", "  brigade save && brigade startup", "  brigade startup --dry-run", "  sudo brigade startup --system --home /home/me/.brigade"})
+        footer = {"", "Examples:", "  brigade save && brigade startup", "  brigade startup --dry-run", "  brigade startup --socket web:8080", "  sudo brigade startup --system --home /home/me/.brigade"})
 final class StartupCommand extends ManagerCommand {
     static final String UNIT = "brigade.service";
     /** The JVM flags of the service's process: those of the daemon (small and flat), plus native access. */
     static final List<String> JVM_FLAGS = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "--enable-native-access=ALL-UNNAMED");
 
+    /**
+     * The variables of the shell that ran {@code startup} which the service's process reads (or its apps inherit from it, as
+     * every app inherits the daemon's environment), copied into the unit when set: systemd starts the service with almost
+     * none. PATH, for an app that is a bare command name; JAVA_HOME, for {@code --java 21}; the cache of the class-data
+     * archives and its settings; the metrics endpoint; a worker's drain time.
+     */
+    static final List<String> CARRIED = List.of("PATH", "JAVA_HOME", "BRIGADE_CACHE", "XDG_CACHE_HOME", "BRIGADE_CLASS_DATA_ARCHIVE",
+            "BRIGADE_ARCHIVE_CAP_MB", "BRIGADE_ARCHIVE_RECORD_SECONDS", "BRIGADE_METRICS_PORT", "BRIGADE_METRICS_HOST", "BRIGADE_DRAIN_MILLIS");
+    /** Those of {@link #CARRIED} that are directories: made absolute (the service's working directory is BRIGADE_HOME). */
+    private static final List<String> PATHS = List.of("JAVA_HOME", "BRIGADE_CACHE");
+
     @Option(names = "--user", description = "a user unit (the default): ~/.config/systemd/user, started by your user manager")
     boolean user;
 
     @Option(names = "--system", description = "a system unit: /etc/systemd/system (needs root), run as your user")
     boolean system;
+
+    @Option(names = "--socket", paramLabel = "NAME:[ADDRESS:]PORT",
+            description = "systemd socket activation: also write brigade-NAME.socket, which binds PORT (on every interface, or ADDRESS) "
+                    + "and passes it to the service; 'brigade run' hands it to the saved app declaring that port (or named NAME), "
+                    + "so the port stays open while the service restarts (repeatable)")
+    List<String> socketSpecs = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "print the unit and where it would go; write nothing")
     boolean dryRun;
@@ -80,9 +100,14 @@ final class StartupCommand extends ManagerCommand {
             return Main.USAGE;
         }
         Home home = home();
-        Path unitFile = system ? Path.of("/etc/systemd/system", UNIT) : userUnitDir().resolve(UNIT);
+        List<SocketUnits.Socket> sockets = SocketUnits.parseAll(socketSpecs);
+        Path dir = system ? Path.of("/etc/systemd/system") : userUnitDir();
         String account = env.getOrDefault("SUDO_USER", System.getProperty("user.name"));
-        String content = unit(home, account);
+        Map<Path, String> files = new java.util.LinkedHashMap<>(); // the sockets first: the service names them
+        for (SocketUnits.Socket s : sockets) {
+            files.put(dir.resolve(s.unitName()), SocketUnits.unit(s, home, UNIT));
+        }
+        files.put(dir.resolve(UNIT), unit(home, account, sockets));
         List<String> next = new ArrayList<>();
         if (DaemonClient.tryConnect(home) instanceof DaemonClient c) {
             try (c) {
@@ -93,12 +118,39 @@ final class StartupCommand extends ManagerCommand {
         }
         String ctl = system ? "sudo systemctl" : "systemctl --user";
         next.add(ctl + " daemon-reload");
+        if (!sockets.isEmpty()) {
+            next.add(ctl + " enable --now " + SocketUnits.names(sockets) + "   # systemd binds the ports now");
+        }
         next.add(ctl + " enable --now " + UNIT);
         if (!system) {
             next.add("loginctl enable-linger " + account + "   # start it at boot, not at your first login");
         }
         next.add(ctl + " status " + UNIT);
 
+        boolean first = true;
+        for (Map.Entry<Path, String> f : files.entrySet()) {
+            if (!first) {
+                out().println();
+            }
+            first = false;
+            write(f.getKey(), f.getValue(), home);
+        }
+        for (String stale : staleSockets(dir, sockets)) {
+            out().println();
+            out().println("note: " + dir.resolve(stale) + " is left from an earlier 'brigade startup --socket' and no longer used: "
+                    + ctl + " disable --now " + stale + " and remove it");
+        }
+        out().println();
+        if (!Files.exists(home.dump())) {
+            out().println("note: " + home.dump() + " does not exist yet: start your apps, then run 'brigade save' (the service resurrects what was saved)");
+        }
+        out().println(dryRun ? "then run:" : "now run:");
+        next.forEach(l -> out().println("  " + l));
+        return Main.OK;
+    }
+
+    /** Writes {@code content} to {@code unitFile} (atomically; not if unchanged; nothing with --dry-run), and prints it. */
+    private void write(Path unitFile, String content, Home home) throws Failed {
         String existing = null;
         try {
             if (Files.isRegularFile(unitFile)) {
@@ -117,7 +169,7 @@ final class StartupCommand extends ManagerCommand {
         } else {
             try {
                 Files.createDirectories(unitFile.getParent());
-                Path tmp = unitFile.resolveSibling("." + UNIT + ".tmp");
+                Path tmp = unitFile.resolveSibling("." + unitFile.getFileName() + ".tmp");
                 Files.writeString(tmp, content, StandardCharsets.UTF_8);
                 Files.move(tmp, unitFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AccessDeniedException e) {
@@ -130,13 +182,17 @@ final class StartupCommand extends ManagerCommand {
             out().println();
             out().print(content);
         }
-        out().println();
-        if (!Files.exists(home.dump())) {
-            out().println("note: " + home.dump() + " does not exist yet: start your apps, then run 'brigade save' (the service resurrects what was saved)");
+    }
+
+    /** The brigade-*.socket units in {@code dir} that {@code sockets} no longer has. */
+    private static List<String> staleSockets(Path dir, List<SocketUnits.Socket> sockets) {
+        List<String> current = sockets.stream().map(SocketUnits.Socket::unitName).toList();
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("brigade-") && n.endsWith(".socket"))
+                    .filter(n -> !current.contains(n)).sorted().toList();
+        } catch (IOException e) {
+            return List.of(); // no directory yet: nothing left over
         }
-        out().println(dryRun ? "then run:" : "now run:");
-        next.forEach(l -> out().println("  " + l));
-        return Main.OK;
     }
 
     /** {@code $XDG_CONFIG_HOME/systemd/user}, else {@code ~/.config/systemd/user} (a relative XDG_CONFIG_HOME is ignored, as the spec says). */
@@ -147,7 +203,7 @@ final class StartupCommand extends ManagerCommand {
         return config.resolve("systemd").resolve("user");
     }
 
-    String unit(Home home, String account) {
+    String unit(Home home, String account, List<SocketUnits.Socket> sockets) {
         List<String> brigade = new ArrayList<>();
         brigade.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         brigade.addAll(JVM_FLAGS);
@@ -161,15 +217,22 @@ final class StartupCommand extends ManagerCommand {
         if (system) {
             u.append("Wants=network-online.target\nAfter=network-online.target\n");
         }
+        u.append(SocketUnits.unitSection(sockets));
         u.append("\n[Service]\n").append("Type=notify\n").append("WatchdogSec=30s\n").append("TimeoutStartSec=300s\n");
+        u.append(SocketUnits.serviceSection(sockets));
         if (system) {
             u.append("User=").append(account).append('\n');
         }
         u.append("WorkingDirectory=").append(quote(home.dir().toString())).append('\n')
                 .append("Environment=").append(quote("BRIGADE_HOME=" + home.dir())).append('\n');
-        String path = env.get("PATH");
-        if (path != null && !path.isBlank()) {
-            u.append("Environment=").append(quote("PATH=" + path)).append('\n');
+        for (String name : CARRIED) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                if (PATHS.contains(name) && !Path.of(value).isAbsolute()) {
+                    value = Path.of("").toAbsolutePath().resolve(value).normalize().toString(); // the unit runs elsewhere
+                }
+                u.append("Environment=").append(quote(name + "=" + value)).append('\n');
+            }
         }
         u.append("ExecStart=").append(command(brigade, "run", "--resurrect")).append('\n')
                 .append("ExecStop=").append(command(brigade, "kill")).append('\n')

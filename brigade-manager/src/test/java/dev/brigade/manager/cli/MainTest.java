@@ -163,6 +163,64 @@ class MainTest {
     }
 
     @Test
+    void reloadRestartStopDelete_ofAMissingYaml_isFileNotFound_likeStart(@TempDir Path dir) {
+        Path cwd = Path.of("").toAbsolutePath();
+        for (String command : List.of("reload", "restart", "stop", "delete")) {
+            Outcome o = brigade(command, "--home", dir.resolve("home").toString(), "nope/../missing.yaml");
+            assertThat(o.code()).as(command).isEqualTo(Main.FAILED);
+            assertThat(o.err().strip()).as(command).isEqualTo("brigade: nope/../missing.yaml: file not found: " + cwd.resolve("missing.yaml"));
+        }
+        assertThat(dir.resolve("home/daemon.sock")).doesNotExist(); // no daemon was started to say so
+    }
+
+    @Test
+    void appOptionsWithAYaml_areRefusedByName_notIgnored(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    args: [\"1000\"]\n");
+        for (String command : List.of("start", "run")) {
+            Outcome o = brigade(command, "--home", dir.resolve("home").toString(), "--cwd", dir.toString(), "brigade.yaml", "-i", "4",
+                    "--port", "9000", "--env", "A=b");
+            assertThat(o.code()).as(command).isEqualTo(Main.USAGE);
+            assertThat(o.err().strip()).as(command).isEqualTo("brigade: --instances, --port, --env do not apply to brigade.yaml: its apps "
+                    + "take their settings from the file (set instances:, port:, env: there; or, once an app runs, brigade scale APP N)");
+        }
+        assertThat(brigade("start", "--home", dir.resolve("home").toString(), "--cwd", dir.toString(), "brigade.yaml", "--max-memory", "1G")
+                .err()).contains("--max-memory does not apply to brigade.yaml", "(set maxMemory: there)");
+        assertThat(dir.resolve("home/daemon.sock")).doesNotExist();
+    }
+
+    @Test
+    void pm2sJavaScriptTargets_sayWhatWorksInstead(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ecosystem.config.js"), "module.exports = { apps: [{ name: 'api', script: 'sleep' }] }\n");
+        java.nio.file.Files.writeString(dir.resolve("app.js"), "console.log('hi')\n");
+        String home = dir.resolve("home").toString();
+        Outcome eco = brigade("start", "--home", home, "--cwd", dir.toString(), "ecosystem.config.js");
+        assertThat(eco.code()).isEqualTo(Main.USAGE);
+        assertThat(eco.err().strip()).isEqualTo("brigade: ecosystem.config.js: a PM2 ecosystem file in JavaScript, which Brigade cannot "
+                + "read; the same apps in JSON or YAML work (PM2's keys too): node -e 'console.log(JSON.stringify(require(\"./ecosystem.config.js\"), "
+                + "null, 2))' > ecosystem.config.json, then use ecosystem.config.json");
+        Outcome absolute = brigade("stop", "--home", home, dir.resolve("ecosystem.config.js").toString());
+        assertThat(absolute.code()).isEqualTo(Main.USAGE);
+        assertThat(absolute.err()).contains("require(\"" + dir.resolve("ecosystem.config.js") + "\")");
+        Outcome app = brigade("start", "--home", home, "--cwd", dir.toString(), "app.js", "-i", "2");
+        assertThat(app.code()).isEqualTo(Main.USAGE);
+        assertThat(app.err().strip()).isEqualTo("brigade: app.js: a JavaScript file, which PM2 runs with node; Brigade runs commands: "
+                + "brigade start \"node app.js\" (or --name NAME -- node app.js)");
+        assertThat(dir.resolve("home/daemon.sock")).doesNotExist();
+    }
+
+    @Test
+    void pm2sListAliases_andLogsNostream() {
+        for (String alias : List.of("l", "ps", "status")) {
+            Outcome o = brigade(alias, "--help");
+            assertThat(o.code()).as(alias).isZero();
+            assertThat(o.out()).as(alias).contains("Usage: brigade list");
+        }
+        Outcome both = brigade("logs", "--nostream", "-f");
+        assertThat(both.code()).isEqualTo(Main.USAGE);
+        assertThat(both.err()).contains("--nostream and --follow exclude each other");
+    }
+
+    @Test
     void severalForkModeJvms_areWarnedAbout_andPortPointsToClusterMode(@TempDir Path dir) throws Exception {
         Path jar = TestJars.runnable(dir, "app.jar", TestApp.class);
         String fork = warnings("-i", "3", jar.toString());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,5 +52,18 @@ class Pm2CommandsTest {
         assertThat(reset.err()).contains("PM2's reset: restart counters start again at 0");
         MainTest.Outcome unstartup = MainTest.brigade("unstartup");
         assertThat(unstartup.err()).contains("PM2's unstartup: remove the systemd unit");
+        for (String word : List.of("unstartup", "pid", "id")) { // one line, not picocli's words nor the list of every command
+            MainTest.Outcome o = MainTest.brigade(word, "api");
+            assertThat(o.code()).as(word).isEqualTo(Main.USAGE);
+            assertThat(o.err().lines()).as(word).singleElement().satisfies(l -> assertThat(l).startsWith("brigade: PM2's " + word + ": "));
+        }
+        assertThat(MainTest.brigade("pid", "api").err()).contains("'brigade ls'", "instances[].pid");
+        MainTest.Outcome force = MainTest.brigade("save", "--force");
+        assertThat(force.code()).isEqualTo(Main.USAGE);
+        assertThat(force.err()).contains("PM2's option: not needed: 'brigade save' replaces the dump");
+        MainTest.Outcome backoff = MainTest.brigade("start", "--name", "w", "--exp-backoff-restart-delay=100", "--", "sleep", "100");
+        assertThat(backoff.err()).contains("PM2's option: --restart-delay DURATION is Brigade's").doesNotContain("-- --exp-backoff");
+        assertThat(MainTest.brigade("start", "-x", "app.py").err()).contains("brigade start \"python3 app.py\"");
+        assertThat(MainTest.brigade("start", "brigade.yaml", "--only", "api").err()).contains("PM2's option: --only is not supported yet");
     }
 }

@@ -179,4 +179,89 @@ class Pm2ConventionsTest {
         assertThat(ghost.code()).isEqualTo(Main.FAILED);
         assertThat(ghost.err()).contains("command not found: \"ghost\"").doesNotContain("restarting");
     }
+
+    @Test
+    void startKnownApp_withInstances_scalesIt_andOtherOptions_areRefusedByName_notDropped() {
+        assertThat(home.brigade("start", "--name", "sc", "--", "sleep", "1000").code()).isZero();
+
+        MainTest.Outcome scaled = home.brigade("start", "sc", "-i", "2");
+        assertThat(scaled.code()).as(scaled.toString()).isZero();
+        assertThat(scaled.err()).contains("restarting it", "scaling it from 1 to 2 instances (as brigade scale 1 2)");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        List<Long> pids = home.instances("sc").stream().map(i -> i.get("pid").asLong()).toList();
+
+        MainTest.Outcome refused = home.brigade("start", "sc", "--port", "9000", "--env", "A=b", "-i", "3");
+        assertThat(refused.code()).as(refused.toString()).isEqualTo(Main.USAGE);
+        assertThat(refused.err()).contains("app 1 sc exists", "--port 9000", "--env A=b", "nothing was done", "brigade scale sc N",
+                "'brigade delete sc', then start it again").doesNotContain("--instances");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(pids).contains(i.get("pid").asLong()));
+        assertThat(home.ls()).hasSize(1);
+        MainTest.Outcome logs = home.brigade("logs", "sc", "--lines", "5", "--nostream"); // PM2's: the recent lines, then exit
+        assertThat(logs.code()).as(logs.toString()).isZero();
+        MainTest.Outcome ps = home.brigade("ps");
+        assertThat(ps.code()).isZero();
+        assertThat(ps.out()).contains(" sc ");
+
+        assertThat(home.brigade("stop", "all").code()).isZero();
+        MainTest.Outcome all = home.brigade("start", "all"); // PM2's: every app, as restart all
+        assertThat(all.code()).as(all.toString()).isZero();
+        assertThat(all.err()).contains("no file or command named \"all\": restarting every app (as brigade restart all)");
+        assertThat(home.instances("sc")).hasSize(2).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+        MainTest.Outcome allScaled = home.brigade("start", "all", "-i", "3");
+        assertThat(allScaled.code()).isEqualTo(Main.USAGE);
+        assertThat(allScaled.err()).contains("--instances cannot apply to them all: nothing was done");
+        assertThat(home.instances("sc")).hasSize(2);
+    }
+
+    @Test
+    void stopRestartReloadDelete_ofAYaml_actOnItsApps_andNameTheAppsThatDoNotRun_beforeDoingAnything() throws Exception {
+        String sleeper = "    script: sleep\n    args: [\"1000\"]\n";
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - name: ya\n" + sleeper + "  - name: yb\n" + sleeper);
+        Path other = Files.writeString(dir.resolve("other.yaml"), "apps:\n  - name: ya\n" + sleeper + "  - name: yc\n" + sleeper
+                + "  - name: yd\n" + sleeper);
+        assertThat(home.brigade("start", yaml.toString()).code()).isZero();
+
+        for (String command : List.of("stop", "restart", "reload", "delete")) {
+            MainTest.Outcome o = home.brigade(command, other.toString());
+            assertThat(o.code()).as(command + " " + o).isEqualTo(Main.FAILED);
+            assertThat(o.err()).as(command).contains(other + ": apps yc, yd do not run (the daemon knows ya, yb; 'brigade start " + other
+                    + "' starts them); nothing was done");
+        }
+        assertThat(home.instances("ya")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("online"));
+
+        MainTest.Outcome stop = home.brigade("stop", yaml.toString());
+        assertThat(stop.code()).as(stop.toString()).isZero();
+        assertThat(stop.out()).contains("stopped: ya", "stopped: yb");
+        assertThat(home.instances("yb")).allSatisfy(i -> assertThat(i.get("status").asText()).isEqualTo("stopped"));
+        assertThat(home.brigade("delete", yaml.toString()).code()).isZero();
+        assertThat(home.ls()).isEmpty();
+    }
+
+    @Test
+    void resurrect_saysWhichSavedAppsItLeavesStopped() {
+        assertThat(home.brigade("start", "--name", "ra", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("start", "--name", "rb", "--", "sleep", "1000").code()).isZero();
+        assertThat(home.brigade("save").code()).isZero();
+        assertThat(home.brigade("stop", "ra").code()).isZero();
+        MainTest.Outcome o = home.brigade("resurrect");
+        assertThat(o.code()).as(o.toString()).isZero();
+        assertThat(o.out()).contains("every saved app runs already");
+        assertThat(o.err().strip()).isEqualTo("brigade: saved app ra is stopped, and resurrect starts only the saved apps the daemon does "
+                + "not know: 'brigade restart ra' starts it");
+    }
+
+    @Test
+    void scalePlusN_addsInstances_andMinusN_removesThem_asPm2s() {
+        assertThat(home.brigade("start", "--name", "sz", "--", "sleep", "1000").code()).isZero();
+        MainTest.Outcome up = home.brigade("scale", "sz", "+2");
+        assertThat(up.code()).as(up.toString()).isZero();
+        assertThat(home.instances("sz")).hasSize(3);
+        MainTest.Outcome down = home.brigade("scale", "sz", "-1");
+        assertThat(down.code()).as(down.toString()).isZero();
+        assertThat(home.instances("sz")).hasSize(2);
+        MainTest.Outcome tooFew = home.brigade("scale", "sz", "-2");
+        assertThat(tooFew.code()).isEqualTo(Main.USAGE);
+        assertThat(tooFew.err()).contains("sz has 2 instance(s), and -2 would make 0, not in 1..1024");
+        assertThat(home.instances("sz")).hasSize(2);
+    }
 }

@@ -25,12 +25,19 @@ class StartupCommandTest {
 
     /** {@code brigade startup ARGS} in a JVM of its own, with XDG_CONFIG_HOME and BRIGADE_HOME set. */
     private MainTest.Outcome startup(String... args) throws IOException, InterruptedException {
+        return startup(java.util.Map.of(), args);
+    }
+
+    /** {@code brigade startup ARGS} with {@code env} too, and none of Brigade's other variables of this JVM. */
+    private MainTest.Outcome startup(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "startup"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("XDG_CONFIG_HOME", config.toString());
         pb.environment().put("BRIGADE_HOME", home.dir.toString());
+        pb.environment().keySet().removeAll(StartupCommand.CARRIED.subList(1, StartupCommand.CARRIED.size()));
+        pb.environment().putAll(env);
         Process p = pb.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -80,6 +87,56 @@ class StartupCommandTest {
         assertThat(second.out()).contains("unchanged: " + unit).doesNotContain("wrote ");
         assertThat(Files.readString(unit)).isEqualTo(content);
         assertThat(startup("--dry-run").out()).contains("would leave unchanged " + unit);
+    }
+
+    @Test
+    void theUnit_carriesTheShellsBrigadeVariables_soTheServiceUsesTheSameCacheAndJdks() throws Exception {
+        String javaHome = System.getProperty("java.home");
+        MainTest.Outcome o = startup(java.util.Map.of("BRIGADE_CACHE", "my cache", "JAVA_HOME", javaHome, "BRIGADE_METRICS_PORT", "9464",
+                "BRIGADE_ARCHIVE_CAP_MB", "200"), "--dry-run");
+        assertThat(o.code()).as(o.toString()).isZero();
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertThat(o.out()).contains("Environment=\"BRIGADE_CACHE=" + cwd + "/my cache\"\n", "Environment=JAVA_HOME=" + javaHome + "\n",
+                "Environment=BRIGADE_METRICS_PORT=9464\n", "Environment=BRIGADE_ARCHIVE_CAP_MB=200\n", "Environment=PATH=")
+                .doesNotContain("XDG_CACHE_HOME", "BRIGADE_DRAIN_MILLIS");
+        assertThat(startup("--dry-run").out()).doesNotContain("BRIGADE_CACHE", "JAVA_HOME");
+    }
+
+    @Test
+    void socketOption_writesASocketUnitPerName_besideTheService_whichRequiresAndTakesThem() throws Exception {
+        Path units = config.resolve("systemd/user");
+        MainTest.Outcome dry = startup("--socket", "web:8080", "--socket", "admin:127.0.0.1:9000", "--dry-run");
+        assertThat(dry.code()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("would write " + units.resolve("brigade-web.socket"), "would write " + units.resolve("brigade-admin.socket"),
+                "would write " + units.resolve("brigade.service"),
+                "[Socket]\nListenStream=8080\nFileDescriptorName=web\nService=brigade.service\n",
+                "[Socket]\nListenStream=127.0.0.1:9000\nFileDescriptorName=admin\nService=brigade.service\n", "WantedBy=sockets.target",
+                "Requires=brigade-web.socket brigade-admin.socket\nAfter=brigade-web.socket brigade-admin.socket\n",
+                "Sockets=brigade-web.socket brigade-admin.socket\n",
+                "systemctl --user enable --now brigade-web.socket brigade-admin.socket");
+        assertThat(units).doesNotExist();
+
+        MainTest.Outcome web = startup("--socket", "web:8080");
+        assertThat(web.code()).as(web.toString()).isZero();
+        assertThat(Files.readString(units.resolve("brigade-web.socket"))).contains("ListenStream=8080\n");
+        assertThat(Files.readString(units.resolve("brigade.service"))).contains("Sockets=brigade-web.socket\n");
+        MainTest.Outcome admin = startup("--socket", "admin:[::1]:9000");
+        assertThat(admin.code()).as(admin.toString()).isZero();
+        assertThat(admin.out()).contains("wrote " + units.resolve("brigade-admin.socket"), "ListenStream=[::1]:9000\n",
+                "updated " + units.resolve("brigade.service"), "note: " + units.resolve("brigade-web.socket")
+                        + " is left from an earlier 'brigade startup --socket' and no longer used: systemctl --user disable --now brigade-web.socket");
+        MainTest.Outcome none = startup();
+        assertThat(Files.readString(units.resolve("brigade.service"))).doesNotContain("Sockets=", "Requires=");
+        assertThat(none.out()).contains("note: " + units.resolve("brigade-admin.socket"));
+
+        for (String bad : List.of("web", "web:0", "web:70000", "web:localhost:80", "we b:80", ":80")) {
+            MainTest.Outcome o = home.brigade("startup", "--dry-run", "--socket", bad);
+            assertThat(o.code()).as(bad).isEqualTo(Main.USAGE);
+            assertThat(o.err()).as(bad).contains("--socket", bad);
+        }
+        MainTest.Outcome twice = home.brigade("startup", "--dry-run", "--socket", "web:80", "--socket", "web:81");
+        assertThat(twice.code()).isEqualTo(Main.USAGE);
+        assertThat(twice.err()).contains("--socket web:81: the name web is given twice");
     }
 
     @Test
