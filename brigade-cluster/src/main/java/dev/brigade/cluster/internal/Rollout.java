@@ -63,17 +63,16 @@ final class Rollout {
                         + targets.size() + " workers: " + e.getMessage() + "; the old workers keep serving", e);
             }
             List<CompletableFuture<ExitStatus>> old = new ArrayList<>();
+            boolean recording = false;
             for (int i = 0; i < group.size(); i++) {
                 Child previous = primary.promote(group.get(i), fresh.get(i));
                 if (previous != null) {
-                    boolean recording = previous.recording; // it writes its recording as it exits: not waited for
-                    CompletableFuture<ExitStatus> exit = previous.disconnect();
-                    if (!recording) {
-                        old.add(exit);
-                    }
+                    recording |= previous.recording;
+                    old.add(previous.disconnect());
                 }
             }
-            awaitAll(old, settings.killTimeout().plusSeconds(5));
+            // a recording worker writes its recording as it exits, and may take that much longer to be gone
+            awaitAll(old, settings.killTimeout().plusSeconds(5).plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
             done += group.size();
         }
         return done;
