@@ -74,9 +74,17 @@ final class Pm2Commands {
                 throw new Failed("cannot read the environment of pid " + i.pid() + ": " + e.getMessage());
             }
             Arrays.stream(new String(environ, StandardCharsets.UTF_8).split("\0")).filter(s -> !s.isEmpty()).sorted()
-                    .forEach(out()::println);
+                    .map(Env::masked).forEach(out()::println);
             return Main.OK;
         }
+
+        /** A cluster worker's IPC credential is not printed (terminals, shared screens and CI logs keep what they show). */
+        static String masked(String variable) {
+            return variable.startsWith(IPC_TOKEN + "=") ? IPC_TOKEN + "=(hidden: the worker's credential for its primary's IPC socket)"
+                    : variable;
+        }
+
+        private static final String IPC_TOKEN = "BRIGADE_IPC_TOKEN";
     }
 
     @Command(name = "signal", aliases = "sendSignal", mixinStandardHelpOptions = true,

@@ -73,7 +73,8 @@ final class Apps {
         List<App> hit = all.stream().filter(a -> a.spec().name().equals(target) || String.valueOf(a.id).equals(target)).toList();
         if (hit.isEmpty()) {
             throw new UnknownApp("no app named or numbered \"" + target + "\" (apps: "
-                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(a -> a.id + " " + a.spec().name()).toList())) + ")");
+                    + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(a -> a.id + " " + a.spec().name()).toList())) + ")"
+                    + ("0".equals(target) ? "; Brigade numbers apps from 1, where PM2 starts at 0" : ""));
         }
         return hit;
     }

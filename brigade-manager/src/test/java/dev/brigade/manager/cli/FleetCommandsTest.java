@@ -87,7 +87,7 @@ class FleetCommandsTest {
         home.brigade("start", "--name", "other", "--", "sleep", "1000");
         MainTest.Outcome zero = home.brigade("stop", "0"); // ids start at 1: the message shows them with the names
         assertThat(zero.code()).isEqualTo(Main.FAILED);
-        assertThat(zero.err()).contains("no app named or numbered \"0\" (apps: 1 real, 2 other)");
+        assertThat(zero.err()).contains("no app named or numbered \"0\" (apps: 1 real, 2 other); Brigade numbers apps from 1, where PM2 starts at 0");
         assertThat(home.brigade("describe", "ghost").code()).isEqualTo(Main.FAILED);
         assertThat(home.brigade("logs", "ghost").code()).isEqualTo(Main.FAILED);
     }

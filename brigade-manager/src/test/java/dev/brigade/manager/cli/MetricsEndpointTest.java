@@ -71,7 +71,13 @@ class MetricsEndpointTest {
                 "--name", "demo", "-i", "2", "--port", "0", "--kill-timeout", "5s", "--cp", ClusterModeTest.DEMO_CP, ClusterModeTest.DEMO_MAIN);
         String url = run.url("metrics on ");
         assertThat(url).startsWith("http://127.0.0.1:").endsWith("/metrics");
-        await().atMost(BOUND).until(() -> value(scrape(url), "brigade_workers", "app=demo", "state=listening") == 2);
+        // the count is read live, each slot's state series moves with the slot's events (ClusterMetrics): wait for both
+        await().atMost(BOUND).until(() -> {
+            String t = scrape(url);
+            return value(t, "brigade_workers", "app=demo", "state=listening") == 2
+                    && value(t, "brigade_worker_state", "app=demo", "instance=0", "state=listening") == 1
+                    && value(t, "brigade_worker_state", "app=demo", "instance=1", "state=listening") == 1;
+        });
 
         HttpResponse<String> r = get(url);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");

@@ -41,6 +41,21 @@ class Pm2CommandsTest {
     }
 
     @Test
+    void env_ofAClusterWorker_hidesItsIpcCredential() throws Exception {
+        MainTest.Outcome o = home.brigade("start", "--name", "web", "--port", "0", "--host", "127.0.0.1",
+                "--cp", ClusterModeTest.DEMO_CP, ClusterModeTest.DEMO_MAIN);
+        assertThat(o.code()).as(o.toString()).isZero();
+        long pid = home.instances("web").get(0).get("pid").asLong();
+        String token = java.util.Arrays.stream(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/environ")),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\0")).filter(v -> v.startsWith("BRIGADE_IPC_TOKEN="))
+                .findFirst().orElseThrow().substring("BRIGADE_IPC_TOKEN=".length());
+        assertThat(token).isNotBlank();
+        MainTest.Outcome env = home.brigade("env", "web");
+        assertThat(env.code()).as(env.toString()).isZero();
+        assertThat(env.out()).contains("BRIGADE_APP=web", "BRIGADE_IPC_TOKEN=(hidden").doesNotContain(token);
+    }
+
+    @Test
     void pm2HabitsBrigadeLacks_failLoudly_namingWhatToDoInstead() {
         MainTest.Outcome watch = home.brigade("start", "app.jar", "--watch");
         assertThat(watch.code()).isEqualTo(Main.USAGE);
