@@ -340,9 +340,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         if (grow > 0) {
             fork(grow);
         }
-        boolean recording = leaving.stream().anyMatch(c -> c.recording); // writes its recording as it exits
-        Rollout.awaitAll(leaving.stream().map(Child::disconnect).toList(),
-                settings.killTimeout().plusSeconds(5).plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
+        Rollout.awaitGone(leaving, settings.killTimeout().plusSeconds(5));
     }
 
     /** Disconnects every worker, waits up to the kill timeout (then they are SIGKILLed), and frees everything. */

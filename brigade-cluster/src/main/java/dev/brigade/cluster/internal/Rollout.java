@@ -62,17 +62,14 @@ final class Rollout {
                 throw new ClusterException(Code.RELOAD_ABORTED, "reload stopped after replacing " + done + " of "
                         + targets.size() + " workers: " + e.getMessage() + "; the old workers keep serving", e);
             }
-            List<CompletableFuture<ExitStatus>> old = new ArrayList<>();
-            boolean recording = false;
+            List<Child> leaving = new ArrayList<>();
             for (int i = 0; i < group.size(); i++) {
                 Child previous = primary.promote(group.get(i), fresh.get(i));
                 if (previous != null) {
-                    recording |= previous.recording;
-                    old.add(previous.disconnect());
+                    leaving.add(previous);
                 }
             }
-            // a recording worker writes its recording as it exits, and may take that much longer to be gone
-            awaitAll(old, settings.killTimeout().plusSeconds(5).plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
+            awaitGone(leaving, settings.killTimeout().plusSeconds(5));
             done += group.size();
         }
         return done;
@@ -97,6 +94,15 @@ final class Rollout {
 
 
     /** Waits for workers to exit, at most {@code limit} (they are killed after the kill timeout anyway). */
+    /**
+     * Disconnects {@code leaving} and waits until they exited, at most {@code limit}, or {@link Archive#EXIT_WRITE_MILLIS}
+     * more when one of them records the class-data archive (it writes its recording as it exits).
+     */
+    static void awaitGone(List<Child> leaving, Duration limit) {
+        boolean recording = leaving.stream().anyMatch(c -> c.recording); // read before the disconnect
+        awaitAll(leaving.stream().map(Child::disconnect).toList(), limit.plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
+    }
+
     static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,7 @@
 package dev.brigade.manager.cli;
 
+import dev.brigade.manager.config.AppResolver;
+import dev.brigade.manager.config.ConfigException;
 import dev.brigade.manager.daemon.AppInfo;
 import dev.brigade.manager.daemon.AppSpec;
 import dev.brigade.manager.daemon.Request;
@@ -105,10 +107,19 @@ final class StartCommand extends ManagerCommand {
                     + "nothing was done (brigade scale APP N for one app's instances)");
         }
         err().println("brigade: no file or command named \"all\": restarting every app (as brigade restart all)");
-        Response r = request(new Request.Restart("all"));
+        return awaitRestarted(said(request(new Request.Restart("all"))));
+    }
+
+    /** {@code r}, its message printed unless the output is JSON. */
+    private Response said(Response r) {
         if (!json && r instanceof Response.Ok ok) {
             out().println(ok.message());
         }
+        return r;
+    }
+
+    /** Waits until the apps {@code r} acted on are ready, and reports them as {@code restart} does. */
+    private int awaitRestarted(Response r) throws Failed {
         Readiness.Outcome o = readiness.await(this, apps(r));
         if (json) {
             ListCommand.print(this, o.apps(), true);
@@ -142,41 +153,19 @@ final class StartCommand extends ManagerCommand {
                 + app.id() + " " + app.name() + " exists: restarting it (as brigade restart " + target + ")"
                 + (scaleTo == null || scaleTo == app.spec().instances() ? ""
                     : " and scaling it from " + app.spec().instances() + " to " + scaleTo + " instances (as brigade scale " + target + " " + scaleTo + ")"));
-        Response r = request(new Request.Restart(target));
-        if (!json && r instanceof Response.Ok ok) {
-            out().println(ok.message());
-        }
+        Response r = said(request(new Request.Restart(target)));
         if (scaleTo != null && scaleTo != app.spec().instances()) {
-            r = request(new Request.Scale(target, scaleTo));
-            if (!json && r instanceof Response.Ok ok) {
-                out().println(ok.message());
-            }
+            r = said(request(new Request.Scale(target, scaleTo)));
         }
-        Readiness.Outcome o = readiness.await(this, apps(r));
-        if (json) {
-            ListCommand.print(this, o.apps(), true);
-        }
-        return Readiness.report(this, o, "restart");
+        return awaitRestarted(r);
     }
 
-    /** {@code -i}'s value as {@code brigade start} reads it (1..1024, max or 0: one per core, -1: one less). */
+    /** {@code -i}'s value, read as a new app's is ({@link AppResolver#instances}). */
     private static int instances(String value) throws Failed {
-        int cores = dev.brigade.manager.container.CpuQuota.cores();
-        String s = value.trim();
-        if (s.equalsIgnoreCase("max") || s.equals("0")) {
-            return cores;
-        }
-        if (s.equals("-1")) {
-            return Math.max(1, cores - 1);
-        }
         try {
-            int n = Integer.parseInt(s);
-            if (n >= 1 && n <= 1024) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return AppResolver.instances("--instances", value);
+        } catch (ConfigException e) {
+            throw Failed.usage(e.getMessage());
         }
-        throw Failed.usage("--instances: expected an integer in 1..1024, \"max\", 0 (max) or -1 (one less than the cores), got \"" + s + "\"");
     }
 }

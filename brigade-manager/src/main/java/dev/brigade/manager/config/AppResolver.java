@@ -127,4 +127,12 @@ public final class AppResolver {
         }
         return null;
     }
+
+    /**
+     * An instance count as every entry point reads it: 1..1024, {@code max} or PM2's 0 (one per core), PM2's -1 (one
+     * less than the cores, at least 1); {@code where} names the option or key in the error.
+     */
+    public static int instances(String where, Object value) throws ConfigException {
+        return Values.instances(where, value);
+    }
 }
