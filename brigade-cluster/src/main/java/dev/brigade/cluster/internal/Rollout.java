@@ -93,7 +93,6 @@ final class Rollout {
     }
 
 
-    /** Waits for workers to exit, at most {@code limit} (they are killed after the kill timeout anyway). */
     /**
      * Disconnects {@code leaving} and waits until they exited, at most {@code limit}, or {@link Archive#EXIT_WRITE_MILLIS}
      * more when one of them records the class-data archive (it writes its recording as it exits).
@@ -103,6 +102,7 @@ final class Rollout {
         awaitAll(leaving.stream().map(Child::disconnect).toList(), limit.plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
     }
 
+    /** Waits for workers to exit, at most {@code limit} (they are killed after the kill timeout anyway). */
     static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
