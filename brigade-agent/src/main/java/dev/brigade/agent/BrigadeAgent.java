@@ -88,7 +88,7 @@ public final class BrigadeAgent {
         Module self = BrigadeAgent.class.getModule();
         inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
-        BindRewriter rewriter = new BindRewriter();
+        BindRewriter rewriter = new BindRewriter(System.getenv(ListenContract.ENV_REWRITES));
         Binder.install(entries, declared, notifyFd, inst, rewriter);
         inst.addTransformer(rewriter, true);
         try {
@@ -97,6 +97,7 @@ public final class BrigadeAgent {
         } finally {
             inst.removeTransformer(rewriter);
         }
+        rewriter.saveCache();
     }
 
     /** Classes loaded before the agent started (dynamic attach) are rewritten now. */

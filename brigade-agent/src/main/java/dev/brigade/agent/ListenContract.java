@@ -30,12 +30,18 @@ import java.util.OptionalInt;
  * writes one line, in one {@code write}, {@code BRIGADE_LISTENING <port>\n} (see
  * {@link #notice(int)}), after the socket was adopted. Binds that fall back to SO_REUSEPORT write
  * nothing. Write errors (the primary closed its end) are ignored.
+ *
+ * <h2>Optional: {@value #ENV_REWRITES}</h2>
+ * A file in a directory private to the user where the agent keeps the JDK classes it rewrote, so that the next
+ * worker on the same JDK takes them from there instead of rewriting them again (its format is the agent's own).
  */
 public final class ListenContract {
     /** The inherited listening sockets: {@code fd=host:port[,fd=host:port...]}. */
     public static final String ENV_LISTEN_FDS = "BRIGADE_LISTEN_FDS";
     /** The descriptor adoption notices are written to. */
     public static final String ENV_NOTIFY_FD = "BRIGADE_NOTIFY_FD";
+    /** The file the agent keeps its rewritten JDK classes in (optional). */
+    public static final String ENV_REWRITES = "BRIGADE_AGENT_REWRITES";
     /** The first word of an adoption notice. */
     public static final String NOTICE = "BRIGADE_LISTENING";
 

@@ -147,6 +147,27 @@ class JavaJarWorkerTest {
         }
     }
 
+    /*
+     * The agent makes its link to the primary on a thread of its own while the app's main starts: an app that ends at
+     * once must still end as a worker its primary knew online (a crash, restarted), never as one that "exited before it
+     * came online" (a boot failure, given up), as when the link was made before main.
+     */
+    @Test
+    void an_app_that_exits_at_once_ends_as_an_online_worker_and_is_restarted_not_given_up(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("quits", "Quits", Map.of(), dir);
+        ClusterSettings s = ClusterSettings.builder().entry(ProcessEntry.jar(jar)).instances(1).listen("127.0.0.1", 0)
+                .listenTimeout(T).classDataArchive(false).shutdownHook(false).output(line -> { }).build();
+        try (Cluster c = Cluster.create(s)) {
+            var rec = new Workers.Recorder(c);
+            ClusterWorker w = c.fork().get(0);
+            assertThat(w.exit().get(60, TimeUnit.SECONDS)).isEqualTo(ExitStatus.exited(3));
+            assertThat(rec.of(ClusterEvent.Online.class, w)).as("online before it ended").hasSize(1);
+            await().atMost(T).until(() -> rec.of(ClusterEvent.Fork.class).size() >= 2); // restarted as a crash
+            assertThat(rec.of(ClusterEvent.Error.class)).extracting(e -> e.error().getMessage())
+                    .noneMatch(m -> m.contains("before it came online"));
+        }
+    }
+
     @Test
     void a_jar_whose_main_class_the_jvm_cannot_launch_is_a_boot_error_naming_the_missing_class_on_jdk_17_and_this_jdk(@TempDir Path dir)
             throws Exception {

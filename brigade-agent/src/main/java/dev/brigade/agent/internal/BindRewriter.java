@@ -89,6 +89,26 @@ public final class BindRewriter implements ClassFileTransformer {
     private enum Arg { ADDRESS, HOST_PORT, LISTEN }
 
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
+    private final RewriteCache cache;
+
+    /** A rewriter that keeps nothing between workers. */
+    public BindRewriter() {
+        this(RewriteCache.open(null));
+    }
+
+    /** A rewriter that takes and keeps its rewritten classes in the file {@code cacheFile} names (null: none). */
+    public BindRewriter(String cacheFile) {
+        this(RewriteCache.open(cacheFile));
+    }
+
+    private BindRewriter(RewriteCache cache) {
+        this.cache = cache;
+    }
+
+    /** Writes what this rewriter made to its cache file, for the next worker (see {@link RewriteCache}). */
+    public void saveCache() {
+        cache.save();
+    }
 
     /** Whether {@code className} (binary name) was rewritten by this transformer. */
     public boolean rewrote(String className) {
@@ -116,6 +136,11 @@ public final class BindRewriter implements ClassFileTransformer {
         if (methods == null) {
             return null;
         }
+        byte[] kept = cache.lookup(className, bytes);
+        if (kept != null) {
+            rewritten.add(className);
+            return kept;
+        }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, 0);
@@ -140,7 +165,11 @@ public final class BindRewriter implements ClassFileTransformer {
                 }
             }
             rewritten.add(className);
-            return writer.toByteArray();
+            byte[] out = writer.toByteArray();
+            if (found.size() == methods.size()) {
+                cache.add(className, bytes, out);
+            }
+            return out;
         } catch (Throwable t) {
             Notifier.warn("WARNING cannot rewrite " + className + " on JDK " + Runtime.version() + ": " + t
                     + "; servers binding through it will not adopt inherited sockets");

@@ -2,9 +2,10 @@ package dev.brigade.agent.internal;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -16,7 +17,9 @@ import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * The JDK internals adoption needs, by reflection. {@link dev.brigade.agent.BrigadeAgent} opened
+ * The JDK internals adoption needs, through method handles (core reflection would spin a class per method and
+ * field at its first use, in every worker's start: method handles called with exact types reuse the JDK's own, which
+ * the worker's class-data archive holds). {@link dev.brigade.agent.BrigadeAgent} opened
  * {@code java.base/sun.nio.ch} and {@code java.base/java.net} to this module first, so no
  * {@code --add-opens} is needed. Every member used here exists, with the same signature and
  * meaning, in JDK 17 through 25 (checked with javap on both; the tests run workers on each):
@@ -32,43 +35,58 @@ import java.nio.channels.ClosedChannelException;
  * </ul>
  */
 final class JdkAccess {
-    private final Method dup2;
-    private final Method close0;
-    private final Method newFD;
-    private final Method fdVal;
-    private final Method configureBlocking;
-    private final Method localAddress;
-    private final Method getIntOption;
-    private final Method epollCtl;
+    private static final MethodType OBJECT_GETTER = MethodType.methodType(Object.class, Object.class);
+    private static final MethodType OBJECT_SETTER = MethodType.methodType(void.class, Object.class, Object.class);
+    private final MethodHandle dup2;
+    private final MethodHandle close0;
+    private final MethodHandle newFD;
+    private final MethodHandle fdVal;
+    private final MethodHandle configureBlocking;
+    private final MethodHandle localAddress;
+    private final MethodHandle getIntOption;
+    private final MethodHandle epollCtl;
+    private final MethodHandle ensureOpen;
 
     JdkAccess() throws ReflectiveOperationException {
         Class<?> inherited = Class.forName("sun.nio.ch.InheritedChannel");
         Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
-        dup2 = open(inherited.getDeclaredMethod("dup2", int.class, int.class));
-        close0 = open(inherited.getDeclaredMethod("close0", int.class));
-        newFD = open(ioUtil.getDeclaredMethod("newFD", int.class));
-        fdVal = open(ioUtil.getDeclaredMethod("fdVal", FileDescriptor.class));
-        configureBlocking = open(ioUtil.getDeclaredMethod("configureBlocking", FileDescriptor.class, boolean.class));
         Class<?> net = Class.forName("sun.nio.ch.Net");
-        localAddress = open(net.getDeclaredMethod("localAddress", FileDescriptor.class));
-        getIntOption = open(net.getDeclaredMethod("getIntOption0", FileDescriptor.class, boolean.class, int.class, int.class));
+        MethodHandles.Lookup in = lookup(inherited);
+        dup2 = in.findStatic(inherited, "dup2", MethodType.methodType(void.class, int.class, int.class));
+        close0 = in.findStatic(inherited, "close0", MethodType.methodType(void.class, int.class));
+        MethodHandles.Lookup io = lookup(ioUtil);
+        newFD = io.findStatic(ioUtil, "newFD", MethodType.methodType(FileDescriptor.class, int.class));
+        fdVal = io.findStatic(ioUtil, "fdVal", MethodType.methodType(int.class, FileDescriptor.class));
+        configureBlocking = io.findStatic(ioUtil, "configureBlocking", MethodType.methodType(void.class, FileDescriptor.class, boolean.class));
+        MethodHandles.Lookup n = lookup(net);
+        localAddress = n.findStatic(net, "localAddress", MethodType.methodType(InetSocketAddress.class, FileDescriptor.class));
+        getIntOption = n.findStatic(net, "getIntOption0",
+                MethodType.methodType(int.class, FileDescriptor.class, boolean.class, int.class, int.class));
         epollCtl = epollCtl();
+        Class<?> impl = Class.forName("sun.nio.ch.NioSocketImpl");
+        ensureOpen = lookup(impl).findVirtual(impl, "ensureOpen", MethodType.methodType(void.class)).asType(MethodType.methodType(void.class, Object.class));
     }
 
     /** Linux only: elsewhere a leaving worker has no epoll registrations to move. */
-    private static Method epollCtl() {
+    private static MethodHandle epollCtl() {
         try {
-            return open(Class.forName("sun.nio.ch.EPoll").getDeclaredMethod("ctl", int.class, int.class, int.class, int.class));
+            Class<?> epoll = Class.forName("sun.nio.ch.EPoll");
+            return lookup(epoll).findStatic(epoll, "ctl", MethodType.methodType(int.class, int.class, int.class, int.class, int.class));
         } catch (ReflectiveOperationException e) {
             return null;
         }
     }
 
+    /** A lookup with private access in {@code c}, whose package {@code BrigadeAgent} opened to this module. */
+    private static MethodHandles.Lookup lookup(Class<?> c) throws IllegalAccessException {
+        return MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+    }
+
     FileDescriptor newFD(int fd) {
         try {
-            return (FileDescriptor) call(newFD, null, fd);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            return (FileDescriptor) newFD.invokeExact(fd);
+        } catch (Throwable t) {
+            throw unchecked(t);
         }
     }
 
@@ -84,7 +102,7 @@ final class JdkAccess {
             }
             FileDescriptor fd = (FileDescriptor) get(channel, "fd");
             int target = swap(fd, inherited);
-            set(channel, "localAddress", call(localAddress, null, fd));
+            set(channel, "localAddress", localAddress(fd));
             return target;
         }
     }
@@ -92,14 +110,18 @@ final class JdkAccess {
     /** Makes a server NioSocketImpl use {@code inherited}; its {@code listen} must then be skipped. */
     int adoptImpl(Object impl, int inherited, InetAddress host) throws IOException {
         synchronized (get(impl, "stateLock")) {
-            call(method(impl.getClass(), "ensureOpen"), impl);
+            try {
+                ensureOpen.invokeExact(impl);
+            } catch (Throwable t) {
+                throw io(t);
+            }
             if ((int) get(impl, "localport") != 0) {
                 throw new SocketException("Already bound");
             }
             FileDescriptor fd = (FileDescriptor) get(impl, "fd");
             int target = swap(fd, inherited);
             set(impl, "address", host);
-            set(impl, "localport", ((InetSocketAddress) call(localAddress, null, fd)).getPort());
+            set(impl, "localport", localAddress(fd).getPort());
             return target;
         }
     }
@@ -113,13 +135,19 @@ final class JdkAccess {
         if (socket instanceof java.nio.channels.NetworkChannel ch) {
             ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         } else {
-            call(method(SocketImpl.class, "setOption", SocketOption.class, Object.class), socket, StandardSocketOptions.SO_REUSEPORT, true);
+            try {
+                MethodHandle setOption = lookup(SocketImpl.class).findVirtual(SocketImpl.class, "setOption",
+                        MethodType.methodType(void.class, SocketOption.class, Object.class));
+                setOption.invoke((SocketImpl) socket, StandardSocketOptions.SO_REUSEPORT, Boolean.TRUE);
+            } catch (Throwable t) {
+                throw io(t);
+            }
         }
     }
 
     /** Sets O_NONBLOCK on a raw descriptor (for {@link dev.brigade.agent.InheritedSockets}). */
     void nonBlocking(int fd) throws IOException {
-        call(configureBlocking, null, newFD(fd), false);
+        configureBlocking(newFD(fd), false);
     }
 
     /**
@@ -131,23 +159,55 @@ final class JdkAccess {
      * selector-based servers need it, and blocking JDK acceptors cope (they park on EAGAIN).
      */
     private int swap(FileDescriptor fd, int inherited) throws IOException {
-        int target = (int) call(fdVal, null, fd);
-        call(dup2, null, inherited, target);
-        call(close0, null, inherited);
-        call(configureBlocking, null, fd, false);
+        int target = fdVal(fd);
+        dup2(inherited, target);
+        try {
+            close0.invokeExact(inherited);
+        } catch (Throwable t) {
+            throw io(t);
+        }
+        configureBlocking(fd, false);
         return target;
+    }
+
+    private int fdVal(FileDescriptor fd) {
+        try {
+            return (int) fdVal.invokeExact(fd);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private void configureBlocking(FileDescriptor fd, boolean blocking) throws IOException {
+        try {
+            configureBlocking.invokeExact(fd, blocking);
+        } catch (Throwable t) {
+            throw io(t);
+        }
+    }
+
+    private InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
+        try {
+            return (InetSocketAddress) localAddress.invokeExact(fd);
+        } catch (Throwable t) {
+            throw io(t);
+        }
     }
 
     // ---- what a leaving worker needs (Departure) ----
 
     /** dup2(2): makes descriptor {@code to} refer to what {@code from} refers to. */
     void dup2(int from, int to) throws IOException {
-        call(dup2, null, from, to);
+        try {
+            dup2.invokeExact(from, to);
+        } catch (Throwable t) {
+            throw io(t);
+        }
     }
 
     /** The descriptor number of a ServerSocketChannelImpl. */
-    int channelFd(Object channel) throws IOException {
-        return (int) call(fdVal, null, get(channel, "fd"));
+    int channelFd(Object channel) {
+        return fdVal((FileDescriptor) get(channel, "fd"));
     }
 
     /** epoll_ctl(2) through the JDK's own binding, which stores the descriptor as the event's data; 0 or the errno. */
@@ -155,77 +215,76 @@ final class JdkAccess {
         if (epollCtl == null) {
             throw new IOException("sun.nio.ch.EPoll.ctl is not available on JDK " + Runtime.version());
         }
-        return (int) call(epollCtl, null, epfd, op, fd, events);
+        try {
+            return (int) epollCtl.invokeExact(epfd, op, fd, events);
+        } catch (Throwable t) {
+            throw io(t);
+        }
     }
 
     /** getsockname(2) of a raw descriptor, as an internet address (throws for other families). */
     InetSocketAddress localAddress(int fd) throws IOException {
-        return (InetSocketAddress) call(localAddress, null, newFD(fd));
+        return localAddress(newFD(fd));
     }
 
     /** getsockopt(2) of an int-sized option (for a larger struct, its first four bytes) of a raw descriptor. */
     int intOption(int fd, int level, int option) throws IOException {
-        return (int) call(getIntOption, null, newFD(fd), false, level, option);
+        try {
+            return (int) getIntOption.invokeExact(newFD(fd), false, level, option);
+        } catch (Throwable t) {
+            throw io(t);
+        }
     }
 
-    private static Object call(Method m, Object self, Object... args) throws IOException {
-        try {
-            return m.invoke(self, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(m + " failed", e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+    private static IOException io(Throwable t) {
+        if (t instanceof IOException e) {
+            return e;
         }
+        throw unchecked(t);
+    }
+
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("a JDK method failed on JDK " + Runtime.version(), t);
     }
 
     private static Object get(Object o, String name) {
         try {
-            return field(o.getClass(), name).get(o);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+            return accessor(o.getClass(), name, false).invokeExact(o);
+        } catch (Throwable t) {
+            throw unchecked(t);
         }
     }
 
     private static void set(Object o, String name, Object value) {
         try {
-            field(o.getClass(), name).set(o, value);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+            accessor(o.getClass(), name, true).invokeExact(o, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
         }
     }
 
-    private static Field field(Class<?> c, String name) {
+    /** A getter {@code (Object)Object} or setter {@code (Object,Object)void} of field {@code name} of {@code c} or a superclass. */
+    private static MethodHandle accessor(Class<?> c, String name, boolean setter) {
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            Field f;
             try {
-                Field f = k.getDeclaredField(name);
-                f.setAccessible(true);
-                return f;
+                f = k.getDeclaredField(name);
             } catch (NoSuchFieldException e) {
-                // look in the superclass
+                continue; // look in the superclass
+            }
+            try {
+                MethodHandles.Lookup l = lookup(k);
+                return setter ? l.unreflectSetter(f).asType(OBJECT_SETTER) : l.unreflectGetter(f).asType(OBJECT_GETTER);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
             }
         }
         throw new IllegalStateException("no field " + name + " in " + c.getName() + " on JDK " + Runtime.version());
-    }
-
-    private static Method method(Class<?> c, String name, Class<?>... params) {
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            try {
-                return open(k.getDeclaredMethod(name, params));
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            }
-        }
-        throw new IllegalStateException("no method " + name + " in " + c.getName() + " on JDK " + Runtime.version());
-    }
-
-    private static Method open(Method m) {
-        m.setAccessible(true);
-        return m;
     }
 }

@@ -39,6 +39,7 @@ final class Notifier {
 
     synchronized void listening(int port) {
         if (out != null) {
+            WorkerLink.awaitWelcome(); // a worker that listens is online: its primary must have welcomed it first
             try {
                 out.write((ListenContract.notice(port) + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * The worker's end of IPC for an app started as {@code java -jar app.jar} (or {@code -cp CP Main})
- * that knows nothing of Brigade: connected from the agent's premain, before the app's main, so
- * the worker is online at once, beats its heart, and leaves when the primary disconnects it.
+ * that knows nothing of Brigade: connected from the agent's premain, on a thread of its own while the app's main
+ * starts ({@link #start}), so the worker is online at once, beats its heart, and leaves when the primary
+ * disconnects it.
  *
  * <h2>What it speaks</h2>
  * A few of brigade-cluster's frames, hand-encoded on brigade-cluster's wire format
@@ -74,9 +75,20 @@ public final class WorkerLink {
         channel.register(selector, SelectionKey.OP_READ);
     }
 
+    /** Counted down once the primary welcomed this worker; null when no link was started (nothing to wait for). */
+    private static volatile CountDownLatch welcomed;
+    /** How long what must follow the welcome waits for it: the primary drops a hello it has not served within 10 s. */
+    private static final long WELCOME_WAIT_MILLIS = 15_000;
+
     /**
-     * Connects to the primary named by the environment, says hello, waits for the welcome, and starts the
-     * reader and heartbeat threads. On failure the worker exits with code 4, as brigade-cluster's would.
+     * Connects to the primary named by the environment on a thread of its own, says hello, waits for the welcome, and
+     * starts the reader and heartbeat threads, while the JVM goes on to the app's main: opening the first Unix-domain
+     * socket of a JVM initialises its {@code SecureRandom} (30-50 ms of a worker's start, measured), which the app need
+     * not wait for. What must come after the welcome waits for it ({@link #awaitWelcome}): the listening notice (the
+     * primary takes a worker that listens as online), the hand-over to the app's runtime, and the JVM's exit (a worker
+     * that ends is always one its primary knew as online, as when the link was made before main). A missing variable
+     * ends the worker here, before main, with a boot error; a failed link ends it with code 4, as brigade-cluster's
+     * would.
      */
     public static void start() {
         String ipc = System.getenv(ENV_IPC);
@@ -86,27 +98,89 @@ public final class WorkerLink {
                     + " are not set: -javaagent:brigade-agent.jar=worker runs only in a worker a Brigade primary started", 0);
             return;
         }
+        CountDownLatch done = new CountDownLatch(1);
+        welcomed = done;
+        Connect connect = new Connect(ipc, idText, Thread.currentThread(), done);
+        Hooks.TAKE_OVER = connect;
+        Thread t = new Thread(null, connect, "brigade-ipc-connect", 256 * 1024);
+        t.setDaemon(true);
+        t.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(null, new AwaitWelcome(), "brigade-ipc-exit", 128 * 1024));
+    }
+
+    /** Waits (at most {@value #WELCOME_WAIT_MILLIS} ms) until the primary welcomed this worker, if a link was started. */
+    static void awaitWelcome() {
+        CountDownLatch w = welcomed;
+        if (w == null) {
+            return;
+        }
         try {
-            int id = Integer.parseInt(idText.trim());
-            SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
-            sc.connect(UnixDomainSocketAddress.of(ipc));
-            writeFully(sc, hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), selfPid()));
-            ByteBuffer welcome = readFrameBlocking(sc);
-            if (welcome.get() != WELCOME || welcome.remaining() != 8) {
-                throw new IOException("the primary answered hello with something else than welcome");
+            w.await(WELCOME_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The shutdown hook that keeps the JVM until its primary welcomed it (a class, not a lambda: see {@link Role}). */
+    private static final class AwaitWelcome implements Runnable {
+        @Override
+        public void run() {
+            awaitWelcome();
+        }
+    }
+
+    /**
+     * The link being made: the connecting thread's body and, until the link exists, {@link Hooks#TAKE_OVER} (which
+     * waits for it, then hands it over).
+     */
+    private static final class Connect implements Runnable, Supplier<Object> {
+        private final String ipc;
+        private final String idText;
+        private final Thread main;
+        private final CountDownLatch done;
+        private volatile WorkerLink link;
+
+        Connect(String ipc, String idText, Thread main, CountDownLatch done) {
+            this.ipc = ipc;
+            this.idText = idText;
+            this.main = main;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                int id = Integer.parseInt(idText.trim());
+                SocketChannel sc = SocketChannel.open(StandardProtocolFamily.UNIX);
+                sc.connect(UnixDomainSocketAddress.of(ipc));
+                writeFully(sc, hello(id, System.getenv().getOrDefault(ENV_TOKEN, ""), selfPid()));
+                ByteBuffer welcome = readFrameBlocking(sc);
+                if (welcome.get() != WELCOME || welcome.remaining() != 8) {
+                    throw new IOException("the primary answered hello with something else than welcome");
+                }
+                WorkerLink l = new WorkerLink(id, sc, main, welcome.getInt(), welcome.getInt());
+                link = l;
+                Hooks.TAKE_OVER = l.new Role(Role.TAKE_OVER);
+                Thread reader = new Thread(null, l.new Role(Role.READ), "brigade-ipc", 256 * 1024);
+                reader.setDaemon(true);
+                reader.start();
+                Thread beat = new Thread(null, l.new Role(Role.BEAT), "brigade-heartbeat", 128 * 1024);
+                beat.setDaemon(true);
+                beat.start();
+                done.countDown();
+            } catch (IOException | RuntimeException e) {
+                System.err.println("brigade: worker cannot reach its primary over IPC: " + e.getMessage());
+                System.err.flush();
+                Runtime.getRuntime().halt(IPC_LOST);
             }
-            WorkerLink link = new WorkerLink(id, sc, Thread.currentThread(), welcome.getInt(), welcome.getInt());
-            Hooks.TAKE_OVER = link.new Role(Role.TAKE_OVER);
-            Thread reader = new Thread(null, link.new Role(Role.READ), "brigade-ipc", 256 * 1024);
-            reader.setDaemon(true);
-            reader.start();
-            Thread beat = new Thread(null, link.new Role(Role.BEAT), "brigade-heartbeat", 128 * 1024);
-            beat.setDaemon(true);
-            beat.start();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("brigade: worker cannot reach its primary over IPC: " + e.getMessage());
-            System.err.flush();
-            Runtime.getRuntime().halt(IPC_LOST);
+        }
+
+        /** The hand-over, once the link exists. */
+        @Override
+        public Object get() {
+            awaitWelcome();
+            WorkerLink l = link;
+            return l == null ? null : l.takeOver();
         }
     }
 

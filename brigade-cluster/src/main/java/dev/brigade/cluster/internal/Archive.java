@@ -57,6 +57,7 @@ public final class Archive {
     public static final long EXIT_WRITE_MILLIS = 30_000;
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
     private final boolean enabled;
+    private static final String BOOT_APPEND = "-Xbootclasspath/a:";
     private final String off;
     private final boolean aot;
     private final Path dir;
@@ -64,6 +65,7 @@ public final class Archive {
     private final String app;
     private final List<String> flags;
     private final List<String> jars;
+    private List<String> keyJars;     // guarded by this: the jars the archive holds classes of (the app's, the agent's)
     private final String classPath;
     private final String prefix;
     private final String version;
@@ -99,6 +101,7 @@ public final class Archive {
         this.flags = List.copyOf(jvmFlags);
         this.createFlags = this.flags;
         this.jars = List.copyOf(jars);
+        this.keyJars = this.jars;
         this.classPath = classPath;
         Runtime.Version v = javaVersion(java);
         this.version = v.toString();
@@ -131,11 +134,31 @@ public final class Archive {
         recorder.recordSeconds(seconds);
     }
 
-    /** Extra flags the recording processes get besides the JVM flags (a {@code -javaagent}): the assembly needs them too. */
-    public void alsoFlags(List<String> extra) {
+    /**
+     * Extra flags every process gets besides the JVM flags (the agent's {@code -Xbootclasspath/a} and {@code -javaagent}):
+     * the assembly needs them too, and a jar they add to the boot class path keys the archive as the app's jars do (the
+     * JVM refuses an archive whose boot class path jars changed, e.g. after an upgrade of Brigade).
+     */
+    public synchronized void alsoFlags(List<String> extra) {
         List<String> all = new ArrayList<>(flags);
         all.addAll(extra);
         this.createFlags = List.copyOf(all);
+        List<String> keyed = new ArrayList<>(jars);
+        extra.stream().filter(f -> f.startsWith(BOOT_APPEND)).map(f -> f.substring(BOOT_APPEND.length())).forEach(keyed::add);
+        this.keyJars = List.copyOf(keyed);
+        this.name = null;
+    }
+
+    /**
+     * Where the workers' agent keeps the JDK classes it rewrites (brigade-agent's {@code BRIGADE_AGENT_REWRITES}): one
+     * file per JDK and agent jar, in this private directory; null when archives are off here.
+     */
+    public synchronized Path agentRewrites(Path agentJar) {
+        if (!enabled || !dirFine()) {
+            return null;
+        }
+        String key = ArchiveFiles.hash(java + "|" + version + "|" + ArchiveFiles.stamp(List.of(agentJar.toAbsolutePath().toString())));
+        return dir.resolve("agent-" + key.substring(0, 16) + ".rewrites");
     }
 
     /** Flags for the next process: use the archive, record it, or nothing while another process records. */
@@ -233,10 +256,10 @@ public final class Archive {
 
     /** The archive's file name now: re-hashes the jars' bytes when one changed size or time. */
     private String currentName() {
-        String st = ArchiveFiles.stamp(jars);
+        String st = ArchiveFiles.stamp(keyJars);
         if (name == null || !st.equals(stamp)) {
             // the jars' times too: the JVM refuses an archive whose jars have other times, whatever their bytes
-            name = prefix + "-" + ArchiveFiles.contentKey(java + "|" + version + "|aot3|" + flags + "|" + st, jars) + (aot ? ".aot" : ".jsa");
+            name = prefix + "-" + ArchiveFiles.contentKey(java + "|" + version + "|aot4|" + flags + "|" + st, keyJars) + (aot ? ".aot" : ".jsa");
             stamp = st;
         }
         return name;

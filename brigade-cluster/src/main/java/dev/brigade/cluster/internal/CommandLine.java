@@ -63,7 +63,8 @@ public final class CommandLine {
                 List<String> app = m.classPath().stream().map(Path::toString).toList();
                 if (s.agentJar() != null) {
                     cp.addAll(app);
-                    launch.addAll(List.of(agentFlag(s.agentJar(), "main"), m.mainClass()));
+                    launch.addAll(agentFlags(s.agentJar(), "main"));
+                    launch.add(m.mainClass());
                 } else {
                     cp.addAll(explicitClassPath(app));
                     launch.addAll(List.of(WorkerLauncher.class.getName(), "--main", m.mainClass()));
@@ -72,7 +73,8 @@ public final class CommandLine {
             }
             case ProcessEntry.Jar j -> {
                 if (s.agentJar() != null) {
-                    launch.addAll(List.of(agentFlag(s.agentJar(), "jar"), "-jar", j.jar().toString()));
+                    launch.addAll(agentFlags(s.agentJar(), "jar"));
+                    launch.addAll(List.of("-jar", j.jar().toString()));
                 } else {
                     cp.addAll(explicitClassPath(List.of(j.jar().toString())));
                     launch.addAll(List.of(WorkerLauncher.class.getName(), "--jar", j.jar().toString()));
@@ -88,8 +90,21 @@ public final class CommandLine {
      * brigade-agent as the worker side of an explicit entry ({@code mode}: "jar" or "main", see the agent's
      * {@code BrigadeAgent.WORKER}): the JVM itself runs the app, the agent connects it to the primary.
      */
-    static String agentFlag(Path agentJar, String mode) {
-        return "-javaagent:" + agentJar.toAbsolutePath() + "=worker:" + mode;
+    static List<String> agentFlags(Path agentJar, String mode) {
+        return agentFlags(agentJar.toAbsolutePath() + "=worker:" + mode);
+    }
+
+    /**
+     * {@code -javaagent:JAR[=OPTIONS]}, after {@code -Xbootclasspath/a:JAR}. The JVM appends a {@code -javaagent} jar to
+     * the class path at run time, and a class-data archive (AOT cache, AppCDS) holds no class of an appended entry: every
+     * worker would load, verify and link the agent's classes from its jar. On the boot class path from the JVM's start
+     * they are archived like the app's; the system class loader finds them there first (parent first), so the agent, the
+     * JDK methods it rewrites and brigade-cluster's worker runtime in the app all see the one {@code Hooks} class.
+     */
+    static List<String> agentFlags(String agentAndOptions) {
+        int eq = agentAndOptions.indexOf('=');
+        String jar = eq < 0 ? agentAndOptions : agentAndOptions.substring(0, eq);
+        return List.of("-Xbootclasspath/a:" + jar, "-javaagent:" + agentAndOptions);
     }
 
     /** True if {@code parts} already load brigade-agent (an explicit entry's workers). */

@@ -22,6 +22,8 @@ final class ProcessStarter {
     private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
     /** brigade-agent's ListenContract.ENV_NOTIFY_FD: the descriptor it writes listening notices to. */
     static final String NOTIFY_FD_ENV = "BRIGADE_NOTIFY_FD";
+    /** brigade-agent's ListenContract.ENV_REWRITES: where the agent keeps the JDK classes it rewrote (Archive#agentRewrites). */
+    static final String REWRITES_ENV = "BRIGADE_AGENT_REWRITES";
     private final ClusterSettings settings;
     private final CommandLine.Parts parts;
     private final Archive archive;
@@ -42,7 +44,7 @@ final class ProcessStarter {
             LOG.log(Level.WARNING, Ports.NO_AGENT);
         }
         if (!listeners.isEmpty() && settings.agentJar() != null) {
-            archive.alsoFlags(List.of("-javaagent:" + settings.agentJar())); // the AOT cache is assembled with what recorded it
+            archive.alsoFlags(CommandLine.agentFlags(settings.agentJar().toString())); // the AOT cache is assembled with what recorded it
         }
     }
 
@@ -66,9 +68,13 @@ final class ProcessStarter {
     Spawner.Spawned start(Child child, List<String> archiveFlags) throws IOException {
         Map<String, String> env = CommandLine.env(settings, child, ipc);
         env.putAll(Ports.env(listeners));
+        Path rewrites = listeners.isEmpty() || settings.agentJar() == null ? null : archive.agentRewrites(settings.agentJar());
+        if (rewrites != null) {
+            env.put(REWRITES_ENV, rewrites.toString());
+        }
         List<String> argv = new ArrayList<>(CommandLine.argv(settings.java().toString(), parts, archiveFlags));
         if (!listeners.isEmpty() && settings.agentJar() != null && !CommandLine.hasAgent(parts)) {
-            argv.add(1, "-javaagent:" + settings.agentJar());
+            argv.addAll(1, CommandLine.agentFlags(settings.agentJar().toString()));
         }
         // With declared ports the agent tells us on this pipe when the worker has adopted a socket.
         int[] notify = listeners.isEmpty() ? null : Spawner.pipe();

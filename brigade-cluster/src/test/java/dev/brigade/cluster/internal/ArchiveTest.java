@@ -275,6 +275,37 @@ class ArchiveTest {
         return new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
     }
 
+    /*
+     * A worker's agent jar is on its boot class path (so that the archive holds the agent's classes), and the JVM refuses
+     * an archive whose boot class path jars changed: an upgrade of Brigade must key a new archive, not have every worker
+     * refuse the old one.
+     */
+    @Test
+    void the_agent_jar_on_the_boot_class_path_keys_the_archive_as_the_apps_jars_do(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Path agent = jar(dir, "agent.jar", "agent v1");
+        var parts = new CommandLine.Parts(List.of(), List.of(jar.toString()), List.of(ArchiveApp.class.getName()));
+        Archive plain = new Archive(true, dir.resolve("archives"), JAVA, parts);
+        Archive before = new Archive(true, dir.resolve("archives"), JAVA, parts);
+        before.alsoFlags(CommandLine.agentFlags(agent.toString()));
+        String a = recording(plain.nextFlags()), b = recording(before.nextFlags());
+        Files.setLastModifiedTime(agent, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(agent).toMillis() - 60_000));
+        Archive after = new Archive(true, dir.resolve("archives"), JAVA, parts);
+        after.alsoFlags(CommandLine.agentFlags(agent.toString()));
+        assertThat(CommandLine.agentFlags(agent + "=worker:jar")).containsExactly("-Xbootclasspath/a:" + agent, "-javaagent:" + agent + "=worker:jar");
+        String c = recording(after.nextFlags());
+        assertThat(b).as("with the agent's jar").isNotEqualTo(a);
+        assertThat(c).as("the agent's jar changed").isNotEqualTo(b);
+    }
+
+    /** The archive's file name from recording flags ({@code -XX:AOTConfiguration=DIR/NAME.tmp...} or {@code -XX:ArchiveClassesAtExit=}). */
+    private static String recording(List<String> flags) {
+        String f = flags.stream().filter(x -> x.startsWith("-XX:AOTConfiguration=") || x.startsWith("-XX:ArchiveClassesAtExit="))
+                .findFirst().orElseThrow();
+        String file = Path.of(f.substring(f.indexOf('=') + 1)).getFileName().toString();
+        return file.substring(0, file.indexOf(".tmp"));
+    }
+
     @Test
     void a_class_path_with_directories_gets_no_archive(@TempDir Path dir) {
         var parts = new CommandLine.Parts(List.of(), List.of(dir.toString()), List.of("Main"));

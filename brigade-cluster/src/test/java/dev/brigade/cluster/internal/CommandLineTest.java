@@ -27,8 +27,8 @@ class CommandLineTest {
         var settings = ClusterSettings.builder().entry(ProcessEntry.mainClass("app.Main", List.of(a, b))).agentJar(agent)
                 .args("x", "y").build();
         List<String> argv = CommandLine.argv("java", CommandLine.parts(settings), List.of("-XX:SharedArchiveFile=z"));
-        assertThat(String.join(" ", argv)).endsWith("-XX:SharedArchiveFile=z -cp " + a + ":" + b + " -javaagent:" + agent
-                + "=worker:main app.Main x y");
+        assertThat(String.join(" ", argv)).endsWith("-XX:SharedArchiveFile=z -cp " + a + ":" + b + " -Xbootclasspath/a:" + agent
+                + " -javaagent:" + agent + "=worker:main app.Main x y");
     }
 
     @Test
@@ -38,7 +38,8 @@ class CommandLineTest {
         var settings = ClusterSettings.builder().entry(ProcessEntry.jar(app)).agentJar(agent).args("x").build();
         CommandLine.Parts parts = CommandLine.parts(settings);
         assertThat(parts.classPath()).isEmpty();
-        assertThat(parts.launch()).containsExactly("-javaagent:" + agent + "=worker:jar", "-jar", app.toString(), "x");
+        // the agent's jar on the boot class path too, so that a class-data archive holds its classes (ArchivedAgentTest)
+        assertThat(parts.launch()).containsExactly("-Xbootclasspath/a:" + agent, "-javaagent:" + agent + "=worker:jar", "-jar", app.toString(), "x");
         assertThat(CommandLine.hasAgent(parts)).isTrue();
     }
 

@@ -1,0 +1,147 @@
+package dev.brigade.agent.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * The JDK classes {@link BindRewriter} rewrote, kept in a file its primary names
+ * ({@value dev.brigade.agent.ListenContract#ENV_REWRITES}: in the user's private
+ * archive directory, one file per JDK and agent jar), so that a worker whose JDK classes are those of the file takes
+ * their rewritten bytes from it and never loads ASM. ASM's classes are class file version 49, which the JVM verifies
+ * with its old verifier and never puts in a class-data archive: rewriting costs every worker 20-50 ms of its start
+ * (measured), the file a few.
+ *
+ * <p>An entry is used only for the very class it was made from: same name, same length and same CRC-32 of the JDK's
+ * original bytes; the whole file carries a CRC-32 of its content, and a file that is short, unreadable or fails either
+ * check is ignored (the classes are rewritten again and the file written anew). The rewritten bytes join
+ * {@code java.base}, whose classes the JVM does not verify: the checks are what keeps a torn write from reaching it.
+ */
+final class RewriteCache {
+    private static final int MAGIC = 0x42524731; // "BRG1"
+    private static final int MAX_BYTES = 4 << 20;
+
+    private record Entry(int originalLength, long originalCrc, byte[] rewritten) {
+    }
+
+    private final Path file;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private volatile boolean changed;
+
+    private RewriteCache(Path file) {
+        this.file = file;
+    }
+
+    /** The cache in {@code path} (the variable's value; null or blank: a cache that keeps nothing). */
+    static RewriteCache open(String path) {
+        RewriteCache c = new RewriteCache(path == null || path.isBlank() ? null : Path.of(path));
+        if (c.file != null) {
+            c.read();
+        }
+        return c;
+    }
+
+    private void read() {
+        byte[] all;
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
+                return;
+            }
+            all = Files.readAllBytes(file);
+        } catch (IOException | RuntimeException e) {
+            return; // rewritten again
+        }
+        if (all.length < 12) {
+            return;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all))) {
+            if (in.readInt() != MAGIC) {
+                return;
+            }
+            int n = in.readInt();
+            Map<String, Entry> read = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                int length = in.readInt();
+                long originalCrc = in.readLong();
+                byte[] rewritten = new byte[in.readInt()];
+                in.readFully(rewritten);
+                read.put(name, new Entry(length, originalCrc, rewritten));
+            }
+            if (in.readLong() == crc.getValue()) {
+                entries.putAll(read);
+            }
+        } catch (IOException | RuntimeException e) {
+            // short or malformed: rewritten again
+        }
+    }
+
+    /** The rewritten bytes of {@code className} if they were made from exactly {@code original}; else null. */
+    byte[] lookup(String className, byte[] original) {
+        Entry e = entries.get(className);
+        if (e == null || e.originalLength() != original.length || e.originalCrc() != crc(original)) {
+            return null;
+        }
+        return e.rewritten().clone();
+    }
+
+    /** Keeps {@code rewritten}, made from {@code original}, for {@link #save}. */
+    void add(String className, byte[] original, byte[] rewritten) {
+        if (file != null) {
+            entries.put(className, new Entry(original.length, crc(original), rewritten.clone()));
+            changed = true;
+        }
+    }
+
+    /** Writes the file (owner-only, then renamed into place) if anything was added; a failure only costs the next worker time. */
+    void save() {
+        if (file == null || !changed) {
+            return;
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeInt(entries.size());
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue().originalLength());
+                out.writeLong(e.getValue().originalCrc());
+                out.writeInt(e.getValue().rewritten().length);
+                out.write(e.getValue().rewritten());
+            }
+            out.flush();
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+            out.flush();
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, bytes.toByteArray());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the primary sweeps temporary files of dead processes
+            }
+        }
+    }
+
+    private static long crc(byte[] b) {
+        CRC32 c = new CRC32();
+        c.update(b);
+        return c.getValue();
+    }
+}
