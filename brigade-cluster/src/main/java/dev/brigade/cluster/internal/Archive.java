@@ -231,7 +231,16 @@ public final class Archive {
      * nothing it wrote is used and its version is not recorded again, in case recording is what made it fail.
      */
     public void trainerExited(boolean crashed) {
-        recorder.exited(crashed);
+        recorder.exited(0, crashed);
+    }
+
+    /**
+     * The same for the process {@code pid}: ignored unless it is the one recording now. A process asked to write early
+     * ({@code BRIGADE_ARCHIVE_RECORD_SECONDS}) is done once its archive exists and may exit long after the next version's
+     * recording began: taken for that one, its exit would drop the new recording as "ended without writing it".
+     */
+    public void trainerExited(long pid, boolean crashed) {
+        recorder.exited(pid, crashed);
     }
 
     private void pollLater() {

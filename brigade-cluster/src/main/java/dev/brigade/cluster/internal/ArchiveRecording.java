@@ -113,12 +113,12 @@ final class ArchiveRecording {
         publish(r);
     }
 
-    /** See {@link Archive#trainerExited(boolean)}. */
-    void exited(boolean crashed) {
+    /** See {@link Archive#trainerExited(long, boolean)}; {@code pid} 0: the recording process, whichever it is. */
+    void exited(long pid, boolean crashed) {
         Recording r;
         synchronized (this) {
             r = recording;
-            if (r == null || r.exited) {
+            if (r == null || r.exited || (pid > 0 && r.pid > 0 && r.pid != pid)) {
                 return;
             }
             r.exited = true;

@@ -197,7 +197,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     private void decide(Child child, ExitStatus status) {
         if (child.trainsArchive) {
-            archive.trainerExited(!child.stopRequested && !child.replaceRequested); // a crash: its recording is not used
+            archive.trainerExited(child.pid(), !child.stopRequested && !child.replaceRequested); // a crash: its recording is not used
         }
         Supervisor.Decision decision;
         Slot slot;

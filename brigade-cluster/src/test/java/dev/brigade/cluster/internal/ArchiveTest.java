@@ -234,6 +234,38 @@ class ArchiveTest {
         assertThat(a.ready()).isTrue();
     }
 
+    /*
+     * With BRIGADE_ARCHIVE_RECORD_SECONDS a recorder is done once its cache exists and may still serve when the next
+     * version's recording begins; its exit used to be taken for the new recorder's, which was then dropped as "ended
+     * without writing it", and that version was never recorded (brigade bench's first starts of a new version).
+     */
+    @Test
+    void the_exit_of_a_recorder_that_wrote_early_leaves_the_next_versions_recording_alone(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        a.recordSeconds(1);
+        List<String> rec = a.nextFlags();
+        Process first = run(rec, jar, "wait").process();
+        a.spawned(rec, first.pid());
+        await().atMost(LONG).until(a::ready);
+
+        Files.delete(jar);
+        jar(dir, "app.jar", "v2");
+        a.recordSeconds(0); // the new version's recorder writes as it exits
+        List<String> again = a.nextFlags();
+        assertThat(a.isTraining(again)).isTrue();
+        Process second = run(again, jar, "wait").process();
+        a.spawned(again, second.pid());
+        finish(first, a);
+        a.trainerExited(first.pid(), false); // the old version's recorder leaves while the new one records
+        assertThat(a.describe()).as("still recording the new version").contains("recording the").doesNotContain("without writing");
+        finish(second, a);
+        a.trainerExited(second.pid(), false);
+        await().atMost(LONG).until(() -> a.ready() || a.describe().contains("without writing"));
+        assertThat(a.ready()).as(a.describe()).isTrue();
+    }
+
     @Test
     void a_java_jar_worker_gets_its_archive_assembled_and_used_from_any_directory(@TempDir Path dir) throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
