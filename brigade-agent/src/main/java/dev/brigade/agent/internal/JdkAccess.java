@@ -63,7 +63,7 @@ final class JdkAccess {
         getIntOption = n.findStatic(net, "getIntOption0",
                 MethodType.methodType(int.class, FileDescriptor.class, boolean.class, int.class, int.class));
         epollCtl = epollCtl();
-        Class<?> impl = Class.forName("sun.nio.ch.NioSocketImpl");
+        Class<?> impl = Class.forName("sun.nio.ch.NioSocketImpl", false, null); // not initialised: a channel server never uses it
         ensureOpen = lookup(impl).findVirtual(impl, "ensureOpen", MethodType.methodType(void.class)).asType(MethodType.methodType(void.class, Object.class));
     }
 

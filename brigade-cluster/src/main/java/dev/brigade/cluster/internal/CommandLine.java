@@ -19,8 +19,9 @@ import java.util.Set;
  * class path and main class. Order matters: for repeated flags the JVM keeps the last one.
  *
  * <p>An explicit entry runs as the JVM runs it without Brigade, brigade-agent added:
- * {@code java FLAGS [ARCHIVE] -javaagent:brigade-agent.jar=worker:jar -jar app.jar ARGS}, or
- * {@code java FLAGS [ARCHIVE] -cp APP_CP -javaagent:brigade-agent.jar=worker:main Main ARGS}: the
+ * {@code java FLAGS [ARCHIVE] -Xbootclasspath/a:brigade-agent.jar -javaagent:brigade-agent.jar=worker:jar -jar app.jar ARGS},
+ * or {@code java FLAGS [ARCHIVE] -cp APP_CP -Xbootclasspath/a:… -javaagent:brigade-agent.jar=worker:main Main ARGS}
+ * ({@code agentFlags} says why the boot class path): the
  * JVM honours the jar's manifest (Add-Opens, Add-Exports, Enable-Native-Access,
  * Launcher-Agent-Class, Class-Path), the class path holds the app's jars only, and the agent's
  * premain connects the worker to its primary before the app's main. Only without an agent jar
