@@ -66,6 +66,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private volatile ScheduledFuture<?> killTimer;
     volatile long lastHeartbeatNanos;
     volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
+    private Object[] earlyListening; // guarded by this: {host, port} noticed while STARTING, applied once online
     volatile boolean recording;               // records the class-data archive now: a longer heartbeat timeout (Watchdog)
     private volatile boolean gone;            // reaped
     private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
@@ -188,6 +189,14 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             owner.publish(new ClusterEvent.Online(this));
         }
         online.complete(this);
+        Object[] early;
+        synchronized (this) {
+            early = earlyListening;
+            earlyListening = null;
+        }
+        if (early != null) {
+            markListening((String) early[0], (Integer) early[1]);
+        }
         serve(ch);
     }
 
@@ -228,8 +237,18 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         }
     }
 
-    /** The worker accepts on {@code host:port} (said over IPC, or noticed by the agent). */
+    /**
+     * The worker accepts on {@code host:port} (said over IPC, or noticed by the agent). A notice can come while the
+     * worker is still STARTING here: the agent writes it once it has the welcome, which {@link #attach} sends before it
+     * moves the worker ONLINE; it is then kept and applied by attach, once the worker is online.
+     */
     void markListening(String host, int port) {
+        synchronized (this) {
+            if (state.get() == WorkerState.STARTING) {
+                earlyListening = new Object[] {host, port};
+                return;
+            }
+        }
         if (moveTo(WorkerState.LISTENING) || state.get() == WorkerState.LISTENING) {
             owner.publish(new ClusterEvent.Listening(this, host, port));
         }

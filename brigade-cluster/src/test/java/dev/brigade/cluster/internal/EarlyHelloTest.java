@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.brigade.cluster.ClusterEvent;
 import dev.brigade.cluster.ExitStatus;
+import dev.brigade.cluster.WorkerState;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -31,17 +32,7 @@ class EarlyHelloTest {
     void a_hello_before_the_spawn_completed_waits_for_it() throws Exception {
         List<ClusterEvent> events = new CopyOnWriteArrayList<>();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        Child.Owner owner = new Child.Owner() {
-            @Override public void publish(ClusterEvent event) { events.add(event); }
-            @Override public void exited(Child child, ExitStatus status) { }
-            @Override public CompletionStage<byte[]> answer(Child child, byte[] request) { return CompletableFuture.completedFuture(request); }
-            @Override public Object decode(byte[] payload) { return payload; }
-            @Override public byte[] encode(Object message) { return (byte[]) message; }
-            @Override public ScheduledExecutorService timer() { return timer; }
-            @Override public Duration killTimeout() { return Duration.ofSeconds(1); }
-            @Override public int heartbeatMillis() { return 1000; }
-            @Override public int maxFrameBytes() { return 1 << 20; }
-        };
+        Child.Owner owner = owner(events, timer);
         Child child = new Child(7, 0, "token", owner);
         Path dir = Files.createTempDirectory("brigade-early-hello-");
         Path sock = dir.resolve("s");
@@ -76,6 +67,60 @@ class EarlyHelloTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
             assertThat(events.get(0)).isInstanceOf(ClusterEvent.Fork.class);
             assertThat(events.get(1)).isInstanceOf(ClusterEvent.Online.class);
+            workerEnd.close();
+            attach.join(10_000);
+        } finally {
+            timer.shutdownNow();
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Child.Owner owner(List<ClusterEvent> events, ScheduledExecutorService timer) {
+        return new Child.Owner() {
+            @Override public void publish(ClusterEvent event) { events.add(event); }
+            @Override public void exited(Child child, ExitStatus status) { }
+            @Override public CompletionStage<byte[]> answer(Child child, byte[] request) { return CompletableFuture.completedFuture(request); }
+            @Override public Object decode(byte[] payload) { return payload; }
+            @Override public byte[] encode(Object message) { return (byte[]) message; }
+            @Override public ScheduledExecutorService timer() { return timer; }
+            @Override public Duration killTimeout() { return Duration.ofSeconds(1); }
+            @Override public int heartbeatMillis() { return 1000; }
+            @Override public int maxFrameBytes() { return 1 << 20; }
+        };
+    }
+
+    /*
+     * The agent writes its listening notice once it has the welcome, which attach sends before it moves the worker
+     * ONLINE: a notice read in between found the worker STARTING, could not move it to LISTENING, and was lost; the
+     * worker stayed "online" and its start failed after the listen timeout (seen in ClusterModeTest).
+     */
+    @Test
+    void a_listening_notice_while_the_worker_is_still_starting_is_applied_once_it_is_online() throws Exception {
+        List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        Child child = new Child(8, 0, "token", owner(events, timer));
+        Path dir = Files.createTempDirectory("brigade-early-listening-");
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            SocketChannel workerEnd = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+            IpcChannel primaryEnd = new IpcChannel(server.accept(), 1 << 20, "worker 8", 1 << 20);
+            child.forkPublished();
+            child.markListening("127.0.0.1", 8080); // before the attach moved it ONLINE
+            assertThat(child.state()).isEqualTo(WorkerState.STARTING);
+            assertThat(child.listening()).isNotDone();
+            Thread attach = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    child.attach(primaryEnd, new Frame.Hello(8, "token", 0));
+                } catch (Exception e) {
+                    events.add(new ClusterEvent.Error(child, new dev.brigade.cluster.ClusterException(
+                            dev.brigade.cluster.ClusterException.Code.PROTOCOL, e.toString(), e)));
+                }
+            });
+            child.listening().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(child.state()).isEqualTo(WorkerState.LISTENING);
+            assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("Online", "Listening");
             workerEnd.close();
             attach.join(10_000);
         } finally {
