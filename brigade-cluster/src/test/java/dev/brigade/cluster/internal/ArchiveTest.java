@@ -217,16 +217,22 @@ class ArchiveTest {
         assertThat(a.describe()).contains("ended without being asked to");
     }
 
-    @Test
-    void a_serving_recorder_writes_its_configuration_when_asked_so_the_cache_exists_before_it_exits(@TempDir Path dir) throws Exception {
+    /** Starts a recorder of {@code a} that is asked to write after 1 s (JDK 25+), and returns it once the cache exists. */
+    private static Process recordedWhileServing(Archive a, Path jar) throws Exception {
         Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
-        Path jar = jar(dir, "app.jar", "v1");
-        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
         a.recordSeconds(1);
         List<String> rec = a.nextFlags();
         Process p = run(rec, jar, "wait").process();
         a.spawned(rec, p.pid());
         await().atMost(LONG).until(a::ready);
+        return p;
+    }
+
+    @Test
+    void a_serving_recorder_writes_its_configuration_when_asked_so_the_cache_exists_before_it_exits(@TempDir Path dir) throws Exception {
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        Process p = recordedWhileServing(a, jar);
         assertThat(p.isAlive()).as("recorded while it serves").isTrue();
         Run r = finish(p, a);
         assertThat(r.out()).containsExactly("hello");
@@ -241,14 +247,9 @@ class ArchiveTest {
      */
     @Test
     void the_exit_of_a_recorder_that_wrote_early_leaves_the_next_versions_recording_alone(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
         Path jar = jar(dir, "app.jar", "v1");
         Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
-        a.recordSeconds(1);
-        List<String> rec = a.nextFlags();
-        Process first = run(rec, jar, "wait").process();
-        a.spawned(rec, first.pid());
-        await().atMost(LONG).until(a::ready);
+        Process first = recordedWhileServing(a, jar);
 
         Files.delete(jar);
         jar(dir, "app.jar", "v2");

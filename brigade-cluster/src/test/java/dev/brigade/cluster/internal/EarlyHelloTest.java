@@ -41,14 +41,7 @@ class EarlyHelloTest {
             SocketChannel workerEnd = SocketChannel.open(UnixDomainSocketAddress.of(sock));
             IpcChannel primaryEnd = new IpcChannel(server.accept(), 1 << 20, "worker 7", 1 << 20);
             // the child's pid is still 0: as if the hello came before started()
-            Thread attach = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    child.attach(primaryEnd, new Frame.Hello(7, "token", 0));
-                } catch (Exception e) {
-                    events.add(new ClusterEvent.Error(child, new dev.brigade.cluster.ClusterException(
-                            dev.brigade.cluster.ClusterException.Code.PROTOCOL, e.toString(), e)));
-                }
-            });
+            Thread attach = attachOnAThread(child, primaryEnd, 7, events);
             await().atMost(Duration.ofSeconds(10)).until(() -> attach.getState() == Thread.State.TIMED_WAITING);
             workerEnd.configureBlocking(false);
             assertThat(workerEnd.read(ByteBuffer.allocate(64))).as("no welcome before the spawn completed").isZero();
@@ -74,6 +67,18 @@ class EarlyHelloTest {
             Files.deleteIfExists(sock);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** {@code child.attach} of a hello from worker {@code id} (pid 0), on a thread of its own; a failure becomes an Error event. */
+    private static Thread attachOnAThread(Child child, IpcChannel primaryEnd, int id, List<ClusterEvent> events) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                child.attach(primaryEnd, new Frame.Hello(id, "token", 0));
+            } catch (Exception e) {
+                events.add(new ClusterEvent.Error(child, new dev.brigade.cluster.ClusterException(
+                        dev.brigade.cluster.ClusterException.Code.PROTOCOL, e.toString(), e)));
+            }
+        });
     }
 
     private static Child.Owner owner(List<ClusterEvent> events, ScheduledExecutorService timer) {
@@ -110,14 +115,7 @@ class EarlyHelloTest {
             child.markListening("127.0.0.1", 8080); // before the attach moved it ONLINE
             assertThat(child.state()).isEqualTo(WorkerState.STARTING);
             assertThat(child.listening()).isNotDone();
-            Thread attach = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    child.attach(primaryEnd, new Frame.Hello(8, "token", 0));
-                } catch (Exception e) {
-                    events.add(new ClusterEvent.Error(child, new dev.brigade.cluster.ClusterException(
-                            dev.brigade.cluster.ClusterException.Code.PROTOCOL, e.toString(), e)));
-                }
-            });
+            Thread attach = attachOnAThread(child, primaryEnd, 8, events);
             child.listening().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(child.state()).isEqualTo(WorkerState.LISTENING);
             assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("Online", "Listening");
