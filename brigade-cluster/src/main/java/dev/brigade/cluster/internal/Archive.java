@@ -221,6 +221,15 @@ public final class Archive {
         }
     }
 
+    /**
+     * The process {@code pid} is about to be asked to stop (disconnected, signalled): if it records, it is not asked to
+     * write its configuration any more (it writes it as it exits). Stop it once the future completes: at once, or when a
+     * request to write that is already running is over.
+     */
+    public CompletableFuture<Void> leaving(long pid) {
+        return recorder.leaving(pid);
+    }
+
     /** Called when the recording process exited: publish what it wrote, or count a recording cut off. */
     public void trainerExited() {
         trainerExited(false);

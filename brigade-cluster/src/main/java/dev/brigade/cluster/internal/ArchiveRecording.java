@@ -37,6 +37,8 @@ final class ArchiveRecording {
         Consumer<Boolean> pausing = busy -> { };
         boolean exited;   // its process ended
         boolean asking;   // jcmd AOT.end_recording runs
+        boolean leaving;  // asked to stop: its exit writes the configuration, jcmd must not (the JVM crashed doing both)
+        final CompletableFuture<Void> asked = new CompletableFuture<>(); // jcmd is over, or will never run
         boolean done;     // what it wrote is being published (or it wrote nothing): nothing more to do
 
         Recording(String name, Path target) {
@@ -89,7 +91,8 @@ final class ArchiveRecording {
      */
     private void endRecording(Recording r) {
         synchronized (this) {
-            if (recording != r || r.done || r.exited) {
+            if (recording != r || r.done || r.exited || r.leaving) {
+                r.asked.complete(null);
                 return;
             }
             r.asking = true;
@@ -104,6 +107,7 @@ final class ArchiveRecording {
         }
         synchronized (this) {
             r.asking = false;
+            r.asked.complete(null);
             if (!ok && !r.exited) {
                 LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
                 return; // its exit writes the configuration, then
@@ -111,6 +115,25 @@ final class ArchiveRecording {
             r.done = true;
         }
         publish(r);
+    }
+
+    /**
+     * The process {@code pid} is about to be asked to stop: it must not be asked to write its configuration from now on
+     * (a JDK 25 JVM writing it as it exits and for jcmd at once crashed, SIGSEGV in FileMapInfo::write_region). The
+     * future completes when it may be stopped: at once, or when a jcmd already running is over.
+     */
+    CompletableFuture<Void> leaving(long pid) {
+        synchronized (this) {
+            Recording r = recording;
+            if (r == null || r.pid != pid || pid <= 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            r.leaving = true;
+            if (!r.asking) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return r.asked;
+        }
     }
 
     /** See {@link Archive#trainerExited(long, boolean)}; {@code pid} 0: the recording process, whichever it is. */
@@ -179,8 +202,9 @@ final class ArchiveRecording {
                     if (recording == r) {
                         recording = null;
                     }
-                    cutoffs.merge(r.name, Archive.MAX_CUTOFFS, Integer::sum);
-                    note("cannot assemble the AOT cache of " + archive.label() + ": " + why[0]);
+                    int n = cutoffs.merge(r.name, 1, Integer::sum); // a recording cut short (the JVM crashed) is tried once more
+                    note("cannot assemble the AOT cache of " + archive.label() + ": " + why[0] + (n >= Archive.MAX_CUTOFFS
+                            ? "; not recorded again until its jars change" : "; the next process records again"));
                 }
             }
             synchronized (this) {

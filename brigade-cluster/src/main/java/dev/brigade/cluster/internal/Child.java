@@ -68,6 +68,8 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     volatile boolean stopRequested, replaceRequested, hung, wasOnline, trainsArchive;
     private Object[] earlyListening; // guarded by this: {host, port} noticed while STARTING, applied once online
     volatile boolean recording;               // records the class-data archive now: a longer heartbeat timeout (Watchdog)
+    /** Asked before the worker is told to stop; it is told once the future completes (a recorder being asked to write). */
+    volatile java.util.function.Supplier<CompletableFuture<Void>> beforeLeave = () -> CompletableFuture.completedFuture(null);
     private volatile boolean gone;            // reaped
     private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
 
@@ -308,16 +310,17 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         if (exit.isDone() || !moveTo(WorkerState.DISCONNECTING)) {
             return exit;
         }
-        IpcChannel ch = channel;
-        try {
-            if (ch == null) {
-                throw new IOException("not connected");
+        whenFreeToLeave(() -> {
+            IpcChannel ch = channel;
+            try {
+                if (ch == null) {
+                    throw new IOException("not connected");
+                }
+                ch.send(new Frame.Disconnect());
+            } catch (IOException e) {
+                signalIfAlive(Signal.SIGTERM.number(), true);
             }
-            ch.send(new Frame.Disconnect());
-        } catch (IOException e) {
-            signalIfAlive(Signal.SIGTERM.number(), true);
-        }
-        armKill();
+        });
         return exit;
     }
 
@@ -325,9 +328,22 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     public CompletableFuture<ExitStatus> kill() {
         stopRequested = true;
         moveTo(WorkerState.DISCONNECTING);
-        signalIfAlive(Signal.SIGTERM.number(), true);
-        armKill();
+        whenFreeToLeave(() -> signalIfAlive(Signal.SIGTERM.number(), true));
         return exit;
+    }
+
+    /** Runs {@code tell} (the stop request) and arms the kill timer once {@link #beforeLeave} allows: now, or later. */
+    private void whenFreeToLeave(Runnable tell) {
+        CompletableFuture<Void> free = beforeLeave.get();
+        Runnable go = () -> {
+            tell.run();
+            armKill();
+        };
+        if (free.isDone()) {
+            go.run();
+        } else {
+            free.whenComplete((v, e) -> go.run());
+        }
     }
 
     @Override

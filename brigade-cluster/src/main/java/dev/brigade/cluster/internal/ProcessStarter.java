@@ -103,6 +103,10 @@ final class ProcessStarter {
         // a recording worker is asked to write its configuration after a while; the heartbeats it misses meanwhile are
         // forgiven, and until then it has a longer heartbeat timeout (Watchdog)
         child.recording = archive.isTraining(archiveFlags);
+        if (child.recording) {
+            long pid = sp.pid();
+            child.beforeLeave = () -> archive.leaving(pid);
+        }
         archive.spawned(archiveFlags, sp.pid(), busy -> {
             child.lastHeartbeatNanos = System.nanoTime() + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0);
             if (!busy) {

@@ -241,6 +241,38 @@ class ArchiveTest {
     }
 
     /*
+     * A recorder stopped before its time writes its configuration as it exits; asked by jcmd to write it as well, a JDK
+     * 25.0.3 JVM crashed (SIGSEGV in FileMapInfo::write_region, seen when a Spring Boot app was restarted 4 s after its
+     * first start), and the version was never recorded. Once it is leaving, it is not asked; a request already running
+     * is waited for before it is stopped.
+     */
+    @Test
+    void a_recorder_that_is_leaving_is_not_asked_to_write_its_exit_writes_it(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "AOT.end_recording");
+        Path jar = jar(dir, "app.jar", "v1");
+        Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        a.recordSeconds(1);
+        List<String> rec = a.nextFlags();
+        Process p = run(rec, jar, "wait").process();
+        a.spawned(rec, p.pid());
+        assertThat(a.leaving(p.pid())).as("nothing asked it yet: it may be stopped at once").isDone();
+        assertThat(a.leaving(p.pid() + 1)).as("another process").isDone();
+        // past the 1 s after which it would have been asked, and longer: no jcmd was started, it serves unrecorded
+        await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(10)).until(() -> !a.ready() && p.isAlive()
+                && noJcmdLog(dir.resolve("archives")));
+        finish(p, a); // it stops and writes its configuration as it exits
+        a.trainerExited(p.pid(), false);
+        await().atMost(LONG).until(() -> a.ready() || a.describe().contains("none"));
+        assertThat(a.ready()).as(a.describe()).isTrue();
+    }
+
+    private static boolean noJcmdLog(Path archives) throws IOException {
+        try (var files = Files.list(archives)) {
+            return files.noneMatch(f -> f.getFileName().toString().endsWith("-jcmd.log"));
+        }
+    }
+
+    /*
      * With BRIGADE_ARCHIVE_RECORD_SECONDS a recorder is done once its cache exists and may still serve when the next
      * version's recording begins; its exit used to be taken for the new recorder's, which was then dropped as "ended
      * without writing it", and that version was never recorded (brigade bench's first starts of a new version).

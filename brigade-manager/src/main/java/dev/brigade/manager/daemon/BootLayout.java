@@ -32,6 +32,15 @@ import java.util.jar.Manifest;
  */
 /** The extracted layout of a Spring Boot executable jar, so that its classes can be archived. */
 final class BootLayout {
+    /**
+     * The content hash of each fat jar seen, with the size and time it had then: a restart re-reads 20 MB of jar only
+     * when one of them changed (hashing it in the daemon took a quarter of a second before every Spring Boot restart).
+     */
+    private static final java.util.Map<Path, Known> KNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Known(long size, FileTime time, String hash) {
+    }
+
     private BootLayout() {
     }
 
@@ -58,7 +67,7 @@ final class BootLayout {
         }
         ArchiveFiles.privateDir(root);
         FileTime time = Files.getLastModifiedTime(fatJar);
-        String hash = ArchiveFiles.contentHash(fatJar).substring(0, 20);
+        String hash = hashOf(fatJar, time);
         Path layout = root.resolve(hash);
         if (!Files.isRegularFile(layout.resolve("app.jar"))) {
             extract(fatJar, root, layout, time);
@@ -72,6 +81,18 @@ final class BootLayout {
             }
         }
         return launcher;
+    }
+
+    /** 20 hex digits of the jar's content hash: computed again only when its size or time changed. */
+    static String hashOf(Path fatJar, FileTime time) throws IOException {
+        Path key = fatJar.toAbsolutePath();
+        long size = Files.size(fatJar);
+        Known k = KNOWN.get(key);
+        if (k == null || k.size() != size || !k.time().equals(time)) {
+            k = new Known(size, time, ArchiveFiles.contentHash(fatJar).substring(0, 20));
+            KNOWN.put(key, k);
+        }
+        return k.hash();
     }
 
     private static void extract(Path fatJar, Path root, Path layout, FileTime time) throws IOException {
