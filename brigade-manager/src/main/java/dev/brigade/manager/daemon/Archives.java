@@ -115,6 +115,15 @@ final class Archives {
             }
         }
 
+        /** The process {@code pid} of {@code l} is about to be stopped: see {@link Archive#leaving(long)}. */
+        java.util.concurrent.CompletableFuture<Void> leaving(Launch l, long pid) {
+            Archive a;
+            synchronized (this) {
+                a = archive;
+            }
+            return a != null && a.isTraining(l.archiveFlags()) ? a.leaving(pid) : java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
         /** Whether the process of {@code l} records the archive (it writes it as it exits: give it time to). */
         synchronized boolean records(Launch l) {
             return l != null && archive != null && archive.isTraining(l.archiveFlags());

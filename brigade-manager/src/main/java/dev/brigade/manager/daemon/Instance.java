@@ -80,13 +80,27 @@ final class Instance {
         switch (status) {
             case ONLINE -> {
                 move(Status.STOPPING);
-                Spawner.kill(pid, Signal.SIGTERM.number(), true);
                 int gen = generation;
                 int victim = pid;
                 // a recording JVM writes its class-data recording as it exits: cut off, the recording would be lost
                 long millis = app.spec().killTimeoutMs()
                         + (app.launcher.records(launch) ? dev.brigade.cluster.internal.Archive.EXIT_WRITE_MILLIS : 0);
-                app.timer.schedule(() -> killAfterTimeout(gen, victim, millis), millis, TimeUnit.MILLISECONDS);
+                // one being asked to write it early is stopped once that is over: the JVM crashed doing both at once
+                CompletableFuture<Void> free = app.launcher.leaving(launch, victim);
+                Runnable term = () -> {
+                    synchronized (this) {
+                        if (generation != gen || status != Status.STOPPING) {
+                            return; // it exited meanwhile: its pid may be another process's now
+                        }
+                        Spawner.kill(victim, Signal.SIGTERM.number(), true);
+                    }
+                    app.timer.schedule(() -> killAfterTimeout(gen, victim, millis), millis, TimeUnit.MILLISECONDS);
+                };
+                if (free.isDone()) {
+                    term.run();
+                } else {
+                    free.whenComplete((v, e) -> term.run());
+                }
                 return exited;
             }
             case STOPPING -> {
