@@ -116,7 +116,9 @@ final class RestartFigures {
                 double[] brigade = new double[runs];
                 double[] plain = new double[runs];
                 for (int i = 0; i < runs; i++) {
+                    settle();
                     brigade[i] = restart(c, port);
+                    settle();
                     long t0 = System.nanoTime();
                     peer = restartPlain(peer, java, jar, peerPort);
                     plain[i] = (System.nanoTime() - t0) / 1e6;
@@ -126,7 +128,9 @@ final class RestartFigures {
                 double[] firstPlain = new double[firstRuns];
                 for (int i = 0; i < firstRuns; i++) {
                     sample.write(jar, "v" + (i + 2)); // a new version: no archive for it yet
+                    settle();
                     first[i] = restart(c, port);
+                    settle();
                     long t0 = System.nanoTime();
                     peer = restartPlain(peer, java, jar, peerPort);
                     firstPlain[i] = (System.nanoTime() - t0) / 1e6;
@@ -136,7 +140,8 @@ final class RestartFigures {
                 String n = sample.name();
                 String how = "`brigade restart` (control request) of the " + ("demo".equals(n) ? "Netty demo server" : "Spring Boot 3.5 sample (executable jar)")
                         + " in cluster mode, one worker, until HTTP answered from the new pid; java_jar: the same jar, plain `java -jar` with "
-                        + java + ", SIGTERM then started again, same end; runs alternating";
+                        + java + ", SIGTERM then started again, same end; runs alternating, each once the machine is quiet"
+                        + " (under 25% CPU over 300 ms, at most 5 s)";
                 return List.of(
                         Figure.lower("manager.restart_listening_ms_" + n, Stats.median(brigade), "ms",
                                 peers(Stats.median(plain)), "median of " + runs + ": " + how + "; Brigade starts from the app's class-data archive"),
@@ -159,6 +164,44 @@ final class RestartFigures {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until the machine is quiet, at most 5 s: a JVM that just answered its first request compiles and collects
+     * for a second or more, and the other side's next run would measure that (each side's runs follow the other's).
+     * Quiet: under a quarter of the CPUs busy over 300 ms, from /proc/stat. A loaded machine never is: 5 s, then on.
+     */
+    private static void settle() {
+        long end = System.nanoTime() + 5_000_000_000L;
+        long[] prev = cpuTicks();
+        while (prev != null && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+            long[] now = cpuTicks();
+            if (now == null) {
+                return;
+            }
+            long busy = now[0] - prev[0];
+            long total = now[1] - prev[1];
+            prev = now;
+            if (total > 0 && busy * 4 < total) {
+                return;
+            }
+        }
+    }
+
+    /** {busy, total} jiffies of all CPUs since boot, or null where /proc/stat cannot be read. */
+    private static long[] cpuTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
