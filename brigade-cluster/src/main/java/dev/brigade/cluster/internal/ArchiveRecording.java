@@ -90,12 +90,14 @@ final class ArchiveRecording {
      * leaves it to jcmd's end (the configuration is there, or never will be).
      */
     private void endRecording(Recording r) {
+        boolean ask;
         synchronized (this) {
-            if (recording != r || r.done || r.exited || r.leaving) {
-                r.asked.complete(null);
-                return;
-            }
-            r.asking = true;
+            ask = recording == r && !r.done && !r.exited && !r.leaving;
+            r.asking = ask;
+        }
+        if (!ask) {
+            r.asked.complete(null); // outside the lock: what waits for it stops the process, under locks of its own
+            return;
         }
         String[] why = new String[1];
         r.pausing.accept(true);
@@ -105,14 +107,18 @@ final class ArchiveRecording {
         } finally {
             r.pausing.accept(false);
         }
+        boolean publishNow;
         synchronized (this) {
             r.asking = false;
-            r.asked.complete(null);
-            if (!ok && !r.exited) {
-                LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
-                return; // its exit writes the configuration, then
+            publishNow = ok || r.exited;
+            if (publishNow) {
+                r.done = true;
             }
-            r.done = true;
+        }
+        r.asked.complete(null);
+        if (!publishNow) {
+            LOG.log(Level.DEBUG, "cannot end the AOT recording of pid " + r.pid + " early: " + why[0]);
+            return; // its exit writes the configuration, then
         }
         publish(r);
     }
