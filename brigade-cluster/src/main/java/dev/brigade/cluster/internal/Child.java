@@ -332,18 +332,15 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         return exit;
     }
 
-    /** Runs {@code tell} (the stop request) and arms the kill timer once {@link #beforeLeave} allows: now, or later. */
+    /**
+     * Runs {@code tell} (the stop request) and arms the kill timer once {@link #beforeLeave} allows: at once, on this
+     * thread, when it already does (as nearly always), else on the thread that allows it.
+     */
     private void whenFreeToLeave(Runnable tell) {
-        CompletableFuture<Void> free = beforeLeave.get();
-        Runnable go = () -> {
+        beforeLeave.get().whenComplete((v, e) -> {
             tell.run();
             armKill();
-        };
-        if (free.isDone()) {
-            go.run();
-        } else {
-            free.whenComplete((v, e) -> go.run());
-        }
+        });
     }
 
     @Override

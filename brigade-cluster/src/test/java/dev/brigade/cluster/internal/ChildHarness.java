@@ -49,6 +49,23 @@ final class ChildHarness implements AutoCloseable {
         });
     }
 
+    /** The next frame the primary sent, read (blocking) from the worker's end. */
+    Frame readFrame() throws IOException {
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
+        while (head.hasRemaining()) {
+            if (workerEnd.read(head) < 0) {
+                throw new java.io.EOFException("the primary closed the link");
+            }
+        }
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(head.flip().getInt());
+        while (body.hasRemaining()) {
+            if (workerEnd.read(body) < 0) {
+                throw new java.io.EOFException("the primary closed the link mid-frame");
+            }
+        }
+        return FrameCodec.decode(body.flip());
+    }
+
     private Child.Owner owner() {
         return new Child.Owner() {
             @Override public void publish(ClusterEvent event) { events.add(event); }

@@ -19,7 +19,7 @@ class ChildLeavingTest {
         try (ChildHarness h = new ChildHarness(9)) {
             h.child.forkPublished();
             Thread attach = h.attachOnAThread();
-            assertThat(EarlyHelloTest.readFrame(h.workerEnd)).isInstanceOf(Frame.Welcome.class);
+            assertThat(h.readFrame()).isInstanceOf(Frame.Welcome.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> h.child.state() == WorkerState.ONLINE);
 
             CompletableFuture<Void> free = new CompletableFuture<>();

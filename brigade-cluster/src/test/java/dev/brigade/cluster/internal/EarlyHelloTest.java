@@ -4,22 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.brigade.cluster.ClusterEvent;
-import dev.brigade.cluster.ExitStatus;
 import dev.brigade.cluster.WorkerState;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,26 +33,13 @@ class EarlyHelloTest {
             h.child.forkPublished();
 
             workerEnd.configureBlocking(true);
-            assertThat(readFrame(workerEnd)).isInstanceOf(Frame.Welcome.class);
+            assertThat(h.readFrame()).isInstanceOf(Frame.Welcome.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
             assertThat(events.get(0)).isInstanceOf(ClusterEvent.Fork.class);
             assertThat(events.get(1)).isInstanceOf(ClusterEvent.Online.class);
             workerEnd.close();
             attach.join(10_000);
         }
-    }
-
-    /** The next frame the primary sent, read (blocking) from the worker's end. */
-    static Frame readFrame(SocketChannel workerEnd) throws java.io.IOException {
-        ByteBuffer head = ByteBuffer.allocate(4);
-        while (head.hasRemaining()) {
-            assertThat(workerEnd.read(head)).isNotNegative();
-        }
-        ByteBuffer body = ByteBuffer.allocate(head.flip().getInt());
-        while (body.hasRemaining()) {
-            assertThat(workerEnd.read(body)).isNotNegative();
-        }
-        return FrameCodec.decode(body.flip());
     }
 
     /*

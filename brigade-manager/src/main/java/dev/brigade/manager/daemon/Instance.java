@@ -86,8 +86,7 @@ final class Instance {
                 long millis = app.spec().killTimeoutMs()
                         + (app.launcher.records(launch) ? dev.brigade.cluster.internal.Archive.EXIT_WRITE_MILLIS : 0);
                 // one being asked to write it early is stopped once that is over: the JVM crashed doing both at once
-                CompletableFuture<Void> free = app.launcher.leaving(launch, victim);
-                Runnable term = () -> {
+                app.launcher.leaving(launch, victim).whenComplete((v, e) -> { // at once, on this thread, nearly always
                     synchronized (this) {
                         if (generation != gen || status != Status.STOPPING) {
                             return; // it exited meanwhile: its pid may be another process's now
@@ -95,12 +94,7 @@ final class Instance {
                         Spawner.kill(victim, Signal.SIGTERM.number(), true);
                     }
                     app.timer.schedule(() -> killAfterTimeout(gen, victim, millis), millis, TimeUnit.MILLISECONDS);
-                };
-                if (free.isDone()) {
-                    term.run();
-                } else {
-                    free.whenComplete((v, e) -> term.run());
-                }
+                });
                 return exited;
             }
             case STOPPING -> {
