@@ -3,6 +3,7 @@ package dev.brigade.agent;
 import dev.brigade.agent.internal.BindRewriter;
 import dev.brigade.agent.internal.Binder;
 import dev.brigade.agent.internal.Launch;
+import dev.brigade.agent.internal.Standby;
 import dev.brigade.agent.internal.WorkerLink;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -50,6 +51,7 @@ public final class BrigadeAgent {
         start(inst);
         if (worker != null) {
             WorkerLink.start();
+            Standby.hold(inst); // a standby worker waits here, before the app's main, until its primary says go
         }
     }
 

@@ -41,6 +41,7 @@ import java.util.function.Consumer;
  * @param listen              the declared ports ({@link Builder#listen(String, int)})
  * @param listenTimeout       time a new worker has to listen ({@link Builder#listenTimeout})
  * @param agentJar            the brigade-agent jar, or {@code null} ({@link Builder#agentJar})
+ * @param standby             whether a standby worker is kept for the next start ({@link Builder#standby})
  */
 public record ClusterSettings(
         ProcessEntry entry, List<String> args, List<String> jvmOptions, StartupProfile profile,
@@ -48,7 +49,7 @@ public record ClusterSettings(
         Duration heartbeatInterval, Duration heartbeatTimeout, long memoryLimitBytes, Duration memoryCheckInterval,
         Duration killTimeout, Duration onlineTimeout, MessageCodec codec, int maxFrameBytes,
         boolean classDataArchive, Path archiveDir, Path java, Consumer<OutputLine> output, int outputBufferLines,
-        boolean shutdownHook, List<ListenAddress> listen, Duration listenTimeout, Path agentJar) {
+        boolean shutdownHook, List<ListenAddress> listen, Duration listenTimeout, Path agentJar, boolean standby) {
 
     /**
      * Settings with every default: the same program, one worker per core.
@@ -82,7 +83,7 @@ public record ClusterSettings(
         b.onlineTimeout = onlineTimeout; b.codec = codec; b.maxFrameBytes = maxFrameBytes;
         b.classDataArchive = classDataArchive; b.archiveDir = archiveDir; b.java = java; b.output = output;
         b.outputBufferLines = outputBufferLines; b.shutdownHook = shutdownHook;
-        b.listen = new ArrayList<>(listen); b.listenTimeout = listenTimeout; b.agentJar = agentJar;
+        b.listen = new ArrayList<>(listen); b.listenTimeout = listenTimeout; b.agentJar = agentJar; b.standby = standby;
         return b;
     }
 
@@ -116,6 +117,7 @@ public record ClusterSettings(
         private List<ListenAddress> listen = new ArrayList<>();
         private Duration listenTimeout = Duration.ofSeconds(30);
         private Path agentJar = AgentJar.locate();
+        private boolean standby;
 
         private Builder() {
         }
@@ -253,6 +255,18 @@ public record ClusterSettings(
          * @return this builder
          */
         public Builder classDataArchive(boolean on) { this.classDataArchive = on; return this; }
+
+        /**
+         * Keep one standby worker: a worker process started ahead of need (once a worker serves, and once the
+         * class-data archive exists), held before the app's main until the next start takes it (a restart, a reload's
+         * new worker, a crash's replacement, a scale-up), which then costs the app's own start only: no JVM start, no
+         * link. It costs one idle JVM's memory. Only for an explicit entry ({@link ProcessEntry#jar},
+         * {@link ProcessEntry#mainClass}) run by brigade-agent; default false ({@code brigade start} turns it on).
+         *
+         * @param on whether to keep a standby worker
+         * @return this builder
+         */
+        public Builder standby(boolean on) { this.standby = on; return this; }
 
         /**
          * Where archives are kept; default {@code ~/.cache/brigade/archives}.
@@ -403,7 +417,7 @@ public record ClusterSettings(
             return new ClusterSettings(entry, List.copyOf(args), List.copyOf(jvmOptions), chosen, exitOnOutOfMemory,
                     instances, Map.copyOf(env), restart, heartbeatInterval, heartbeatTimeout, memoryLimitBytes,
                     memoryCheckInterval, killTimeout, onlineTimeout, codec, maxFrameBytes, classDataArchive, archiveDir,
-                    java, output, outputBufferLines, shutdownHook, List.copyOf(listen), listenTimeout, agentJar);
+                    java, output, outputBufferLines, shutdownHook, List.copyOf(listen), listenTimeout, agentJar, standby);
         }
     }
 }

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * and UTF-8), which this agent (release 17, no dependency) cannot link to. It sends {@code Hello},
  * {@code Heartbeat} and, for requests nobody will answer, {@code Reply} with ok=false; it reads
  * {@code Welcome}, then {@code Request}, {@code Message} (held, see below), {@code Reply} (ignored:
- * it never asks) and {@code Disconnect}. Listening is reported on the agent's notify pipe, not here.
+ * it never asks), {@code Go} (a standby's start, see {@link Standby}) and {@code Disconnect}. Listening is reported on the agent's notify pipe, not here.
  *
  * <h2>Hand-over</h2>
  * An app that has brigade-cluster on its own class path and calls its worker API takes the
@@ -45,7 +45,7 @@ import java.util.function.Supplier;
 public final class WorkerLink {
     static final String ENV_ID = "BRIGADE_WORKER_ID", ENV_IPC = "BRIGADE_IPC_PATH", ENV_TOKEN = "BRIGADE_IPC_TOKEN",
             ENV_DRAIN = "BRIGADE_DRAIN_MILLIS";
-    private static final byte HELLO = 1, WELCOME = 2, HEARTBEAT = 3, MESSAGE = 5, REQUEST = 6, REPLY = 7, DISCONNECT = 8;
+    private static final byte HELLO = 1, WELCOME = 2, HEARTBEAT = 3, MESSAGE = 5, REQUEST = 6, REPLY = 7, DISCONNECT = 8, GO = 9;
     static final int IPC_LOST = 4, OK = 0;
     private static final long DEFAULT_DRAIN_MILLIS = 2000;
 
@@ -100,6 +100,7 @@ public final class WorkerLink {
         }
         CountDownLatch done = new CountDownLatch(1);
         welcomed = done;
+        Standby.begin();
         Connect connect = new Connect(ipc, idText, Thread.currentThread(), done);
         Hooks.TAKE_OVER = connect;
         Thread t = new Thread(null, connect, "brigade-ipc-connect", 256 * 1024);
@@ -307,7 +308,13 @@ public final class WorkerLink {
             return true;
         } else if (tag == REPLY) {
             return true; // this link never asks; a stray reply is dropped
+        } else if (tag == GO) {
+            Standby.go(body.getInt(1));
+            return true;
         } else if (tag == DISCONNECT) {
+            if (Standby.waiting()) {
+                Runtime.getRuntime().halt(OK); // a standby never used: no app ran, nothing to drain or stop
+            }
             synchronized (this) {
                 leaving = true;
             }

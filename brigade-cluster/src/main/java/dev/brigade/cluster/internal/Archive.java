@@ -76,6 +76,7 @@ public final class Archive {
     private String stamp = "";        // guarded by this: size:mtime of every jar, when name was computed
     private String dirProblem;        // guarded by this; null until checked, "" when fine
     private final ArchiveUses uses = new ArchiveUses();            // guarded by this
+    private volatile Runnable installed;
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
@@ -170,15 +171,7 @@ public final class Archive {
         String n = currentName();
         Path file = dir.resolve(n);
         if (Files.isRegularFile(file)) {
-            ArchiveFiles.touch(file);
-            List<String> use = new ArrayList<>(List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file));
-            use.addAll(quiet());
-            List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
-            use.addAll(verdict);
-            if (!verdict.isEmpty()) {
-                CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, ArchiveRecording::background));
-            }
-            return use;
+            return useFlags(file);
         }
         if (!recorder.mayRecord(n)) {
             return List.of();
@@ -189,6 +182,57 @@ public final class Archive {
                 : List.of("-XX:ArchiveClassesAtExit=" + target));
         rec.addAll(quiet());
         return rec;
+    }
+
+    private List<String> useFlags(Path file) {
+        ArchiveFiles.touch(file);
+        List<String> use = new ArrayList<>(List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file));
+        use.addAll(quiet());
+        List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
+        use.addAll(verdict);
+        if (!verdict.isEmpty()) {
+            CompletableFuture.runAsync(this::pollLater, CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS, ArchiveRecording::background));
+        }
+        return use;
+    }
+
+    /**
+     * Flags for a standby process ({@link Standbys}): those that use the archive, or none when archives are off here;
+     * null while the archive of the current jars does not exist (a standby never records).
+     */
+    public synchronized List<String> standbyFlags() {
+        if (!enabled || !dirFine()) {
+            return List.of();
+        }
+        pollUses();
+        Path file = dir.resolve(currentName());
+        return Files.isRegularFile(file) ? useFlags(file) : null;
+    }
+
+    /**
+     * What a process started now depends on before its main runs: the archive it maps (none if it does not exist, or
+     * was refused and deleted) and the size and time of every jar. A standby whose key differs now must not run.
+     */
+    public synchronized String standbyKey() {
+        String st = ArchiveFiles.stamp(keyJars);
+        if (!enabled || !dirFine()) {
+            return "-|" + st;
+        }
+        pollUses();
+        Path file = dir.resolve(currentName());
+        return (Files.isRegularFile(file) ? file.toString() : "-") + "|" + st;
+    }
+
+    /** Runs {@code r} (on a background thread, under no lock) each time a new archive was installed. */
+    void onInstalled(Runnable r) {
+        installed = r;
+    }
+
+    void installed() {
+        Runnable r = installed;
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** The JVM's own archive messages stay out of the app's output (the default -Xlog output is stdout). */

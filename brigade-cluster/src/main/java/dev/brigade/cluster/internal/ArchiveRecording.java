@@ -233,9 +233,11 @@ final class ArchiveRecording {
     private void install(Recording r, Path written) {
         Path dir = archive.dir();
         Path file = dir.resolve(r.name);
+        boolean installed = false;
         try {
             ArchiveFiles.ownOnly(written);
             Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            installed = true;
             ArchiveFiles.deleteOthers(dir, archive.prefix() + "-", file); // the previous version's, now replaced
             for (Path gone : ArchiveFiles.evict(dir, List.of(".aot", ".jsa"), ArchiveFiles.capBytes(), file)) {
                 LOG.log(Level.INFO, "evicted class-data archive " + gone + " (archives over " + (ArchiveFiles.capBytes() >> 20)
@@ -250,6 +252,9 @@ final class ArchiveRecording {
                     recording = null;
                 }
             }
+        }
+        if (installed) {
+            archive.installed(); // under no lock of ours: a standby may start now (Standbys)
         }
     }
 

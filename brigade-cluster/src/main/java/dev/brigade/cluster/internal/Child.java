@@ -49,7 +49,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     }
 
     final int id;
-    final int instance;
+    volatile int instance;                    // a standby's is -1 until it takes a slot
     private final String token;
     private final Owner owner;
     private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.STARTING);
@@ -58,7 +58,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private final CompletableFuture<ClusterWorker> listening = new CompletableFuture<>();
     private final List<Frame> backlog = new java.util.ArrayList<>(); // guarded by this; sent before online
     private final java.util.concurrent.CountDownLatch forked = new java.util.concurrent.CountDownLatch(1);
-    final long startedNanos = System.nanoTime();
+    volatile long startedNanos = System.nanoTime(); // a standby's: when it took its slot
     private volatile int pid;
     private volatile OutputPump stdout, stderr;
     private volatile IpcChannel channel;
@@ -71,6 +71,15 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     /** Asked before the worker is told to stop; it is told once the future completes (a recorder being asked to write). */
     volatile java.util.function.Supplier<CompletableFuture<Void>> beforeLeave = () -> CompletableFuture.completedFuture(null);
     private volatile boolean gone;            // reaped
+    /**
+     * Started ahead and held before its app's main until it takes a slot (the primary clears this, then calls
+     * {@link #activate}): no event of it is published before (the primary drops them), and it is no worker of the
+     * cluster's.
+     */
+    volatile boolean standby;
+    /** What a standby's start depended on (its archive, the jars' size and time): {@code Archive#standbyKey}. */
+    volatile String standbyKey;
+    private final java.util.concurrent.atomic.AtomicBoolean onlinePublished = new java.util.concurrent.atomic.AtomicBoolean();
     private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
 
     Child(int id, int instance, String token, Owner owner) {
@@ -187,8 +196,8 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
             channel = ch;
         }
         Thread.currentThread().setName("brigade-ipc-worker-" + id);
-        if (moveTo(WorkerState.ONLINE)) {
-            owner.publish(new ClusterEvent.Online(this));
+        if (moveTo(WorkerState.ONLINE) && !standby) {
+            publishOnline();
         }
         online.complete(this);
         Object[] early;
@@ -216,6 +225,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                     case Frame.Hello h -> throw new ProtocolException("unexpected second hello");
                     case Frame.Welcome w -> throw new ProtocolException("unexpected welcome from a worker");
                     case Frame.Disconnect d -> throw new ProtocolException("unexpected disconnect from a worker");
+                    case Frame.Go g -> throw new ProtocolException("unexpected go from a worker");
                 }
             }
         } catch (EOFException e) {
@@ -237,6 +247,43 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
                 armKill(); // a worker exits when its channel closes; one that does not is killed
             }
         }
+    }
+
+    private void publishOnline() {
+        if (onlinePublished.compareAndSet(false, true)) {
+            owner.publish(new ClusterEvent.Online(this));
+        }
+    }
+
+    /**
+     * A standby took its slot (the primary set its {@link #instance}, cleared {@link #standby} and published its Fork):
+     * Online is published at once if it is online already, then it is told to go (at once, or after its welcome when
+     * it has not said hello yet), so its app starts only now.
+     */
+    void activate() {
+        startedNanos = System.nanoTime();
+        if (state.get() != WorkerState.STARTING) {
+            publishOnline();
+        }
+        Frame go = new Frame.Go(instance);
+        IpcChannel ch;
+        synchronized (this) {
+            ch = channel;
+            if (ch == null) {
+                backlog.add(go);
+                return;
+            }
+        }
+        try {
+            ch.send(go);
+        } catch (IOException e) {
+            // its channel is gone: it is exiting, and its exit is seen as any worker's
+        }
+    }
+
+    /** True once the worker was reaped. */
+    boolean gone() {
+        return gone;
     }
 
     /**

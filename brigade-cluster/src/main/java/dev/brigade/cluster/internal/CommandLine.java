@@ -108,6 +108,11 @@ public final class CommandLine {
         return List.of("-Xbootclasspath/a:" + jar, "-javaagent:" + agentAndOptions);
     }
 
+    /** True if brigade-agent is the worker side of {@code parts}' app (the JVM runs the app, the agent links it). */
+    static boolean agentRunsApp(Parts parts) {
+        return parts.launch().stream().anyMatch(a -> a.startsWith("-javaagent:") && a.contains("=worker:"));
+    }
+
     /** True if {@code parts} already load brigade-agent (an explicit entry's workers). */
     static boolean hasAgent(Parts parts) {
         return parts.launch().stream().anyMatch(a -> a.startsWith("-javaagent:"));
@@ -123,6 +128,10 @@ public final class CommandLine {
         env.put(WorkerRuntime.ENV_INSTANCE, Integer.toString(child.instance()));
         env.put(WorkerRuntime.ENV_IPC, ipc.toString());
         env.put(WorkerRuntime.ENV_TOKEN, child.token());
+        env.remove(Standbys.ENV_STANDBY); // never inherited: it makes brigade-agent hold the worker until its primary says go
+        if (child.standby) {
+            env.put(Standbys.ENV_STANDBY, "1");
+        }
         env.put(Leave.ENV_DRAIN, Long.toString(Leave.drainMillis(settings.killTimeout().toMillis())));
         return env;
     }

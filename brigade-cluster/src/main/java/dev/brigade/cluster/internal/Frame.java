@@ -40,4 +40,11 @@ public sealed interface Frame {
     /** Primary → worker: stop taking work, finish what is in flight, exit. */
     record Disconnect() implements Frame {
     }
+
+    /**
+     * Primary → a standby worker (one started ahead, held before its app's main): run the app now, as instance
+     * {@code instance} (brigade-agent sets {@code BRIGADE_INSTANCE} to it first).
+     */
+    record Go(int instance) implements Frame {
+    }
 }

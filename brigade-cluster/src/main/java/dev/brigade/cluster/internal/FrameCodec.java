@@ -18,7 +18,7 @@ public final class FrameCodec {
     public static final int DEFAULT_MAX_FRAME = 4 * 1024 * 1024;
 
     private static final byte HELLO = 1, WELCOME = 2, HEARTBEAT = 3, LISTENING = 4, MESSAGE = 5, REQUEST = 6,
-            REPLY = 7, DISCONNECT = 8;
+            REPLY = 7, DISCONNECT = 8, GO = 9;
 
     private FrameCodec() {
     }
@@ -61,6 +61,8 @@ public final class FrameCodec {
             return 1 + 4 + 2 + text.length + 8;
         } else if (frame instanceof Frame.Welcome) {
             return 1 + 8;
+        } else if (frame instanceof Frame.Go) {
+            return 1 + 4;
         } else if (frame instanceof Frame.Listening) {
             return 1 + 2 + text.length + 4;
         }
@@ -84,6 +86,8 @@ public final class FrameCodec {
             buf.put(HELLO).putInt(h.workerId()).putShort((short) text.length).put(text).putLong(h.pid());
         } else if (frame instanceof Frame.Welcome w) {
             buf.put(WELCOME).putInt(w.heartbeatMillis()).putInt(w.maxFrameBytes());
+        } else if (frame instanceof Frame.Go g) {
+            buf.put(GO).putInt(g.instance());
         } else if (frame instanceof Frame.Listening l) {
             buf.put(LISTENING).putShort((short) text.length).put(text).putInt(l.port());
         } else {
@@ -115,7 +119,8 @@ public final class FrameCodec {
                 case REQUEST -> new Frame.Request(body.getLong(), rest(body));
                 case REPLY -> new Frame.Reply(body.getLong(), bool(body.get()), rest(body));
                 case DISCONNECT -> new Frame.Disconnect();
-                default -> throw new ProtocolException("unknown frame tag " + tag + " (valid: 1.." + DISCONNECT + ")");
+                case GO -> new Frame.Go(body.getInt());
+                default -> throw new ProtocolException("unknown frame tag " + tag + " (valid: 1.." + GO + ")");
             };
             if (body.hasRemaining()) {
                 throw new ProtocolException(body.remaining() + " unexpected trailing bytes after frame tag " + tag);

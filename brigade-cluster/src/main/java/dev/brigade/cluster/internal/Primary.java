@@ -70,6 +70,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     private final Lifetime lifetime = new Lifetime();
     private final java.util.concurrent.atomic.AtomicInteger exitsInFlight = new java.util.concurrent.atomic.AtomicInteger(); // exited, events not yet delivered
     private boolean closing; // guarded by this
+    private final Standbys standbys;
 
     /** An instance index and its restart history; holds the current worker. */
     static final class Slot {
@@ -93,6 +94,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         this.ipc = new IpcServer(this, timer, settings.maxFrameBytes());
         this.watchdog = new Watchdog(this, settings, timer);
         this.starter = new ProcessStarter(settings, parts, archive, ipc.path(), listeners);
+        this.standbys = new Standbys(this, settings.standby() && CommandLine.agentRunsApp(parts), archive, timer);
     }
 
     /** Descriptors every new worker inherits as fd 3, 4, ... (listening sockets, issue 5). */
@@ -131,12 +133,71 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     /** @param takeSlot whether the new worker becomes the slot's current one now (a reload waits until it is ready) */
     private Child spawn(Slot slot, boolean takeSlot) throws IOException {
+        for (Child ready = standbys.take(); ready != null; ready = standbys.take()) {
+            if (activate(ready, slot, takeSlot)) {
+                return ready;
+            }
+        }
         Child child = starter.newChild(slot.instance, this);
-        int id = child.id;
         List<String> archiveFlags = archive.nextFlags();
+        start(child, archiveFlags, takeSlot ? slot : null);
+        publish(new ClusterEvent.Fork(child));
+        child.forkPublished(); // its hello, which may have come already, is served from now on
+        watchStart(child);
+        return child;
+    }
+
+    /**
+     * A standby worker ({@link Standbys}) takes {@code slot}, and its app starts; false if it exited meanwhile. Under
+     * this lock, as {@link #decide} tells a standby's exit from a worker's: one that died before it took the slot is a
+     * failed standby, one that died after is the slot's worker (its Fork published first).
+     */
+    private boolean activate(Child child, Slot slot, boolean takeSlot) {
+        synchronized (this) {
+            if (!child.standby || child.state() == WorkerState.EXITED || child.gone() || closing) {
+                return false;
+            }
+            child.instance = slot.instance;
+            child.standby = false;
+            if (takeSlot) {
+                slot.current = child;
+            }
+            events.publish(new ClusterEvent.Fork(child));
+        }
+        child.activate();
+        if (!listeners.isEmpty()) {
+            timer.schedule(() -> notListening(child), settings.listenTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return true;
+    }
+
+    /** A standby worker, started like any worker but held before its app's main ({@link Standbys}). */
+    Child startStandby(List<String> archiveFlags, String key) throws IOException {
+        Child child = starter.newChild(-1, this);
+        child.standby = true;
+        child.standbyKey = key;
+        start(child, archiveFlags, null);
+        synchronized (this) {
+            if (closing) { // the shutdown may have disconnected the live workers before this one was among them
+                child.stopRequested = true;
+                child.killTree();
+            }
+        }
+        child.forkPublished();
+        timer.schedule(() -> {
+            if (child.state() == WorkerState.STARTING) {
+                child.killTree(); // its exit counts as a failed standby
+            }
+        }, settings.onlineTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return child;
+    }
+
+    /** Starts {@code child}'s process, its output pumps and its reaper; it becomes {@code slot}'s worker (if any) before it can exit. */
+    private void start(Child child, List<String> archiveFlags, Slot slot) throws IOException {
+        int id = child.id;
         Spawner.Spawned sp = starter.start(child, archiveFlags);
         live.put(id, child);
-        if (takeSlot) {
+        if (slot != null) {
             synchronized (this) {
                 slot.current = child;
             }
@@ -150,8 +211,10 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         var reaped = Reaper.watch(sp.pid(), Integer.toString(id));
         child.trainsArchive = archive.isTraining(archiveFlags);
         child.started(sp, out, err, reaped);
-        publish(new ClusterEvent.Fork(child));
-        child.forkPublished(); // its hello, which may have come already, is served from now on
+    }
+
+    /** Reports and kills a worker that does not come online in time; reports one that does not listen in time. */
+    private void watchStart(Child child) {
         timer.schedule(() -> {
             if (child.state() == WorkerState.STARTING) {
                 publish(new ClusterEvent.Error(child, new ClusterException(Code.BOOT_FAILED, child
@@ -162,7 +225,6 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         if (!listeners.isEmpty()) {
             timer.schedule(() -> notListening(child), settings.listenTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        return child;
     }
 
     @Override
@@ -185,9 +247,17 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
      * the primary no longer holds the JVM ({@link Lifetime}).
      */
     private synchronized void checkIdle() {
+        if (slots.isEmpty()) {
+            standbys.dismiss(); // nothing left to restart: its exit comes back here
+        }
         if (live.isEmpty() && slots.isEmpty() && exitsInFlight.get() == 0) {
             lifetime.idle();
         }
+    }
+
+    /** True while slots are held and the cluster is not closing: a standby is worth having. */
+    synchronized boolean wantsStandby() {
+        return !closing && !slots.isEmpty();
     }
 
     /** Waits until no worker runs and none will start, or the cluster is closed; false if {@code nanos} passed first. */
@@ -196,6 +266,17 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     private void decide(Child child, ExitStatus status) {
+        boolean standby;
+        synchronized (this) { // see activate
+            standby = child.standby;
+            if (standby) {
+                child.moveTo(WorkerState.EXITED);
+            }
+        }
+        if (standby) {
+            standbys.exited(child, status);
+            return;
+        }
         if (child.trainsArchive) {
             archive.trainerExited(child.pid(), !child.stopRequested && !child.replaceRequested); // a crash: its recording is not used
         }
@@ -389,7 +470,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     public List<ClusterWorker> workers() {
-        return live.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id)).map(c -> (ClusterWorker) c).toList();
+        return live.values().stream().filter(c -> !c.standby).sorted((a, b) -> Integer.compare(a.id, b.id)).map(c -> (ClusterWorker) c).toList();
     }
 
     Iterable<Child> children() {
@@ -410,7 +491,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     public String describe() {
-        return starter.describe();
+        return starter.describe() + "\n  standby worker: " + standbys.describe();
     }
 
     /** The IPC socket's path. */
@@ -425,10 +506,16 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
 
     @Override
     public void publish(ClusterEvent event) {
+        if (event.worker() instanceof Child c && c.standby) {
+            return; // a standby is nobody's worker until it takes a slot (Standbys)
+        }
         if (event instanceof ClusterEvent.Listening) {
             gate.served();
         }
         events.publish(event);
+        if (event instanceof ClusterEvent.Listening || (event instanceof ClusterEvent.Online && listeners.isEmpty())) {
+            standbys.wanted(); // a worker serves: the next restart's standby may start (after a while)
+        }
     }
 
     @Override

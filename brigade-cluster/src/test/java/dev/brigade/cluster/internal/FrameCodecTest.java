@@ -19,7 +19,7 @@ class FrameCodecTest {
     @Test
     void every_frame_survives_a_round_trip() throws Exception {
         for (Frame f : List.of(new Frame.Hello(7, "t0ken-é", 1234L), new Frame.Welcome(1000, 4096), new Frame.Heartbeat(),
-                new Frame.Listening("127.0.0.1", 8080), new Frame.Disconnect())) {
+                new Frame.Listening("127.0.0.1", 8080), new Frame.Disconnect(), new Frame.Go(3))) {
             assertThat(roundTrip(f)).isEqualTo(f);
         }
         var m = (Frame.Message) roundTrip(new Frame.Message(new byte[] {1, 2, 3}));
@@ -36,7 +36,7 @@ class FrameCodecTest {
         // the codec dispatches with instanceof chains (start-up cost, see FrameCodec): this keeps them exhaustive
         List<Frame> samples = List.of(new Frame.Hello(1, "t", 2), new Frame.Welcome(1, 2), new Frame.Heartbeat(),
                 new Frame.Listening("h", 1), new Frame.Message(new byte[0]), new Frame.Request(1, new byte[0]),
-                new Frame.Reply(1, true, new byte[0]), new Frame.Disconnect());
+                new Frame.Reply(1, true, new byte[0]), new Frame.Disconnect(), new Frame.Go(0));
         assertThat(samples.stream().map(Object::getClass).toList()).containsExactlyInAnyOrder(Frame.class.getPermittedSubclasses());
         for (Frame f : samples) {
             assertThat(roundTrip(f).getClass()).isEqualTo(f.getClass());
@@ -50,7 +50,7 @@ class FrameCodecTest {
     @Test
     void bad_frames_are_rejected_with_what_was_wrong() {
         assertThatThrownBy(() -> decodeHex("")).hasMessage("empty frame");
-        assertThatThrownBy(() -> decodeHex("2a")).hasMessage("unknown frame tag 42 (valid: 1..8)");
+        assertThatThrownBy(() -> decodeHex("2a")).hasMessage("unknown frame tag 42 (valid: 1..9)");
         assertThatThrownBy(() -> decodeHex("0100000001")).hasMessage("frame tag 1 is truncated");
         assertThatThrownBy(() -> decodeHex("0300")).hasMessage("1 unexpected trailing bytes after frame tag 3");
         assertThatThrownBy(() -> decodeHex("040002c3")).hasMessageContaining("overruns the frame");

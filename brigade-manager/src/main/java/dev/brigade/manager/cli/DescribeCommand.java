@@ -43,6 +43,9 @@ final class DescribeCommand extends ManagerCommand {
             o.println("  kill timeout  " + s.killTimeoutMs() + " ms; max restarts " + s.maxRestarts() + "/min, delay "
                     + s.restartDelayMs() + " ms doubling");
             o.println("  archive       " + (a.archive() == null ? "-" : a.archive()));
+            if (a.standby() != null) {
+                o.println("  standby       " + a.standby());
+            }
             o.println("  logs          " + a.logDir() + (a.logError() != null ? "  (ERROR: " + a.logError() + ")" : ""));
             for (AppInfo.InstanceInfo i : a.instances()) {
                 o.println("  [" + i.instance() + "] " + i.status() + (i.pid() != 0 ? " pid " + i.pid() + ", up " + Listing.duration(i.uptimeMs()) : "")

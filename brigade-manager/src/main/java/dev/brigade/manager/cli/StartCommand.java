@@ -96,7 +96,7 @@ final class StartCommand extends ManagerCommand {
     }
 
     /** {@code start all} with apps known: no app, it stands for them all. */
-    private static final AppInfo ALL = new AppInfo(-1, "all", null, null, List.of(), null, null, List.of(), null);
+    private static final AppInfo ALL = new AppInfo(-1, "all", null, null, List.of(), null, null, List.of(), null, null);
 
     /** PM2's {@code pm2 start all}: {@code restart all}, said so; an option (even -i) is refused, nothing done. */
     private int restartAll() throws Failed {

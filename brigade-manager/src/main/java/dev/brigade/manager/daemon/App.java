@@ -188,6 +188,6 @@ final class App {
         String logError = slots.stream().map(i -> i.log.error()).filter(e -> e != null).findFirst().orElse(null);
         return new AppInfo(id, spec.name(), cluster != null ? AppSpec.CLUSTER : AppSpec.FORK, spec, list,
                 logs.dir().toString(), logError, cluster != null ? cluster.ports() : List.of(),
-                cluster != null ? cluster.archive() : launcher.describe(spec));
+                cluster != null ? cluster.archive() : launcher.describe(spec), cluster != null ? cluster.standby() : null);
     }
 }

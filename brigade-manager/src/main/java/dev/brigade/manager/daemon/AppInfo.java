@@ -10,9 +10,10 @@ import java.util.List;
  * @param ports    cluster mode: the ports the workers share, as bound (a declared 0 resolved); else empty
  * @param archive  the app's class-data archive: its kind, size and file, "recording ...", or why there is none;
  *                 null from daemons that predate archives
+ * @param standby  cluster mode: the standby worker (its pid and state, or why there is none); else null
  */
 public record AppInfo(int id, String name, String mode, AppSpec spec, List<InstanceInfo> instances,
-                      String logDir, String logError, List<Integer> ports, String archive) {
+                      String logDir, String logError, List<Integer> ports, String archive, String standby) {
 
     /**
      * One process of an app.

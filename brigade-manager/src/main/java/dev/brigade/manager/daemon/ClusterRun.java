@@ -158,6 +158,15 @@ final class ClusterRun {
 
     /** The class-data archive of the workers, as {@code describe} shows it. */
     String archive() {
+        return described("class-data archive: ");
+    }
+
+    /** The standby worker (ClusterSettings.standby), as {@code describe} shows it. */
+    String standby() {
+        return described("standby worker: ");
+    }
+
+    private String described(String label) {
         Cluster c;
         synchronized (this) {
             c = cluster;
@@ -166,8 +175,8 @@ final class ClusterRun {
             return "- (stopped)";
         }
         String d = c.describe();
-        int at = d.indexOf("class-data archive: ");
-        return at < 0 ? "-" : d.substring(at + "class-data archive: ".length()).lines().findFirst().orElse("-");
+        int at = d.indexOf(label);
+        return at < 0 ? "-" : d.substring(at + label.length()).lines().findFirst().orElse("-");
     }
 
     /** Zero-downtime rolling reload (starts the cluster if it is stopped). */

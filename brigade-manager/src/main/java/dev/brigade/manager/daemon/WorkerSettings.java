@@ -47,12 +47,22 @@ final class WorkerSettings {
                 .shutdownHook(false)
                 .output(output);
         b.archiveDir(Archives.archiveDir());
+        b.standby(standby());
         if (!Archives.enabled()) {
             b.classDataArchive(false);
         }
         spec.env().forEach(b::env);
         b.env("BRIGADE_APP", spec.name());
         return b.build();
+    }
+
+    /**
+     * Whether cluster-mode apps keep a standby worker ({@code ClusterSettings.standby}): yes, unless the daemon runs with
+     * {@code BRIGADE_STANDBY_WORKER=false} (or 0).
+     */
+    static boolean standby() {
+        String v = System.getenv("BRIGADE_STANDBY_WORKER");
+        return !("false".equals(v) || "0".equals(v));
     }
 
     /**

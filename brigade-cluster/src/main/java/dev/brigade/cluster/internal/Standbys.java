@@ -1,0 +1,195 @@
+package dev.brigade.cluster.internal;
+
+import dev.brigade.cluster.ExitCodes;
+import dev.brigade.cluster.ExitStatus;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster's standby worker ({@code ClusterSettings.standby}): one worker process started ahead of need and held in
+ * brigade-agent's premain, before the app's main, that the next spawn takes (a restart, a reload's new worker, a
+ * crash's replacement, a scale-up) instead of starting a JVM. The JVM, its class-data archive, the agent and the link
+ * to the primary are ready: the new worker costs the app's own start only.
+ *
+ * <ul>
+ *   <li>At most one, started {@value #DELAY_MILLIS} ms after a worker began serving (not while one starts: on a
+ *       small machine it would take CPU from the start it is meant to shorten), and only once the app's class-data
+ *       archive exists, or archives are off: a standby never records one.</li>
+ *   <li>It is used only if what its start depended on is unchanged ({@link Archive#standbyKey}: the archive it mapped,
+ *       the size and time of the app's jars); else it is stopped and the spawn starts a process as without it. A new
+ *       version of the app's jar is therefore started fresh (and recorded); its standby comes after.</li>
+ *   <li>One that exits before it is used is a failed standby, logged with its last stderr lines; after
+ *       {@value #MAX_FAILURES} in a row, or one boot error (the JDK cannot make it a standby), none for this cluster.</li>
+ *   <li>It is no worker of the cluster's: not in {@code workers()}, no events (the primary drops them until it takes
+ *       a slot), no slot; it is stopped with the cluster, and when no slot is left.</li>
+ * </ul>
+ */
+final class Standbys {
+    private static final System.Logger LOG = System.getLogger("dev.brigade.cluster");
+    /** brigade-agent's Standby.ENV_STANDBY: set to 1 in a standby's environment. */
+    static final String ENV_STANDBY = "BRIGADE_STANDBY";
+    static final long DELAY_MILLIS = 1000;
+    static final int MAX_FAILURES = 3;
+
+    private final Primary primary;
+    private final boolean enabled;
+    private final Archive archive;
+    private final ScheduledExecutorService timer;
+    private Child current;     // guarded by this: the standby, started or starting
+    private boolean scheduled; // guarded by this: a start is planned
+    private int failures;      // guarded by this: standbys in a row that exited before they were used
+    private String off;        // guarded by this: why no more standbys start, or null
+
+    Standbys(Primary primary, boolean enabled, Archive archive, ScheduledExecutorService timer) {
+        this.primary = primary;
+        this.enabled = enabled;
+        this.archive = archive;
+        this.timer = timer;
+        if (enabled) {
+            archive.onInstalled(this::refresh);
+        }
+    }
+
+    /** A worker serves: a standby starts after a while unless there is one. */
+    void wanted() {
+        synchronized (this) {
+            if (!enabled || off != null || current != null || scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        try {
+            timer.schedule(this::startOne, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the cluster is closing
+        }
+    }
+
+    /** A new archive exists: a standby started before it is replaced, or one starts now that there was none. */
+    private void refresh() {
+        Child stale;
+        synchronized (this) {
+            stale = current != null && !Objects.equals(current.standbyKey, archive.standbyKey()) ? current : null;
+            if (stale != null) {
+                current = null;
+            }
+        }
+        if (stale != null) {
+            stale.disconnect();
+        }
+        wanted();
+    }
+
+    private void startOne() {
+        synchronized (this) {
+            scheduled = false;
+            if (off != null || current != null) {
+                return;
+            }
+        }
+        if (!primary.wantsStandby()) {
+            return;
+        }
+        String key = archive.standbyKey();
+        List<String> flags = archive.standbyFlags();
+        if (flags == null) {
+            return; // the archive is being recorded: refresh starts one once it is installed
+        }
+        Child c;
+        try {
+            c = primary.startStandby(flags, key);
+        } catch (IOException | RuntimeException e) {
+            failed("cannot start a standby worker: " + e.getMessage(), false);
+            return;
+        }
+        synchronized (this) {
+            current = c;
+        }
+    }
+
+    /**
+     * The standby, for a spawn that would start a process: null if there is none, or if what its start depended on
+     * changed (it is then stopped).
+     */
+    Child take() {
+        Child c;
+        synchronized (this) {
+            c = current;
+            current = null;
+        }
+        if (c == null) {
+            return null;
+        }
+        if (c.gone() || !Objects.equals(c.standbyKey, archive.standbyKey())) {
+            LOG.log(Level.INFO, "standby worker " + c.id + " (pid " + c.pid() + ") not used: the app's jars or its class-data"
+                    + " archive changed since it started; a new process starts");
+            c.disconnect();
+            return null;
+        }
+        synchronized (this) {
+            failures = 0;
+        }
+        return c;
+    }
+
+    /** Stops the standby, if any (no slot is left to restart). */
+    void dismiss() {
+        Child c;
+        synchronized (this) {
+            c = current;
+            current = null;
+        }
+        if (c != null) {
+            c.disconnect();
+        }
+    }
+
+    /** The standby {@code c} exited before it took a slot. */
+    void exited(Child c, ExitStatus status) {
+        synchronized (this) {
+            if (current == c) {
+                current = null;
+            }
+        }
+        if (c.stopRequested) {
+            return; // stopped: not used, or stopped with the cluster
+        }
+        boolean bootError = !status.signaled() && status.code() == ExitCodes.BOOT_ERROR;
+        failed("standby worker " + c.id + " (pid " + c.pid() + ") exited (" + status + ") before it was used" + c.stderrTail(), bootError);
+    }
+
+    private void failed(String why, boolean last) {
+        boolean again;
+        synchronized (this) {
+            failures++;
+            if (last || failures >= MAX_FAILURES) {
+                off = why + " (" + failures + " in a row)";
+            }
+            again = off == null;
+        }
+        LOG.log(Level.WARNING, why + (again ? "; another starts later" : "; no more standby workers for this cluster"));
+        if (again) {
+            wanted();
+        }
+    }
+
+    /** What {@code describe} shows. */
+    synchronized String describe() {
+        if (!enabled) {
+            return "off";
+        }
+        if (off != null) {
+            return "none: " + off;
+        }
+        Child c = current;
+        if (c != null) {
+            return "pid " + c.pid() + " (" + (c.state() == dev.brigade.cluster.WorkerState.STARTING ? "starting" : "ready")
+                    + "): the next worker starts from it";
+        }
+        return "none yet: one starts " + DELAY_MILLIS + " ms after a worker serves, once the class-data archive exists";
+    }
+}

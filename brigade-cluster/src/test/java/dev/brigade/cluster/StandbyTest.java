@@ -1,0 +1,118 @@
+package dev.brigade.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standby worker ({@link ClusterSettings.Builder#standby}): a real worker JVM held before the app's main, which the
+ * next spawn takes. It runs the app as the slot it fills (its environment says so, to the app and to the processes the
+ * app starts), is nobody's worker before (no event, not in {@code workers()}), is not used once the app's jar changed,
+ * and one that dies is replaced without a word to the cluster's listeners.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class StandbyTest {
+    private static final Duration T = Duration.ofSeconds(90);
+    private static final Pattern STANDBY = Pattern.compile("standby worker: pid (\\d+) \\(ready\\)");
+
+    private static ClusterSettings settings(Path jar) {
+        return ClusterSettings.builder().entry(ProcessEntry.jar(jar)).instances(1).listen("127.0.0.1", 0).listenTimeout(T)
+                .classDataArchive(false).standby(true).shutdownHook(false).output(line -> { }).build();
+    }
+
+    @Test
+    void a_reload_takes_the_standby_which_runs_the_app_as_the_slot_it_fills(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+        long standby;
+        try (Cluster c = Cluster.create(settings(jar))) {
+            c.on(events::add);
+            c.fork();
+            int port = c.ports().get(0);
+            String first = await().atMost(T).until(() -> answer(port), a -> a != null);
+            assertThat(first).endsWith("instance 0 standby null child-instance 0");
+            standby = readyStandby(c);
+            assertThat(c.workers()).as("a standby is no worker of the cluster's").hasSize(1)
+                    .allSatisfy(w -> assertThat(w.pid()).isNotEqualTo(standby));
+            assertThat(events).as("nor does it have events").noneMatch(e -> e.worker().pid() == standby);
+
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            String after = answer(port);
+            assertThat(after).as("the reload's new worker is the standby, run as instance 0 (not the -1 of its spawn)")
+                    .isEqualTo("pid " + standby + " instance 0 standby null child-instance 0");
+            ClusterWorker taken = c.workers().get(0);
+            assertThat(taken.pid()).isEqualTo(standby);
+            assertThat(taken.instance()).isZero();
+            List<Class<?>> itsEvents = events.stream().filter(e -> e.worker().pid() == standby).<Class<?>>map(Object::getClass).toList();
+            assertThat(itsEvents).as("its events start when it takes the slot, in a worker's order")
+                    .startsWith(ClusterEvent.Fork.class, ClusterEvent.Online.class).contains(ClusterEvent.Listening.class);
+            readyStandby(c); // the next one
+        }
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.parent().map(q -> q.pid() == ProcessHandle.current().pid())
+                .orElse(false)).toList()).as("no worker nor standby outlives the cluster").isEmpty();
+    }
+
+    @Test
+    void a_standby_is_not_used_once_the_jar_changed_and_a_dead_one_is_replaced_quietly(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        List<ClusterEvent> events = new CopyOnWriteArrayList<>();
+        try (Cluster c = Cluster.create(settings(jar))) {
+            c.on(events::add);
+            c.fork();
+            int port = c.ports().get(0);
+            await().atMost(T).until(() -> answer(port), a -> a != null);
+            long stale = readyStandby(c);
+            // a new version: what the standby's JVM was started with (and, with an archive, mapped) is not this jar
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).doesNotStartWith("pid " + stale + " ");
+            await().atMost(T).until(() -> ProcessHandle.of(stale).isEmpty());
+
+            long dead = readyStandby(c);
+            ProcessHandle.of(dead).orElseThrow().destroyForcibly();
+            long next = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != dead);
+            assertThat(next).isNotEqualTo(dead);
+            assertThat(events).as("a standby's end is no event of the cluster's").noneMatch(e -> e.worker().pid() == dead || e.worker().pid() == stale);
+            assertThat(c.workers()).hasSize(1);
+        }
+    }
+
+    /** The pid of the cluster's ready standby, once there is one. */
+    private static long readyStandby(Cluster c) {
+        return await().atMost(T).until(() -> standbyPid(c), p -> p != 0);
+    }
+
+    private static long standbyPid(Cluster c) {
+        Matcher m = STANDBY.matcher(c.describe());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** The body of GET / on a new connection, or null when nothing answers. */
+    private static String answer(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int body = r.indexOf("\r\n\r\n");
+            return body < 0 ? null : r.substring(body + 4);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
