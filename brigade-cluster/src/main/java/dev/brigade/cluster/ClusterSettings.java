@@ -257,10 +257,11 @@ public record ClusterSettings(
         public Builder classDataArchive(boolean on) { this.classDataArchive = on; return this; }
 
         /**
-         * Keep one standby worker: a worker process started ahead of need (once a worker serves, and once the
-         * class-data archive exists), held before the app's main until the next start takes it (a restart, a reload's
-         * new worker, a crash's replacement, a scale-up), which then costs the app's own start only: no JVM start, no
-         * link. It costs one idle JVM's memory. Only for an explicit entry ({@link ProcessEntry#jar},
+         * Keep one standby worker: a worker process started ahead of need (a second after a worker serves), held
+         * before the app's main until the next start takes it (a restart, a reload's new worker, a crash's
+         * replacement, a scale-up), which then costs the app's own start only: no JVM start, no link. With a
+         * class-data archive, the standby records it (the first start of a version no longer does) and starts from it.
+         * It costs one idle JVM's memory. Only for an explicit entry ({@link ProcessEntry#jar},
          * {@link ProcessEntry#mainClass}) run by brigade-agent; default false ({@code brigade start} turns it on).
          *
          * @param on whether to keep a standby worker

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StandbyTest {
     private static final Duration T = Duration.ofSeconds(90);
-    private static final Pattern STANDBY = Pattern.compile("standby worker: pid (\\d+) \\(ready\\)");
+    private static final Pattern STANDBY = Pattern.compile("standby worker: pid (\\d+) \\(ready[,)]");
 
     private static ClusterSettings settings(Path jar) {
         return ClusterSettings.builder().entry(ProcessEntry.jar(jar)).instances(1).listen("127.0.0.1", 0).listenTimeout(T)
@@ -91,6 +91,39 @@ class StandbyTest {
             assertThat(events).as("a standby's end is no event of the cluster's").noneMatch(e -> e.worker().pid() == dead || e.worker().pid() == stale);
             assertThat(c.workers()).hasSize(1);
         }
+    }
+
+    @Test
+    void the_standby_records_the_archive_so_the_first_start_of_a_version_does_not(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        ClusterSettings s = settings(jar).toBuilder().classDataArchive(true).archiveDir(dir.resolve("archives")).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.fork();
+            int port = c.ports().get(0);
+            String first = await().atMost(T).until(() -> answer(port), a -> a != null);
+            long firstPid = Long.parseLong(first.split(" ")[1]);
+            assertThat(args(firstPid)).as("the first start of a version records nothing").noneMatch(StandbyTest::records);
+            long recorder = readyStandby(c);
+            assertThat(args(recorder)).as("its standby records").anyMatch(StandbyTest::records);
+            assertThat(c.describe()).contains("recording the class-data archive");
+
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).as("a reload takes the recording standby").startsWith("pid " + recorder + " ");
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // it leaves, writing its recording
+            await().atMost(Duration.ofSeconds(180)).until(() -> c.describe().contains("new processes start from it"));
+            long fromArchive = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && args(p).stream().anyMatch(
+                    a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-XX:SharedArchiveFile=")));
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).as("the next start is the standby that starts from the archive").startsWith("pid " + fromArchive + " ");
+        }
+    }
+
+    private static boolean records(String arg) {
+        return arg.startsWith("-XX:AOTMode=record") || arg.startsWith("-XX:ArchiveClassesAtExit");
+    }
+
+    private static List<String> args(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).map(List::of).orElse(List.of());
     }
 
     /** The pid of the cluster's ready standby, once there is one. */

@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  *       peer {@code pm2}: {@code pm2 start -i 2} of the Node hello app on Node's own HTTP server
  *       (ports.js app), same end point. {@code manager.start_listening_demo_ms}: the same with the
  *       Netty demo server, whose own start-up is longer.</li>
- *   <li>{@code manager.restart_listening_ms_demo}, {@code manager.restart_listening_ms_springboot} and
- *       {@code manager.first_start_listening_ms_*}: restart until HTTP answers again, from the app's class-data archive
- *       (and right after a new version, recording it), peer {@code java_jar}: plain {@code java -jar} ({@link RestartFigures}).</li>
+ *   <li>{@code manager.restart_listening_ms_demo}, {@code manager.restart_listening_ms_springboot},
+ *       {@code manager.first_start_listening_ms_*} and {@code manager.recording_restart_listening_ms_*}: restart until
+ *       HTTP answers again, from the app's class-data archive (and right after a new version, and the restart after
+ *       that, which records it), peer {@code java_jar}: plain {@code java -jar} ({@link RestartFigures}).</li>
  *   <li>{@code manager.daemon_rss_growth_mb}: the daemon's RSS after 10,000 control requests and
  *       1,000 restarts, minus its RSS after a warm-up.</li>
  *   <li>{@code manager.metrics_scrape_ms}, {@code manager.metrics_daemon_rss_mb}: see {@link MetricsScrape}.</li>

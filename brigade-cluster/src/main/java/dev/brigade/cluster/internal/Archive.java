@@ -77,6 +77,7 @@ public final class Archive {
     private String dirProblem;        // guarded by this; null until checked, "" when fine
     private final ArchiveUses uses = new ArchiveUses();            // guarded by this
     private volatile Runnable installed;
+    private volatile boolean recordInStandby;
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
@@ -173,15 +174,28 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return useFlags(file);
         }
-        if (!recorder.mayRecord(n)) {
+        if (recordInStandby || !recorder.mayRecord(n)) {
             return List.of();
         }
+        return recordFlags(n);
+    }
+
+    private List<String> recordFlags(String n) {
         Path target = temp(n, "-r" + serial.incrementAndGet() + (aot ? ".aotconf" : ".jsa"));
         recorder.begin(n, target);
         List<String> rec = new ArrayList<>(aot ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + target)
                 : List.of("-XX:ArchiveClassesAtExit=" + target));
         rec.addAll(quiet());
         return rec;
+    }
+
+    /**
+     * With a standby worker ({@link Standbys}), the archive of a version is recorded by a standby, not by the first
+     * process of the version: a recording JVM maps no class-data archive at all, which made the first start of every
+     * version 1.3-1.8 times as long as {@code java -jar}; a standby records while it waits, and writes as it exits.
+     */
+    void recordInStandby(boolean on) {
+        recordInStandby = on;
     }
 
     private List<String> useFlags(Path file) {
@@ -197,16 +211,20 @@ public final class Archive {
     }
 
     /**
-     * Flags for a standby process ({@link Standbys}): those that use the archive, or none when archives are off here;
-     * null while the archive of the current jars does not exist (a standby never records).
+     * Flags for a standby process ({@link Standbys}): those that use the archive; else those that record it, unless
+     * something records or assembles it now or it was given up; else none (and none when archives are off here).
      */
     public synchronized List<String> standbyFlags() {
         if (!enabled || !dirFine()) {
             return List.of();
         }
         pollUses();
-        Path file = dir.resolve(currentName());
-        return Files.isRegularFile(file) ? useFlags(file) : null;
+        String n = currentName();
+        Path file = dir.resolve(n);
+        if (Files.isRegularFile(file)) {
+            return useFlags(file);
+        }
+        return recordInStandby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
     }
 
     /**
@@ -260,9 +278,30 @@ public final class Archive {
      * {@code false} after (a primary forgives the heartbeats it misses meanwhile).
      */
     public void spawned(List<String> flags, long pid, java.util.function.Consumer<Boolean> pausing) {
+        spawned(flags, pid, pausing, false);
+    }
+
+    /**
+     * The same; {@code held}: a standby, whose app runs only once it goes ({@link #went}): the time it serves before
+     * it is asked to write counts from then.
+     */
+    void spawned(List<String> flags, long pid, java.util.function.Consumer<Boolean> pausing, boolean held) {
         if (isTraining(flags)) {
-            recorder.spawned(pid, pausing);
+            recorder.spawned(pid, pausing, held);
         }
+    }
+
+    /** The recording standby {@code pid} took a slot: its app runs now. */
+    void went(long pid) {
+        recorder.went(pid);
+    }
+
+    /**
+     * The recording standby {@code pid} is not used (stopped, dropped, dead before it took a slot): what it records is
+     * no run of the app, never published; its version is recorded by another process, as if it had never begun.
+     */
+    void abandoned(long pid) {
+        recorder.abandoned(pid);
     }
 
     /**
@@ -356,7 +395,7 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
         }
-        return recorder.describeMissing(currentName(), kind);
+        return recorder.describeMissing(currentName(), kind, recordInStandby);
     }
 
     boolean aot() {

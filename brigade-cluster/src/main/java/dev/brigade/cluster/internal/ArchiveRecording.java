@@ -67,8 +67,8 @@ final class ArchiveRecording {
         recording = new Recording(name, target);
     }
 
-    /** See {@link Archive#spawned(List, long, Consumer)}. */
-    void spawned(long pid, Consumer<Boolean> pausing) {
+    /** See {@link Archive#spawned(List, long, Consumer, boolean)}. */
+    void spawned(long pid, Consumer<Boolean> pausing, boolean held) {
         Recording r;
         synchronized (this) {
             r = recording;
@@ -78,10 +78,47 @@ final class ArchiveRecording {
             r.pid = pid;
             r.pausing = pausing;
         }
+        if (!held) {
+            clock(r);
+        }
+    }
+
+    /** See {@link Archive#went}. */
+    void went(long pid) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null || r.pid != pid) {
+                return;
+            }
+        }
+        clock(r);
+    }
+
+    /** On JDK 25, asks the recording process to write its configuration once it served {@code recordSeconds}, if set. */
+    private void clock(Recording r) {
         if (archive.aot() && recordSeconds > 0) {
             CompletableFuture.runAsync(() -> endRecording(r), CompletableFuture.delayedExecutor(recordSeconds, TimeUnit.SECONDS,
                     ArchiveRecording::background));
         }
+    }
+
+    /**
+     * See {@link Archive#abandoned}. Its file is deleted now; if the process still runs, it writes it again as it
+     * exits, and the next archive installed deletes it with the other leftovers of the app's earlier versions.
+     */
+    void abandoned(long pid) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null || r.pid != pid || pid <= 0 || r.done) {
+                return;
+            }
+            r.done = true;
+            recording = null;
+        }
+        r.asked.complete(null);
+        deleteQuietly(r.target);
     }
 
     /*
@@ -265,7 +302,7 @@ final class ArchiveRecording {
     }
 
     /** What {@code describe} says when the archive {@code name} does not exist yet; {@code kind}: "AOT cache", .... */
-    synchronized String describeMissing(String name, String kind) {
+    synchronized String describeMissing(String name, String kind, boolean inStandby) {
         if (recording != null || assembling) {
             return "recording the " + kind + (recording != null && recording.pid > 0 ? " in pid " + recording.pid : "")
                     + (assembling ? " (assembling)" : "") + (lastNote != null ? " (last: " + lastNote + ")" : "");
@@ -273,7 +310,8 @@ final class ArchiveRecording {
         if (cutoffs.getOrDefault(name, 0) >= Archive.MAX_CUTOFFS) {
             return "none: " + lastNote;
         }
-        return "none yet: the next process records the " + kind + (lastNote != null ? " (last: " + lastNote + ")" : "");
+        return "none yet: the next " + (inStandby ? "standby worker" : "process") + " records the " + kind
+                + (lastNote != null ? " (last: " + lastNote + ")" : "");
     }
 
     static void deleteQuietly(Path p) {

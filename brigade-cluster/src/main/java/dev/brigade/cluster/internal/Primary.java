@@ -165,6 +165,9 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             events.publish(new ClusterEvent.Fork(child));
         }
         child.activate();
+        if (child.trainsArchive) {
+            archive.went(child.pid()); // a recording standby: its app runs now
+        }
         if (!listeners.isEmpty()) {
             timer.schedule(() -> notListening(child), settings.listenTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -112,7 +112,7 @@ final class ProcessStarter {
             if (!busy) {
                 child.recording = false; // written: an ordinary worker from now on
             }
-        });
+        }, child.standby);
         if (notify != null) {
             OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
         }

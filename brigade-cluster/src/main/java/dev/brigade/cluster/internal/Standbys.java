@@ -17,13 +17,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>At most one, started {@value #DELAY_MILLIS} ms after a worker began serving (not while one starts: on a
- *       small machine it would take CPU from the start it is meant to shorten), and only once the app's class-data
- *       archive exists, or archives are off: a standby never records one.</li>
+ *       small machine it would take CPU from the start it is meant to shorten).</li>
+ *   <li>It starts from the app's class-data archive. While the archive of the app's jars does not exist, the standby
+ *       records it ({@link Archive#recordInStandby}): the first start of a version is then an ordinary start, as
+ *       fast as the JVM's own, and the recording runs in the standby, a real worker once it takes a slot, which
+ *       writes it as it exits. A recording standby that is never used records nothing of the app and is dropped.</li>
  *   <li>It is used only if what its start depended on is unchanged ({@link Archive#standbyKey}: the archive it mapped,
  *       the size and time of the app's jars); else it is stopped and the spawn starts a process as without it. A new
- *       version of the app's jar is therefore started fresh (and recorded); its standby comes after.</li>
+ *       version of the app's jar is therefore started fresh; its standby comes after, and records it.</li>
  *   <li>One that exits before it is used is a failed standby, logged with its last stderr lines; after
- *       {@value #MAX_FAILURES} in a row, or one boot error (the JDK cannot make it a standby), none for this cluster.</li>
+ *       {@value #MAX_FAILURES} in a row, or one boot error (the JDK cannot make it a standby), none for this cluster,
+ *       and its workers record the archive as without standby.</li>
  *   <li>It is no worker of the cluster's: not in {@code workers()}, no events (the primary drops them until it takes
  *       a slot), no slot; it is stopped with the cluster, and when no slot is left.</li>
  * </ul>
@@ -51,6 +55,7 @@ final class Standbys {
         this.timer = timer;
         if (enabled) {
             archive.onInstalled(this::refresh);
+            archive.recordInStandby(true);
         }
     }
 
@@ -96,9 +101,6 @@ final class Standbys {
         }
         String key = archive.standbyKey();
         List<String> flags = archive.standbyFlags();
-        if (flags == null) {
-            return; // the archive is being recorded: refresh starts one once it is installed
-        }
         Child c;
         try {
             c = primary.startStandby(flags, key);
@@ -127,6 +129,9 @@ final class Standbys {
         if (c.gone() || !Objects.equals(c.standbyKey, archive.standbyKey())) {
             LOG.log(Level.INFO, "standby worker " + c.id + " (pid " + c.pid() + ") not used: the app's jars or its class-data"
                     + " archive changed since it started; a new process starts");
+            if (c.trainsArchive) {
+                archive.abandoned(c.pid()); // the new version is recorded by the next standby, not after this one exits
+            }
             c.disconnect();
             return null;
         }
@@ -155,6 +160,9 @@ final class Standbys {
                 current = null;
             }
         }
+        if (c.trainsArchive) {
+            archive.abandoned(c.pid()); // it recorded no run of the app
+        }
         if (c.stopRequested) {
             return; // stopped: not used, or stopped with the cluster
         }
@@ -170,6 +178,9 @@ final class Standbys {
                 off = why + " (" + failures + " in a row)";
             }
             again = off == null;
+        }
+        if (!again) {
+            archive.recordInStandby(false); // the workers record it again, as without standby
         }
         LOG.log(Level.WARNING, why + (again ? "; another starts later" : "; no more standby workers for this cluster"));
         if (again) {
@@ -188,8 +199,8 @@ final class Standbys {
         Child c = current;
         if (c != null) {
             return "pid " + c.pid() + " (" + (c.state() == dev.brigade.cluster.WorkerState.STARTING ? "starting" : "ready")
-                    + "): the next worker starts from it";
+                    + (c.trainsArchive ? ", recording the class-data archive" : "") + "): the next worker starts from it";
         }
-        return "none yet: one starts " + DELAY_MILLIS + " ms after a worker serves, once the class-data archive exists";
+        return "none yet: one starts " + DELAY_MILLIS + " ms after a worker serves";
     }
 }

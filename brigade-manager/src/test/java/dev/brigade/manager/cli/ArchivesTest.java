@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every Java app the daemon runs records a class-data archive in its first real process and starts from it next
- * time, with nothing to configure and nothing in the app's log. The JVM's own evidence that it started from the
+ * Every Java app the daemon runs records a class-data archive (a fork-mode app in its first real process, a
+ * cluster-mode app in its standby worker) and starts from it next time, with nothing to configure and nothing in the
+ * app's log. The JVM's own evidence that it started from the
  * archive: the archive file is mapped into the new process ({@code /proc/PID/maps}).
  */
 @Timeout(value = 280, unit = TimeUnit.SECONDS)
@@ -111,13 +112,22 @@ class ArchivesTest {
     }
 
     @Test
-    void aClusterModeApp_startsItsWorkersFromTheArchiveAfterTheFirst() throws Exception {
+    void aClusterModeApp_recordsInItsStandbyWorker_andStartsItsWorkersFromTheArchive() throws Exception {
         MainTest.Outcome o = home.brigade("start", "--name", "web", "--port", "0", "--host", "127.0.0.1",
                 "--cp", ClusterModeTest.DEMO_CP, ClusterModeTest.DEMO_MAIN);
         assertThat(o.code()).as(o.toString()).isZero();
         assertThat(archive("web")).as("the demo's class path is jars").doesNotContain("off");
-        assertThat(home.brigade("reload", "web").code()).isZero(); // the first worker writes its recording as it leaves
+        long first = pid("web", "listening");
+        assertThat(String.join(" ", ProcessHandle.of(first).orElseThrow().info().arguments().orElseThrow()))
+                .as("the first start of a version records nothing: it starts as fast as the JVM's own").doesNotContain("AOTMode=record");
+        // the standby started after it records: a reload takes it, the next one makes it leave, writing its recording
+        await().atMost(LONG).until(() -> app("web").path("standby").asText().contains("(ready, recording the class-data archive)"));
+        long standby = Long.parseLong(app("web").get("standby").asText().replaceAll("pid (\\d+).*", "$1"));
+        assertThat(home.brigade("reload", "web").code()).isZero();
+        assertThat(pid("web", "listening")).as("the reload took the standby").isEqualTo(standby);
+        assertThat(home.brigade("reload", "web").code()).isZero();
         Path archive = readyArchive("web");
+        await().atMost(LONG).until(() -> app("web").path("standby").asText().contains("(ready)"));
         assertThat(home.brigade("reload", "web").code()).isZero();
         long worker = pid("web", "listening");
         await().atMost(LONG).until(() -> mapped(worker, archive));
