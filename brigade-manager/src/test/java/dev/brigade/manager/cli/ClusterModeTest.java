@@ -100,7 +100,11 @@ class ClusterModeTest {
         assertThat(home.brigade("scale", "demo", "1").code()).isZero();
         listeningPids("demo", 1);
 
+        await().atMost(Duration.ofSeconds(60)).until(() -> home.ls().get(0).path("standby").asText().startsWith("pid "));
+        long standby = Long.parseLong(home.ls().get(0).get("standby").asText().replaceAll("pid (\\d+).*", "$1"));
+        assertThat(FleetCommandsTest.alive(standby)).as("the standby worker, started a second after a worker serves").isTrue();
         assertThat(home.brigade("stop", "demo").code()).isZero();
+        assertThat(standby).as("stopped with its app").matches(p -> !FleetCommandsTest.alive(p));
         assertThat(one).noneMatch(FleetCommandsTest::alive);
         assertThat(two).noneMatch(FleetCommandsTest::alive);
         assertThat(second.get(1)).matches(p -> !FleetCommandsTest.alive(p));
