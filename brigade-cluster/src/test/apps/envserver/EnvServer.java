@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A plain JDK HttpServer on $PORT that knows nothing of Brigade; answers what its environment says of it:
  * "pid PID instance BRIGADE_INSTANCE standby BRIGADE_STANDBY child-instance X", X being BRIGADE_INSTANCE in the
- * environment a ProcessBuilder of the app would give a child process.
+ * environment a ProcessBuilder of the app would give a child process. GET /exit: it answers, then exits with code 0.
  */
 public class EnvServer {
     public static void main(String[] args) throws IOException {
@@ -21,6 +21,11 @@ public class EnvServer {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        });
+        server.createContext("/exit", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+            new Thread(() -> System.exit(0)).start();
         });
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));

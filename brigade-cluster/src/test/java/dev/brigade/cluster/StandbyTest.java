@@ -118,6 +118,20 @@ class StandbyTest {
         }
     }
 
+    @Test
+    void a_standby_does_not_keep_a_cluster_whose_workers_are_done(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        try (Cluster c = Cluster.create(settings(jar))) {
+            c.fork();
+            int port = c.ports().get(0);
+            await().atMost(T).until(() -> answer(port), a -> a != null);
+            long standby = readyStandby(c);
+            get(port, "/exit"); // the worker ends with code 0: done, not restarted
+            assertThat(c.awaitTermination(T)).as("the cluster ends: its standby does not hold it").isTrue();
+            await().atMost(T).until(() -> ProcessHandle.of(standby).isEmpty());
+        }
+    }
+
     private static boolean records(String arg) {
         return arg.startsWith("-XX:AOTMode=record") || arg.startsWith("-XX:ArchiveClassesAtExit");
     }
@@ -138,9 +152,13 @@ class StandbyTest {
 
     /** The body of GET / on a new connection, or null when nothing answers. */
     private static String answer(int port) {
+        return get(port, "/");
+    }
+
+    private static String get(int port, String path) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int body = r.indexOf("\r\n\r\n");
             return body < 0 ? null : r.substring(body + 4);

@@ -123,8 +123,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             } catch (IOException e) {
                 synchronized (this) {
                     slots.remove(slot.instance);
-                    checkIdle();
                 }
+                checkIdle();
                 throw new ClusterException(Code.SPAWN_FAILED, "cannot spawn a worker with " + settings.java() + ": " + e.getMessage(), e);
             }
         }
@@ -249,12 +249,16 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
      * When nothing runs, nothing will be restarted and no exit's events are still on their way,
      * the primary no longer holds the JVM ({@link Lifetime}).
      */
-    private synchronized void checkIdle() {
-        if (slots.isEmpty()) {
-            standbys.dismiss(); // nothing left to restart: its exit comes back here
+    private void checkIdle() {
+        boolean noSlot;
+        synchronized (this) {
+            noSlot = slots.isEmpty();
+            if (live.isEmpty() && noSlot && exitsInFlight.get() == 0) {
+                lifetime.idle();
+            }
         }
-        if (live.isEmpty() && slots.isEmpty() && exitsInFlight.get() == 0) {
-            lifetime.idle();
+        if (noSlot) {
+            standbys.dismiss(); // nothing left to restart (a live standby kept the primary busy: its exit comes back here)
         }
     }
 
@@ -332,8 +336,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 slots.remove(slot.instance);
-                checkIdle();
             }
+            checkIdle();
             LOG.log(Level.ERROR, "cannot respawn instance " + slot.instance + ": " + e.getMessage(), e);
         }
     }
