@@ -81,6 +81,10 @@ final class StartOptions {
     @Option(names = "--restart-delay", paramLabel = "DURATION", description = "delay before the second restart in a row, doubling (default 100ms)")
     String restartDelay;
 
+    @Option(names = "--standby", negatable = true, description = "cluster mode: keep a standby worker, a JVM started ahead "
+            + "that the next restart, reload or crash replacement takes (default; --no-standby: none, one JVM less)")
+    Boolean standby;
+
     @Option(names = "--cwd", paramLabel = "DIR", description = "the app's working directory (default: where the command runs)")
     Path cwd;
 
@@ -148,7 +152,7 @@ final class StartOptions {
             }
             List<String> jvm = jvmArgs == null ? List.of() : Words.split(jvmArgs, "--jvm-args");
             return List.of(AppResolver.resolve(new AppOptions(name, t.target(), t.args(), classpath, instances, port, this.host, env, jvm,
-                    maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime, java), dir, StartOptions::option, host));
+                    maxMemory, killTimeout, listenTimeout, maxRestarts, restartDelay, minUptime, java, standby), dir, StartOptions::option, host));
         } catch (ConfigException e) {
             throw ManagerCommand.Failed.of(e);
         }
@@ -202,6 +206,7 @@ final class StartOptions {
         given.put("minUptime", minUptime);
         given.put("maxRestarts", maxRestarts);
         given.put("restartDelay", restartDelay);
+        given.put("standby", standby);
         List<String> options = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         given.forEach((key, value) -> {
@@ -229,6 +234,7 @@ final class StartOptions {
         return switch (key) {
             case "script" -> "TARGET";
             case "classpath" -> "--cp";
+            case "standby" -> "--[no-]standby";
             default -> "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase();
         };
     }

@@ -67,9 +67,9 @@ public final class Train {
         try { // what `start` does before it asks the daemon: resolve a main-class app and a command
             Path here = Path.of(System.getProperty("java.home"));
             AppResolver.resolve(new AppOptions("web", "app.Main", List.of(), here.toString(), "2", "8080", null,
-                    Map.of("K", "V"), List.of("-Xmx1g"), "512M", "5s", "30s", "10", "100ms", "1s", null), here, key -> key);
+                    Map.of("K", "V"), List.of("-Xmx1g"), "512M", "5s", "30s", "10", "100ms", "1s", null, null), here, key -> key);
             AppResolver.resolve(new AppOptions(null, "sh", List.of("-c", "true"), null, null, null, null, null, null, null, null,
-                    null, null, null, null, null), here, key -> key);
+                    null, null, null, null, null, null), here, key -> key);
         } catch (ConfigException e) {
             // a machine without sh: the archive simply lacks the rest
         }

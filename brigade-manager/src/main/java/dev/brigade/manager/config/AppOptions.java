@@ -14,11 +14,12 @@ import java.util.Map;
  * @param minUptime how long a fork-mode instance must stay up to count as started (PM2's min_uptime)
  * @param java      the JDK of a jar's or main class's JVMs (workers too): a JDK home, its bin/java, or a version
  *                  (17, 21, 25) of an installed JDK ({@link Jdks}); null: the JDK the command ran on
+ * @param standby   cluster mode: whether the app keeps a standby worker ({@code true}/{@code false}); null: it does
  */
 public record AppOptions(String name, String script, List<String> args, String classpath, Object instances,
                          Object port, String host, Map<String, String> env, List<String> jvmArgs, Object maxMemory,
                          Object killTimeout, Object listenTimeout, Object maxRestarts, Object restartDelay,
-                         Object minUptime, String java) {
+                         Object minUptime, String java, Object standby) {
     public AppOptions {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? Map.of() : Map.copyOf(env);

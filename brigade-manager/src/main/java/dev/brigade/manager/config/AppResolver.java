@@ -95,7 +95,8 @@ public final class AppResolver {
                 // A Java app with a declared port runs as a cluster (one shared socket, rolling reloads);
                 // anything else, or a Java app without a port, in fork mode.
                 javaEntry != null && o.port() != null ? AppSpec.CLUSTER : AppSpec.FORK, javaEntry, bindHost,
-                Values.millis(where.apply("minUptime"), o.minUptime(), AppSpec.DEFAULT_MIN_UPTIME_MS));
+                Values.millis(where.apply("minUptime"), o.minUptime(), AppSpec.DEFAULT_MIN_UPTIME_MS),
+                Values.bool(where.apply("standby"), o.standby(), true));
         String problem = spec.problem();
         if (problem != null) {
             throw new ConfigException(where.apply("name"), problem);

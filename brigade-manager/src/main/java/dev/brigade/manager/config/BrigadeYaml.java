@@ -37,7 +37,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 public final class BrigadeYaml {
     static final Set<String> KEYS = Set.of("name", "script", "args", "classpath", "cwd", "instances", "port", "host", "env",
-            "jvmArgs", "maxMemory", "killTimeout", "listenTimeout", "maxRestarts", "restartDelay", "minUptime", "java");
+            "jvmArgs", "maxMemory", "killTimeout", "listenTimeout", "maxRestarts", "restartDelay", "minUptime", "java", "standby");
 
     private BrigadeYaml() {
     }
@@ -117,7 +117,8 @@ public final class BrigadeYaml {
                 m.get("classpath") == null ? null : scalar(m.get("classpath"), at + ".classpath"),
                 m.get("instances"), m.get("port"), m.get("host") == null ? null : scalar(m.get("host"), at + ".host"), env,
                 list(m.get("jvmArgs"), at + ".jvmArgs"), m.get("maxMemory"), m.get("killTimeout"), m.get("listenTimeout"),
-                m.get("maxRestarts"), m.get("restartDelay"), m.get("minUptime"), m.get("java") == null ? null : scalar(m.get("java"), at + ".java"));
+                m.get("maxRestarts"), m.get("restartDelay"), m.get("minUptime"), m.get("java") == null ? null : scalar(m.get("java"), at + ".java"),
+                m.get("standby"));
         return AppResolver.resolve(o, cwd, key -> at + "." + key, host);
     }
 

@@ -99,6 +99,18 @@ final class Values {
                 + (v.toString().trim().matches("\\d+") ? " (a bare number has no unit)" : "") + ", got \"" + v + "\"");
     }
 
+    /** {@code true} or {@code false} (a YAML boolean or those words); {@code dflt} when absent. */
+    static boolean bool(String where, Object v, boolean dflt) throws ConfigException {
+        if (v == null) {
+            return dflt;
+        }
+        String s = v.toString().trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigException(where, "expected true or false, got \"" + v + "\"");
+    }
+
     /** Milliseconds: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; positive; a bare number is refused (no unit). */
     static long millis(String where, Object v, long dflt) throws ConfigException {
         if (v == null) {

@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param host          cluster mode: the address the port is bound to; null (or {@code *}) for every interface
  * @param minUptimeMs   how long a fork-mode instance must stay up to count as started ({@code start} waits for it);
  *                      0 reads as {@link #DEFAULT_MIN_UPTIME_MS} (dump.json of older versions)
+ * @param standby       cluster mode: whether the app keeps a standby worker (docs/archives.md); null reads as true
+ *                      (dump.json of older versions)
  */
 public record AppSpec(String name, String kind, List<String> command, String cwd, int instances,
                       Map<String, String> env, int port, long maxMemoryBytes, long killTimeoutMs,
                       long listenTimeoutMs, int maxRestarts, long restartDelayMs, String mode, JavaEntry java,
-                      String host, long minUptimeMs) {
+                      String host, long minUptimeMs, Boolean standby) {
     public static final String CLUSTER = "cluster";
     public static final String FORK = "fork";
 
@@ -63,6 +65,7 @@ public record AppSpec(String name, String kind, List<String> command, String cwd
         command = List.copyOf(command);
         env = env == null ? Map.of() : Map.copyOf(env);
         minUptimeMs = minUptimeMs <= 0 ? DEFAULT_MIN_UPTIME_MS : minUptimeMs;
+        standby = standby == null || standby;
     }
 
     /** Checks what the daemon relies on; returns the problem, or null. */
@@ -96,6 +99,6 @@ public record AppSpec(String name, String kind, List<String> command, String cwd
 
     public AppSpec withInstances(int n) {
         return new AppSpec(name, kind, command, cwd, n, env, port, maxMemoryBytes, killTimeoutMs, listenTimeoutMs,
-                maxRestarts, restartDelayMs, mode, java, host, minUptimeMs);
+                maxRestarts, restartDelayMs, mode, java, host, minUptimeMs, standby);
     }
 }

@@ -47,7 +47,7 @@ final class WorkerSettings {
                 .shutdownHook(false)
                 .output(output);
         b.archiveDir(Archives.archiveDir());
-        b.standby(standby());
+        b.standby(spec.standby() && standby());
         if (!Archives.enabled()) {
             b.classDataArchive(false);
         }

@@ -134,7 +134,7 @@ public final class SocketActivation {
             } else {
                 out.add(new AppSpec(s.name(), s.kind(), s.command(), s.cwd(), s.instances(), s.env(), p.port(), s.maxMemoryBytes(),
                         s.killTimeoutMs(), s.listenTimeoutMs(), s.maxRestarts(), s.restartDelayMs(), AppSpec.CLUSTER, s.java(),
-                        p.host(), s.minUptimeMs()));
+                        p.host(), s.minUptimeMs(), s.standby()));
             }
         }
         return out;

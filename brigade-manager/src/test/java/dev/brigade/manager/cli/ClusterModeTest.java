@@ -115,6 +115,19 @@ class ClusterModeTest {
     }
 
     @Test
+    void noStandby_keepsNoStandbyWorker() throws Exception {
+        MainTest.Outcome o = home.brigade("start", "--name", "lean", "--port", "0", "--host", "127.0.0.1", "--no-standby",
+                "--cp", DEMO_CP, DEMO_MAIN);
+        assertThat(o.code()).as(o.toString()).isZero();
+        List<Long> first = listeningPids("lean", 1);
+        assertThat(home.ls().get(0).get("spec").get("standby").asBoolean()).isFalse();
+        assertThat(home.brigade("describe", "lean").out()).contains("standby       off");
+        assertThat(home.brigade("reload", "lean").code()).isZero();
+        assertThat(listeningPids("lean", 1)).doesNotContainAnyElementsOf(first);
+        assertThat(home.ls().get(0).get("standby").asText()).isEqualTo("off");
+    }
+
+    @Test
     void portAlreadyInUse_isAClearError_namingThePortAndTheApp() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));

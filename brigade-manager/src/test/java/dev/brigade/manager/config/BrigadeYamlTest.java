@@ -41,6 +41,15 @@ class BrigadeYamlTest {
         assertThat(web.killTimeoutMs()).isEqualTo(2000);
         assertThat(web.command()).endsWith("5");
         assertThat(web.cwd()).isEqualTo(dir.toString());
+        assertThat(web.standby()).as("a standby worker unless the app says otherwise").isTrue();
+    }
+
+    @Test
+    void standby_isTrueOrFalse_andAnythingElseIsNamed() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("brigade.yaml"), "apps:\n  - script: sleep\n    standby: false\n");
+        assertThat(BrigadeYaml.load(yaml, null).get(0).standby()).isFalse();
+        assertThat(problem("apps:\n  - script: sleep\n    standby: sometimes\n"))
+                .hasMessage("apps[0].standby: expected true or false, got \"sometimes\"");
     }
 
     @Test

@@ -188,7 +188,7 @@ class HostileClientsTest {
         sb = null;
         try (DaemonClient c = DaemonClient.connect(home)) {
             AppSpec spec = new AppSpec("big", "command", List.of("/bin/sleep", "600"), home.dir().toString(), 1, Map.of(), 0, 0, 2000,
-                    30_000, 5, 100, AppSpec.FORK, null, null, 0);
+                    30_000, 5, 100, AppSpec.FORK, null, null, 0, null);
             assertThat(c.send(new Request.Start(List.of(spec)))).isInstanceOf(Response.Ok.class);
         }
         List<CompletableFuture<int[]>> tails = IntStream.range(0, 4).mapToObj(i -> CompletableFuture.supplyAsync(() -> {

@@ -93,7 +93,7 @@ class PrivateHomeTest {
         Home home = new Home(tmp.resolve("home"));
         try (DaemonClient c = DaemonClient.connect(home)) {
             AppSpec spec = new AppSpec("talker", "command", java.util.List.of("/bin/sh", "-c", "echo secret; exec sleep 600"),
-                    tmp.toString(), 1, java.util.Map.of("DB_PASSWORD", "hunter2"), 0, 0, 2000, 30_000, 5, 100, AppSpec.FORK, null, null, 0);
+                    tmp.toString(), 1, java.util.Map.of("DB_PASSWORD", "hunter2"), 0, 0, 2000, 30_000, 5, 100, AppSpec.FORK, null, null, 0, null);
             assertThat(c.send(new Request.Start(java.util.List.of(spec)))).isInstanceOf(Response.Ok.class);
             assertThat(c.send(new Request.Save())).isInstanceOf(Response.Ok.class);
             Path log = home.logs().resolve("talker-0.log");

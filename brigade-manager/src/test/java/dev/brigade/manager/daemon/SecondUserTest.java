@@ -142,7 +142,7 @@ class SecondUserTest {
     void logsAndTheDump_areUnreadableByAnotherUser_evenThroughALink() throws Exception {
         try (DaemonClient c = DaemonClient.connect(home)) {
             AppSpec spec = new AppSpec("secretive", "command", List.of("/bin/sh", "-c", "echo password=hunter2; exec sleep 600"),
-                    tmp.toString(), 1, Map.of("DB_PASSWORD", "hunter2"), 0, 0, 2000, 30_000, 5, 100, AppSpec.FORK, null, null, 0);
+                    tmp.toString(), 1, Map.of("DB_PASSWORD", "hunter2"), 0, 0, 2000, 30_000, 5, 100, AppSpec.FORK, null, null, 0, null);
             assertThat(c.send(new Request.Start(List.of(spec)))).isInstanceOf(Response.Ok.class);
             assertThat(c.send(new Request.Save())).isInstanceOf(Response.Ok.class);
         }
