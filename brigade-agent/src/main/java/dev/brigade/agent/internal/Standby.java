@@ -14,9 +14,12 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Its environment was made at spawn, when its slot was not known: on go, {@code BRIGADE_INSTANCE} is set to the
  * slot and {@value #ENV_STANDBY} removed in the JVM's copy of the environment, which {@code System.getenv} reads and
- * {@code ProcessBuilder} copies into the processes the app starts. Native code that calls C's {@code getenv} still
- * sees the values of the spawn. Nothing of the app runs before go: a standby that is never used (stopped, or dropped
- * because the app's jars changed) leaves without a trace of the app.
+ * which a {@code ProcessBuilder} whose {@code environment()} was asked for gives the process it starts. The process
+ * environment itself cannot be changed without native code: C's {@code getenv} in native code, and a process started
+ * by {@code Runtime.exec} or by a {@code ProcessBuilder} whose environment was never asked for (it inherits the
+ * process environment), see the values of the spawn ({@code BRIGADE_INSTANCE=-1}, {@code BRIGADE_STANDBY=1}).
+ * Nothing of the app runs before go: a standby that is never used (stopped, or dropped because the app's jars
+ * changed) leaves without a trace of the app.
  */
 public final class Standby {
     static final String ENV_STANDBY = "BRIGADE_STANDBY", ENV_INSTANCE = "BRIGADE_INSTANCE";

@@ -255,16 +255,20 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         }
     }
 
-    /**
-     * A standby took its slot (the primary set its {@link #instance}, cleared {@link #standby} and published its Fork):
-     * Online is published at once if it is online already, then it is told to go (at once, or after its welcome when
-     * it has not said hello yet), so its app starts only now.
-     */
-    void activate() {
-        startedNanos = System.nanoTime();
-        if (state.get() != WorkerState.STARTING) {
+    /** A standby that took its slot: its Online event, if it is online already (attach publishes it otherwise). */
+    void publishOnlineIfUp() {
+        WorkerState s = state.get();
+        if (s == WorkerState.ONLINE || s == WorkerState.LISTENING) {
             publishOnline();
         }
+    }
+
+    /**
+     * A standby took its slot (the primary set its {@link #instance}, published its Fork, cleared {@link #standby}): it
+     * is told to go, at once or after its welcome when it has not said hello yet, so its app starts only now.
+     */
+    void go() {
+        startedNanos = System.nanoTime();
         Frame go = new Frame.Go(instance);
         IpcChannel ch;
         synchronized (this) {

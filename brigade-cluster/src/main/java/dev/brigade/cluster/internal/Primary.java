@@ -150,27 +150,29 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     /**
      * A standby worker ({@link Standbys}) takes {@code slot}, and its app starts; false if it exited meanwhile. Under
      * this lock, as {@link #decide} tells a standby's exit from a worker's: one that died before it took the slot is a
-     * failed standby, one that died after is the slot's worker (its Fork published first).
+     * failed standby, one that died after is the slot's worker. Its events keep a worker's order: Fork is published
+     * before its own events may be (they are dropped while it is a standby), Online (if it is online already) before
+     * the lock that its Exit waits for is released.
      */
     private boolean activate(Child child, Slot slot, boolean takeSlot) {
         synchronized (this) {
-            if (!child.standby || child.state() == WorkerState.EXITED || child.gone() || closing) {
-                return false;
+            WorkerState s = child.state();
+            if (!child.standby || !(s == WorkerState.STARTING || s == WorkerState.ONLINE) || child.gone() || closing) {
+                return false; // exited, or being stopped (a memory check): not a worker to give a slot
             }
             child.instance = slot.instance;
-            child.standby = false;
             if (takeSlot) {
                 slot.current = child;
             }
             events.publish(new ClusterEvent.Fork(child));
+            child.standby = false;
+            child.publishOnlineIfUp();
         }
-        child.activate();
+        child.go();
         if (child.trainsArchive) {
             archive.went(child.pid()); // a recording standby: its app runs now
         }
-        if (!listeners.isEmpty()) {
-            timer.schedule(() -> notListening(child), settings.listenTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        watchStart(child); // from now: a standby taken before it came online is a boot failure of the slot's if it never does
         return true;
     }
 
@@ -188,8 +190,8 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         }
         child.forkPublished();
         timer.schedule(() -> {
-            if (child.state() == WorkerState.STARTING) {
-                child.killTree(); // its exit counts as a failed standby
+            if (child.standby && child.state() == WorkerState.STARTING) {
+                child.killTree(); // its exit counts as a failed standby (one taken meanwhile is watched as a worker)
             }
         }, settings.onlineTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return child;

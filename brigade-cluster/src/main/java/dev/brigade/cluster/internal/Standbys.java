@@ -111,6 +111,9 @@ final class Standbys {
         synchronized (this) {
             current = c;
         }
+        if (!primary.wantsStandby()) {
+            dismiss(); // the last slot went while it started: checkIdle found none to stop
+        }
     }
 
     /**
