@@ -165,6 +165,15 @@ public final class Archive {
 
     /** Flags for the next process: use the archive, record it, or nothing while another process records. */
     public synchronized List<String> nextFlags() {
+        return flagsFor(false);
+    }
+
+    /**
+     * The flags of a process, a standby ({@link Standbys}) or not: those that use the archive; else those that record
+     * it, if such processes record it ({@link #recordInStandby}) and nothing records or assembles it now and it was not
+     * given up; else none (and none when archives are off here).
+     */
+    private List<String> flagsFor(boolean standby) {
         if (!enabled || !dirFine()) {
             return List.of();
         }
@@ -174,10 +183,7 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return useFlags(file);
         }
-        if (recordInStandby || !recorder.mayRecord(n)) {
-            return List.of();
-        }
-        return recordFlags(n);
+        return recordInStandby == standby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
     }
 
     private List<String> recordFlags(String n) {
@@ -210,21 +216,9 @@ public final class Archive {
         return use;
     }
 
-    /**
-     * Flags for a standby process ({@link Standbys}): those that use the archive; else those that record it, unless
-     * something records or assembles it now or it was given up; else none (and none when archives are off here).
-     */
+    /** Flags for a standby process ({@link Standbys}): see {@link #flagsFor}. */
     public synchronized List<String> standbyFlags() {
-        if (!enabled || !dirFine()) {
-            return List.of();
-        }
-        pollUses();
-        String n = currentName();
-        Path file = dir.resolve(n);
-        if (Files.isRegularFile(file)) {
-            return useFlags(file);
-        }
-        return recordInStandby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
+        return flagsFor(true);
     }
 
     /**
