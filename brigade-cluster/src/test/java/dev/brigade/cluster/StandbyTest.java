@@ -122,6 +122,39 @@ class StandbyTest {
     }
 
     @Test
+    void a_new_version_copied_over_the_jar_gets_a_standby_of_its_own_once_it_can_be_read(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        Path copy = Files.copy(jar, dir.resolve("next.jar"));
+        ClusterSettings s = settings(jar).toBuilder().classDataArchive(true).archiveDir(dir.resolve("archives")).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.fork();
+            int port = c.ports().get(0);
+            await().atMost(T).until(() -> answer(port), a -> a != null);
+            long old = readyStandby(c);
+            assertThat(args(old)).as("the standby of the running version records its archive").anyMatch(StandbyTest::records);
+
+            // a copy still being written (its central directory not there yet) is not followed: a JVM would fail on it
+            Path half = dir.resolve("half.jar");
+            byte[] bytes = Files.readAllBytes(jar);
+            Files.write(half, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Files.move(half, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> standbyPid(c) == old);
+
+            Files.setLastModifiedTime(copy, FileTime.fromMillis(Files.getLastModifiedTime(copy).toMillis() + 2000));
+            Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long next = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != old);
+            await().atMost(T).until(() -> ProcessHandle.of(old).isEmpty());
+            assertThat(args(next)).as("the new version's standby records nothing: its first start is an ordinary one")
+                    .noneMatch(StandbyTest::records).noneMatch(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-XX:SharedArchiveFile="));
+
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).as("the reload takes it").isEqualTo("pid " + next + " instance 0 standby null child-instance 0");
+            long recorder = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != next);
+            assertThat(args(recorder)).as("the standby after it records the new version").anyMatch(StandbyTest::records);
+        }
+    }
+
+    @Test
     void a_standby_does_not_keep_a_cluster_whose_workers_are_done(@TempDir Path dir) throws Exception {
         Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
         try (Cluster c = Cluster.create(settings(jar))) {

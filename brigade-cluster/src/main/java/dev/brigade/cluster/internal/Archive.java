@@ -165,15 +165,15 @@ public final class Archive {
 
     /** Flags for the next process: use the archive, record it, or nothing while another process records. */
     public synchronized List<String> nextFlags() {
-        return flagsFor(false);
+        return flagsFor(false, true);
     }
 
     /**
      * The flags of a process, a standby ({@link Standbys}) or not: those that use the archive; else those that record
      * it, if such processes record it ({@link #recordInStandby}) and nothing records or assembles it now and it was not
-     * given up; else none (and none when archives are off here).
+     * given up and {@code mayRecord}; else none (and none when archives are off here).
      */
-    private List<String> flagsFor(boolean standby) {
+    private List<String> flagsFor(boolean standby, boolean mayRecord) {
         if (!enabled || !dirFine()) {
             return List.of();
         }
@@ -183,7 +183,7 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return useFlags(file);
         }
-        return recordInStandby == standby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
+        return mayRecord && recordInStandby == standby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
     }
 
     private List<String> recordFlags(String n) {
@@ -216,23 +216,56 @@ public final class Archive {
         return use;
     }
 
-    /** Flags for a standby process ({@link Standbys}): see {@link #flagsFor}. */
-    public synchronized List<String> standbyFlags() {
-        return flagsFor(true);
+    /**
+     * Flags for a standby process ({@link Standbys}): see {@link #flagsFor}. {@code mayRecord} false: it does not record
+     * (a standby of a version no worker runs yet: its first start is an ordinary one).
+     */
+    public synchronized List<String> standbyFlags(boolean mayRecord) {
+        return flagsFor(true, mayRecord);
     }
 
     /**
-     * What a process started now depends on before its main runs: the archive it maps (none if it does not exist, or
-     * was refused and deleted) and the size and time of every jar. A standby whose key differs now must not run.
+     * What a process started now depends on before its main runs: the size and time of every jar ({@link #jarStamp})
+     * and the archive it maps (none if it does not exist, or was refused and deleted). A standby whose key differs now
+     * must not run.
      */
     public synchronized String standbyKey() {
         String st = ArchiveFiles.stamp(keyJars);
         if (!enabled || !dirFine()) {
-            return "-|" + st;
+            return st + "#-";
         }
         pollUses();
         Path file = dir.resolve(currentName());
-        return (Files.isRegularFile(file) ? file.toString() : "-") + "|" + st;
+        return st + "#" + (Files.isRegularFile(file) ? file.toString() : "-");
+    }
+
+    /** The size and time of every jar now: the part of a {@link #standbyKey} that a new version of the app changes. */
+    public synchronized String jarStamp() {
+        return ArchiveFiles.stamp(keyJars);
+    }
+
+    /** The jar stamp in {@code standbyKey} (a stamp holds no '#'). */
+    static String jarStampOf(String standbyKey) {
+        return standbyKey.substring(0, standbyKey.indexOf('#'));
+    }
+
+    /**
+     * True if every jar can be opened as a zip now: one still being copied (its central directory, at the end, not
+     * written yet) cannot, and a JVM started from it would fail.
+     */
+    public boolean jarsReadable() {
+        List<String> js;
+        synchronized (this) {
+            js = keyJars;
+        }
+        for (String j : js) {
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(j)) {
+                // opening reads the central directory: enough
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs {@code r} (on a background thread, under no lock) each time a new archive was installed. */

@@ -111,7 +111,7 @@ public final class ArchiveFiles {
     }
 
     /** Size and time of every jar: when it changes, {@link #contentKey} is computed again. */
-    static String stamp(List<String> jars) {
+    public static String stamp(List<String> jars) {
         StringBuilder st = new StringBuilder();
         for (String j : jars) {
             try {

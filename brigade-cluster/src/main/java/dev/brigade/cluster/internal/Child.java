@@ -79,6 +79,8 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     volatile boolean standby;
     /** What a standby's start depended on (its archive, the jars' size and time): {@code Archive#standbyKey}. */
     volatile String standbyKey;
+    /** A standby started for a version no worker runs yet ({@code Standbys#follow}): its failure is no standby's. */
+    volatile boolean followsDeploy;
     private final java.util.concurrent.atomic.AtomicBoolean onlinePublished = new java.util.concurrent.atomic.AtomicBoolean();
     private final Inbox requests;             // the primary's request handlers run there, not on this worker's reader
 
@@ -346,6 +348,17 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         signalIfAlive(Signal.SIGKILL.number(), true);
         signalIfAlive(Signal.SIGKILL.number(), false);
         descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Stops a standby that was never used with SIGKILL: nothing of its app ran, and a JVM that exits otherwise, even by
+     * {@code halt}, first writes what it recorded (a recording standby's half-second of CPU, taken from the start it
+     * was dropped for).
+     */
+    void dropUnused() {
+        stopRequested = true;
+        moveTo(WorkerState.DISCONNECTING);
+        killTree();
     }
 
     /** Signals the worker (or its process group) unless it was reaped: pids are reused, soon where pid_max is small. */

@@ -37,6 +37,8 @@ final class Standbys {
     /** brigade-agent's Standby.ENV_STANDBY: set to 1 in a standby's environment. */
     static final String ENV_STANDBY = "BRIGADE_STANDBY";
     static final long DELAY_MILLIS = 1000;
+    /** How often a standby's jars are compared with those on disk ({@link #follow}). */
+    static final long FOLLOW_MILLIS = 100;
     static final int MAX_FAILURES = 3;
 
     private final Primary primary;
@@ -68,7 +70,7 @@ final class Standbys {
             scheduled = true;
         }
         try {
-            timer.schedule(this::startOne, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> startOne(true), DELAY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the cluster is closing
         }
@@ -84,12 +86,13 @@ final class Standbys {
             }
         }
         if (stale != null) {
-            stale.disconnect();
+            drop(stale);
         }
         wanted();
     }
 
-    private void startOne() {
+    /** @param mayRecord false for a standby of a version no worker runs yet ({@link #follow}) */
+    private void startOne(boolean mayRecord) {
         synchronized (this) {
             scheduled = false;
             if (off != null || current != null) {
@@ -100,7 +103,7 @@ final class Standbys {
             return;
         }
         String key = archive.standbyKey();
-        List<String> flags = archive.standbyFlags();
+        List<String> flags = archive.standbyFlags(mayRecord);
         Child c;
         try {
             c = primary.startStandby(flags, key);
@@ -108,12 +111,65 @@ final class Standbys {
             failed("cannot start a standby worker: " + e.getMessage(), false);
             return;
         }
+        c.followsDeploy = !mayRecord;
         synchronized (this) {
             current = c;
         }
         if (!primary.wantsStandby()) {
             dismiss(); // the last slot went while it started: checkIdle found none to stop
+            return;
         }
+        followLater(c, null);
+    }
+
+    private void followLater(Child c, String seen) {
+        try {
+            timer.schedule(() -> follow(c, seen), FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the cluster is closing
+        }
+    }
+
+    /**
+     * While {@code c} is the standby: if the app's jars changed on disk since it started (a new version was copied in)
+     * and have stayed the same over one period and can be read, it is replaced by a standby of the new version, which
+     * records nothing (its first start is an ordinary start, and the standby after it records). A deploy followed by a
+     * restart a moment later then starts the new version from a JVM that is up already; a restart that comes before
+     * finds the old standby stale, as without this ({@link #take}).
+     */
+    private void follow(Child c, String seen) {
+        synchronized (this) {
+            if (current != c) {
+                return; // taken, stopped or replaced: its follower ends
+            }
+        }
+        String now = archive.jarStamp();
+        if (now.equals(Archive.jarStampOf(c.standbyKey))) {
+            followLater(c, null);
+            return;
+        }
+        if (!now.equals(seen) || !archive.jarsReadable()) {
+            followLater(c, now); // being written: once more
+            return;
+        }
+        synchronized (this) {
+            if (current != c) {
+                return;
+            }
+            current = null;
+        }
+        LOG.log(Level.INFO, "the jars of " + archive.label() + " changed: standby worker " + c.id + " (pid " + c.pid()
+                + ") is replaced by one of the new version");
+        drop(c);
+        startOne(false);
+    }
+
+    /** Stops a standby never used ({@link Child#dropUnused}); a recording one recorded nothing of the app. */
+    private void drop(Child c) {
+        if (c.trainsArchive) {
+            archive.abandoned(c.pid());
+        }
+        c.dropUnused();
     }
 
     /**
@@ -132,10 +188,7 @@ final class Standbys {
         if (c.gone() || !Objects.equals(c.standbyKey, archive.standbyKey())) {
             LOG.log(Level.INFO, "standby worker " + c.id + " (pid " + c.pid() + ") not used: the app's jars or its class-data"
                     + " archive changed since it started; a new process starts");
-            if (c.trainsArchive) {
-                archive.abandoned(c.pid()); // the new version is recorded by the next standby, not after this one exits
-            }
-            c.disconnect();
+            drop(c); // a recording one: the new version is recorded by the next standby
             return null;
         }
         synchronized (this) {
@@ -152,7 +205,7 @@ final class Standbys {
             current = null;
         }
         if (c != null) {
-            c.disconnect();
+            drop(c);
         }
     }
 
@@ -170,6 +223,13 @@ final class Standbys {
             return; // stopped: not used, or stopped with the cluster
         }
         boolean bootError = !status.signaled() && status.code() == ExitCodes.BOOT_ERROR;
+        if (c.followsDeploy) {
+            // a new version copied in that cannot start: the reload that comes will say so; the next worker that
+            // serves asks for a standby again
+            LOG.log(Level.WARNING, "standby worker " + c.id + " (pid " + c.pid() + ") of the new version of " + archive.label()
+                    + " exited (" + status + ") before it was used" + c.stderrTail());
+            return;
+        }
         failed("standby worker " + c.id + " (pid " + c.pid() + ") exited (" + status + ") before it was used" + c.stderrTail(), bootError);
     }
 

@@ -61,7 +61,7 @@ final class BootLayout {
      * The jar to run instead of {@code fatJar}: its launcher over the extracted layout (made now if missing) in
      * {@code root}; {@code fatJar} itself if it is no Spring Boot jar.
      */
-    static Path prepare(Path fatJar, Path root) throws IOException {
+    static synchronized Path prepare(Path fatJar, Path root) throws IOException { // one at a time: a reload and an ahead extraction
         if (!isSpringBoot(fatJar)) {
             return fatJar;
         }
