@@ -151,4 +151,39 @@ class ArchivesTest {
         await().atMost(LONG).until(() -> log("boot").split("Started HelloSpring", -1).length == 4);
         nothingOfTheArchiveIn(log("boot"));
     }
+
+    @Test
+    void aSpringBootFatJar_inClusterMode_aNewVersionCopiedIn_isExtractedAndGetsItsStandby_beforeTheReload(@TempDir Path dir)
+            throws Exception {
+        Path jar = SpringBootJars.helloSpring(dir, "hello-spring.jar", "v1");
+        MainTest.Outcome o = home.brigade("start", "--name", "boot", "--port", "0", "--host", "127.0.0.1", "--listen-timeout", "150s",
+                "--jvm-args", "-Xmx160m -XX:TieredStopAtLevel=1", jar.toString());
+        assertThat(o.code()).as(o.toString()).isZero();
+        long first = pid("boot", "listening");
+        Path launcher = Path.of(ProcessHandle.of(first).orElseThrow().info().arguments().orElseThrow()[
+                List.of(ProcessHandle.of(first).orElseThrow().info().arguments().orElseThrow()).indexOf("-jar") + 1]);
+        String v1Layout = layoutOf(launcher);
+        await().atMost(LONG).until(() -> app("boot").path("standby").asText().contains("(ready"));
+        String oldStandby = app("boot").get("standby").asText().replaceAll("pid (\\d+).*", "$1");
+
+        SpringBootJars.helloSpring(dir, "hello-spring.jar", "v2"); // a deploy: the new version, renamed over the old
+        await().atMost(LONG).until(() -> !layoutOf(launcher).equals(v1Layout));
+        await().atMost(LONG).until(() -> app("boot").path("standby").asText().matches("pid \\d+ \\(ready.*")
+                && !app("boot").get("standby").asText().startsWith("pid " + oldStandby + " "));
+        long standby = Long.parseLong(app("boot").get("standby").asText().replaceAll("pid (\\d+).*", "$1"));
+        assertThat(String.join(" ", ProcessHandle.of(standby).orElseThrow().info().arguments().orElseThrow()))
+                .as("the new version's standby records nothing").doesNotContain("AOTMode=record", "ArchiveClassesAtExit");
+        assertThat(ProcessHandle.of(first)).as("the running worker was left alone").map(ProcessHandle::isAlive).contains(true);
+
+        assertThat(home.brigade("reload", "boot").code()).isZero();
+        assertThat(pid("boot", "listening")).as("the reload took the new version's standby").isEqualTo(standby);
+        await().atMost(LONG).until(() -> log("boot").split("Started HelloSpring", -1).length == 3);
+    }
+
+    /** The layout directory a Spring Boot app's launcher jar names. */
+    private static String layoutOf(Path launcher) throws java.io.IOException {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(launcher.toFile())) {
+            return j.getManifest().getMainAttributes().getValue("Class-Path").split("/")[0];
+        }
+    }
 }

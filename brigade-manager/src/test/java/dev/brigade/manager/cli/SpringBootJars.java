@@ -18,6 +18,11 @@ final class SpringBootJars {
     }
 
     static Path helloSpring(Path dir, String file) throws IOException {
+        return helloSpring(dir, file, null);
+    }
+
+    /** The same, as version {@code version} (other bytes for each), written over the file if it exists. */
+    static Path helloSpring(Path dir, String file, String version) throws IOException {
         String spring = System.getProperty("brigade.test.spring.classpath", "");
         List<String> jars = List.of(spring.split(File.pathSeparator)).stream().filter(j -> j.endsWith(".jar")).toList();
         Path classes;
@@ -27,6 +32,6 @@ final class SpringBootJars {
             throw new IOException(e);
         }
         byte[] bytes = Files.readAllBytes(classes.resolve(HELLO_SPRING.replace('.', '/') + ".class"));
-        return SpringBootJar.write(dir.resolve(file), jars, HELLO_SPRING, bytes, null);
+        return SpringBootJar.write(dir.resolve(file), jars, HELLO_SPRING, bytes, version);
     }
 }
