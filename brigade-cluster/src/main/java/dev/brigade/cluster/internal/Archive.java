@@ -250,8 +250,8 @@ public final class Archive {
     }
 
     /**
-     * True if every jar can be opened as a zip now: one still being copied (its central directory, at the end, not
-     * written yet) cannot, and a JVM started from it would fail.
+     * True if every jar file can be opened as a zip now: one still being copied (its central directory, at the end,
+     * not written yet) cannot, and a JVM started from it would fail.
      */
     public boolean jarsReadable() {
         List<String> js;
@@ -259,6 +259,9 @@ public final class Archive {
             js = keyJars;
         }
         for (String j : js) {
+            if (!Files.isRegularFile(Path.of(j))) {
+                continue; // a class directory: read file by file; a missing jar: the JVM says so
+            }
             try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(j)) {
                 // opening reads the central directory: enough
             } catch (IOException | RuntimeException e) {
