@@ -155,6 +155,38 @@ class StandbyTest {
     }
 
     @Test
+    void a_new_version_that_cannot_start_costs_no_standby_for_good_and_the_old_worker_keeps_serving(@TempDir Path dir)
+            throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        Path good = Files.copy(jar, dir.resolve("good.jar"));
+        try (Cluster c = Cluster.create(settings(jar))) {
+            c.fork();
+            int port = c.ports().get(0);
+            String first = await().atMost(T).until(() -> answer(port), a -> a != null);
+            long old = readyStandby(c);
+
+            Path broken = dir.resolve("broken.jar"); // a jar, but no Main-Class: no JVM can start it
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(broken), new java.util.jar.Manifest())) {
+                out.putNextEntry(new java.util.zip.ZipEntry("README"));
+                out.write("nothing to run".getBytes(StandardCharsets.US_ASCII));
+            }
+            Files.setLastModifiedTime(broken, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+            Files.move(broken, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // its standby is started, fails, and is only logged: the cluster keeps its standbys
+            await().atMost(T).until(() -> c.describe().contains("standby worker: none yet") && ProcessHandle.of(old).isEmpty());
+            // and none is tried again for this jar (a failed standby is retried a second later, three times, then off)
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> c.describe().contains("standby worker: none yet"));
+            assertThat(answer(port)).as("the running worker serves on").isEqualTo(first);
+
+            Files.setLastModifiedTime(good, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+            Files.move(good, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // a fresh worker of the fixed version
+            assertThat(answer(port)).isNotEqualTo(first).endsWith("instance 0 standby null child-instance 0");
+            assertThat(readyStandby(c)).as("once it serves, a standby again").isNotZero();
+        }
+    }
+
+    @Test
     void a_standby_does_not_keep_a_cluster_whose_workers_are_done(@TempDir Path dir) throws Exception {
         Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
         try (Cluster c = Cluster.create(settings(jar))) {

@@ -156,7 +156,9 @@ final class RestartFigures {
                     // restart a few seconds later)
                     String old = awaitStandby(c);
                     sample.write(jar, "v" + version++); // no archive of it yet
-                    awaitStandbyOtherThan(c, old);
+                    if (awaitStandbyOtherThan(c, old).equals(old)) {
+                        System.err.println("bench: " + sample.name() + ": no standby of the new version within 10 s: this run starts a new JVM");
+                    }
                     settle();
                     first[i] = restart(c, port);
                     awaitStandby(c); // the standby that records the new version

@@ -239,14 +239,13 @@ public final class Archive {
         return st + "#" + (Files.isRegularFile(file) ? file.toString() : "-");
     }
 
-    /** The size and time of every jar now: the part of a {@link #standbyKey} that a new version of the app changes. */
+    /**
+     * The size and time of every jar of the app now ("?" for one missing), class directories left out: what a new
+     * version of the app changes. A directory's time changes with every file added to it, which a standby, held
+     * before the app reads its class path, need not follow.
+     */
     public synchronized String jarStamp() {
-        return ArchiveFiles.stamp(keyJars);
-    }
-
-    /** The jar stamp in {@code standbyKey} (a stamp holds no '#'). */
-    static String jarStampOf(String standbyKey) {
-        return standbyKey.substring(0, standbyKey.indexOf('#'));
+        return ArchiveFiles.stamp(keyJars.stream().filter(j -> !Files.isDirectory(Path.of(j))).toList());
     }
 
     /**
@@ -259,8 +258,8 @@ public final class Archive {
             js = keyJars;
         }
         for (String j : js) {
-            if (!Files.isRegularFile(Path.of(j))) {
-                continue; // a class directory: read file by file; a missing jar: the JVM says so
+            if (Files.isDirectory(Path.of(j))) {
+                continue; // a class directory, read file by file (a missing jar is not readable: its new version is not there yet)
             }
             try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(j)) {
                 // opening reads the central directory: enough

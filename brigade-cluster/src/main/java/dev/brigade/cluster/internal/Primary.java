@@ -177,10 +177,11 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
     }
 
     /** A standby worker, started like any worker but held before its app's main ({@link Standbys}). */
-    Child startStandby(List<String> archiveFlags, String key) throws IOException {
+    Child startStandby(List<String> archiveFlags, String key, boolean followsDeploy) throws IOException {
         Child child = starter.newChild(-1, this);
         child.standby = true;
         child.standbyKey = key;
+        child.followsDeploy = followsDeploy;
         start(child, archiveFlags, null);
         synchronized (this) {
             if (closing) { // the shutdown may have disconnected the live workers before this one was among them
@@ -523,7 +524,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
         }
         events.publish(event);
         if (event instanceof ClusterEvent.Listening || (event instanceof ClusterEvent.Online && listeners.isEmpty())) {
-            standbys.wanted(); // a worker serves: the next restart's standby may start (after a while)
+            standbys.served(); // a worker serves: the next restart's standby may start (after a while)
         }
     }
 

@@ -23,11 +23,15 @@ import java.util.concurrent.TimeUnit;
  *       fast as the JVM's own, and the recording runs in the standby, a real worker once it takes a slot, which
  *       writes it as it exits. A recording standby that is never used records nothing of the app and is dropped.</li>
  *   <li>It is used only if what its start depended on is unchanged ({@link Archive#standbyKey}: the archive it mapped,
- *       the size and time of the app's jars); else it is stopped and the spawn starts a process as without it. A new
- *       version of the app's jar is therefore started fresh; its standby comes after, and records it.</li>
+ *       the size and time of the app's jars); else it is stopped (SIGKILL) and the spawn starts a process as without
+ *       it. It follows the jars ({@link #follow}): once a new version copied in has settled, the standby is replaced by
+ *       one of it, which records nothing (the standby started once a worker of the version serves records). A restart
+ *       that comes before then starts a fresh process.</li>
  *   <li>One that exits before it is used is a failed standby, logged with its last stderr lines; after
  *       {@value #MAX_FAILURES} in a row, or one boot error (the JDK cannot make it a standby), none for this cluster,
- *       and its workers record the archive as without standby.</li>
+ *       and its workers record the archive as without standby. One of a new version that no worker runs yet is only
+ *       logged: the jar may be broken, which the reload that comes will say; the next worker that serves asks for a
+ *       standby again.</li>
  *   <li>It is no worker of the cluster's: not in {@code workers()}, no events (the primary drops them until it takes
  *       a slot), no slot; it is stopped with the cluster, and when no slot is left.</li>
  * </ul>
@@ -47,6 +51,7 @@ final class Standbys {
     private final ScheduledExecutorService timer;
     private Child current;     // guarded by this: the standby, started or starting
     private boolean scheduled; // guarded by this: a start is planned
+    private volatile String serving = ""; // the jars' stamp when a worker last began serving: the version that runs
     private int failures;      // guarded by this: standbys in a row that exited before they were used
     private String off;        // guarded by this: why no more standbys start, or null
 
@@ -61,8 +66,14 @@ final class Standbys {
         }
     }
 
-    /** A worker serves: a standby starts after a while unless there is one. */
-    void wanted() {
+    /** A worker began serving: a standby starts after a while unless there is one, and it may record this version. */
+    void served() {
+        serving = archive.jarStamp();
+        wanted();
+    }
+
+    /** A standby starts after a while unless there is one. */
+    private void wanted() {
         synchronized (this) {
             if (!enabled || off != null || current != null || scheduled) {
                 return;
@@ -91,7 +102,10 @@ final class Standbys {
         wanted();
     }
 
-    /** @param mayRecord false for a standby of a version no worker runs yet ({@link #follow}) */
+    /**
+     * @param mayRecord false for a standby of a version no worker runs yet ({@link #follow}); one started with true
+     *                  records only if the jars are those of the workers that serve
+     */
     private void startOne(boolean mayRecord) {
         synchronized (this) {
             scheduled = false;
@@ -102,29 +116,36 @@ final class Standbys {
         if (!primary.wantsStandby()) {
             return;
         }
+        String jars = archive.jarStamp();
         String key = archive.standbyKey();
-        List<String> flags = archive.standbyFlags(mayRecord);
+        List<String> flags = archive.standbyFlags(mayRecord && jars.equals(serving));
         Child c;
         try {
-            c = primary.startStandby(flags, key);
+            c = primary.startStandby(flags, key, !mayRecord);
         } catch (IOException | RuntimeException e) {
-            failed("cannot start a standby worker: " + e.getMessage(), false);
+            if (mayRecord) {
+                failed("cannot start a standby worker: " + e.getMessage(), false);
+            } else {
+                LOG.log(Level.WARNING, "cannot start a standby worker of the new version of " + archive.label() + ": " + e.getMessage());
+            }
             return;
         }
-        c.followsDeploy = !mayRecord;
         synchronized (this) {
+            if (c.gone()) {
+                return; // it died at once: exited() has dealt with it
+            }
             current = c;
         }
         if (!primary.wantsStandby()) {
             dismiss(); // the last slot went while it started: checkIdle found none to stop
             return;
         }
-        followLater(c, null);
+        followLater(c, jars, null);
     }
 
-    private void followLater(Child c, String seen) {
+    private void followLater(Child c, String jars, String seen) {
         try {
-            timer.schedule(() -> follow(c, seen), FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> follow(c, jars, seen), FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the cluster is closing
         }
@@ -137,19 +158,19 @@ final class Standbys {
      * restart a moment later then starts the new version from a JVM that is up already; a restart that comes before
      * finds the old standby stale, as without this ({@link #take}).
      */
-    private void follow(Child c, String seen) {
+    private void follow(Child c, String jars, String seen) {
         synchronized (this) {
             if (current != c) {
                 return; // taken, stopped or replaced: its follower ends
             }
         }
         String now = archive.jarStamp();
-        if (now.equals(Archive.jarStampOf(c.standbyKey))) {
-            followLater(c, null);
+        if (now.equals(jars)) {
+            followLater(c, jars, null);
             return;
         }
         if (!now.equals(seen) || !archive.jarsReadable()) {
-            followLater(c, now); // being written: once more
+            followLater(c, jars, now); // being written: once more
             return;
         }
         synchronized (this) {

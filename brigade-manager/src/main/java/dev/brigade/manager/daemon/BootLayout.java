@@ -61,16 +61,27 @@ final class BootLayout {
      * The jar to run instead of {@code fatJar}: its launcher over the extracted layout (made now if missing) in
      * {@code root}; {@code fatJar} itself if it is no Spring Boot jar.
      */
-    static synchronized Path prepare(Path fatJar, Path root) throws IOException { // one at a time: a reload and an ahead extraction
+    static Path prepare(Path fatJar, Path root) throws IOException {
+        // one at a time per jar (a reload's and the daemon's ahead of it: ClusterRun), not per daemon: a fork-mode
+        // restart of another app must not wait for this one's extraction
+        synchronized (LOCKS.computeIfAbsent(fatJar.toAbsolutePath(), k -> new Object())) {
+            return prepareLocked(fatJar, root);
+        }
+    }
+
+    private static final java.util.Map<Path, Object> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Path prepareLocked(Path fatJar, Path root) throws IOException {
         if (!isSpringBoot(fatJar)) {
             return fatJar;
         }
         ArchiveFiles.privateDir(root);
-        FileTime time = Files.getLastModifiedTime(fatJar);
+        var attrs = Files.readAttributes(fatJar, java.nio.file.attribute.BasicFileAttributes.class);
+        FileTime time = attrs.lastModifiedTime();
         String hash = hashOf(fatJar, time);
         Path layout = root.resolve(hash);
         if (!Files.isRegularFile(layout.resolve("app.jar"))) {
-            extract(fatJar, root, layout, time);
+            extract(fatJar, root, layout, time, attrs.fileKey());
         }
         Files.setLastModifiedTime(layout, FileTime.fromMillis(System.currentTimeMillis())); // last use, for eviction
         Path launcher = root.resolve("run-" + ArchiveFiles.hash(fatJar.toAbsolutePath().toString()).substring(0, 16) + ".jar");
@@ -95,7 +106,8 @@ final class BootLayout {
         return k.hash();
     }
 
-    private static void extract(Path fatJar, Path root, Path layout, FileTime time) throws IOException {
+    /** @param key the jar's file key when it was hashed: a jar renamed over it meanwhile is another file */
+    private static void extract(Path fatJar, Path root, Path layout, FileTime time, Object key) throws IOException {
         Path tmp = root.resolve(layout.getFileName() + ".tmp" + ProcessHandle.current().pid());
         ArchiveFiles.delete(tmp);
         Files.createDirectory(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PrivateFiles.DIR));
@@ -140,6 +152,11 @@ final class BootLayout {
                     Files.setLastModifiedTime(p, time); // as the fat jar: the JVM checks the jars' times against the archive
                 }
             }
+        }
+        if (!Files.getLastModifiedTime(fatJar).equals(time) || !java.util.Objects.equals(key, Files.readAttributes(fatJar,
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey())) {
+            ArchiveFiles.delete(tmp); // another version was copied in meanwhile: this layout may hold parts of both
+            throw new IOException("the jar " + fatJar + " changed while it was extracted");
         }
         try {
             Files.move(tmp, layout, StandardCopyOption.ATOMIC_MOVE);
@@ -198,8 +215,7 @@ final class BootLayout {
         if (Files.isRegularFile(launcher) && java.util.Arrays.equals(Files.readAllBytes(launcher), want)) {
             return;
         }
-        PrivateFiles.write(launcher, want);
-        Files.setLastModifiedTime(launcher, time);
+        PrivateFiles.write(launcher, want, time); // its bytes and time in one rename: a standby follows one change
     }
 
     private static String orDefault(String v, String d) {

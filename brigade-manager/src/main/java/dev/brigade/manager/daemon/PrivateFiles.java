@@ -67,6 +67,11 @@ final class PrivateFiles {
 
     /** Writes {@code bytes} to {@code p} atomically (a 0600 temporary file renamed over it). */
     static void write(Path p, byte[] bytes) throws IOException {
+        write(p, bytes, null);
+    }
+
+    /** The same, the file's time set to {@code time} (if not null) before it is renamed: one change, seen at once. */
+    static void write(Path p, byte[] bytes, java.nio.file.attribute.FileTime time) throws IOException {
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp" + ProcessHandle.current().pid());
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -75,6 +80,9 @@ final class PrivateFiles {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
+        }
+        if (time != null) {
+            Files.setLastModifiedTime(tmp, time);
         }
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
