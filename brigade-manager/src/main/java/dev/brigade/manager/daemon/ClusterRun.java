@@ -6,7 +6,6 @@ import dev.brigade.cluster.ClusterMetrics;
 import dev.brigade.cluster.ClusterWorker;
 import dev.brigade.cluster.OutputLine;
 import dev.brigade.cluster.WorkerState;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,6 +45,7 @@ final class ClusterRun {
     private final Map<Integer, Long> forkedAt = new ConcurrentHashMap<>();     // worker id -> nanoTime
     private final Map<Long, long[]> samples = new ConcurrentHashMap<>();       // pid -> {cpu ticks, rss, cpu% x100}
     private volatile List<Integer> ports = List.of();
+    private final LayoutAhead ahead = new LayoutAhead();
 
     /**
      * What a slot remembers across its workers. A restart is a worker forked into a slot whose
@@ -151,59 +151,12 @@ final class ClusterRun {
 
     /**
      * The jar the workers run: for a Spring Boot jar, the launcher of its extracted layout, whose path stays the
-     * same across versions (a reload rewrites it, so new workers start the new version).
+     * same across versions (a reload rewrites it, or the daemon ahead of the reload: LayoutAhead; new workers then start
+     * the new version).
      */
     private Path runnable(String jar) {
-        prepared = stampOf(jar);
+        ahead.made(jar);
         return Archives.runnableJar(Path.of(jar), text -> note(app.logHolder(0), text));
-    }
-
-    private volatile String prepared = ""; // the app jar's size:time when its runnable jar was last made
-    private volatile String changedTo;     // its size:time at the last sample, when that differed
-    private final java.util.concurrent.atomic.AtomicBoolean preparing = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Every second (from {@link #sample}): a new version of a Spring Boot jar, copied over the app's jar, is extracted
-     * once the jar has stayed the same for a sample and can be read, ahead of the reload that will run it: the layout's
-     * launcher then names the new version, and the cluster replaces its standby worker by one of it (as for any jar
-     * whose bytes change). The reload then starts no extraction. A plain jar needs none of this (its standby follows
-     * it by itself); one that cannot be extracted now is left to the reload, which says why.
-     */
-    private void followAppJar() {
-        AppSpec.JavaEntry j = app.spec().java();
-        if (j == null || j.jar() == null || preparing.get()) {
-            return;
-        }
-        String now = stampOf(j.jar());
-        if (now.equals(prepared) || now.startsWith("?")) {
-            changedTo = null;
-            return;
-        }
-        if (!now.equals(changedTo)) {
-            changedTo = now; // changing: once more a second later
-            return;
-        }
-        Path jar = Path.of(j.jar());
-        if (!BootLayout.isSpringBoot(jar) || !preparing.compareAndSet(false, true)) {
-            prepared = now;
-            return;
-        }
-        Thread.ofPlatform().daemon().name("brigade-extract-" + app.spec().name()).start(() -> {
-            try {
-                BootLayout.prepare(jar, Archives.layoutDir());
-                prepared = now;
-            } catch (IOException | RuntimeException e) {
-                System.getLogger("dev.brigade.manager").log(System.Logger.Level.INFO, "the new version of " + jar
-                        + " is not extracted ahead of the reload: " + e.getMessage());
-                prepared = now; // the reload tries again, and says why in the app's log
-            } finally {
-                preparing.set(false);
-            }
-        });
-    }
-
-    private static String stampOf(String jar) {
-        return dev.brigade.cluster.internal.ArchiveFiles.stamp(List.of(jar));
     }
 
     /** The class-data archive of the workers, as {@code describe} shows it. */
@@ -302,7 +255,10 @@ final class ClusterRun {
         if (c == null) {
             return;
         }
-        followAppJar();
+        AppSpec.JavaEntry entry = app.spec().java();
+        if (entry != null && entry.jar() != null) {
+            ahead.sample(Path.of(entry.jar()), app.spec().name());
+        }
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (ClusterWorker w : c.workers()) {
             long pid = w.pid();
