@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,12 +146,63 @@ class StandbyTest {
             long next = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != old);
             await().atMost(T).until(() -> ProcessHandle.of(old).isEmpty());
             assertThat(args(next)).as("the new version's standby records nothing: its first start is an ordinary one")
-                    .noneMatch(StandbyTest::records).noneMatch(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-XX:SharedArchiveFile="));
+                    .noneMatch(StandbyTest::records).noneMatch(a -> a.startsWith("-XX:AOTCache=")
+                            || a.startsWith("-XX:SharedArchiveFile=") && !a.contains("/base-"));
 
             c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
             assertThat(answer(port)).as("the reload takes it").isEqualTo("pid " + next + " instance 0 standby null child-instance 0");
             long recorder = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != next);
             assertThat(args(recorder)).as("the standby after it records the new version").anyMatch(StandbyTest::records);
+        }
+    }
+
+    /*
+     * A new version restarted at once (before a standby of it exists) starts a new JVM with no archive of the app: it
+     * maps the base archive of the JDK and the agent instead, made from the classes the app's first worker listed.
+     */
+    @Test
+    void the_first_start_of_a_new_version_maps_the_base_archive_of_the_jdk_and_agent(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the base archive is made for JDK 25's AOT caches");
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        Path archives = dir.resolve("archives");
+        List<String> output = new CopyOnWriteArrayList<>();
+        ClusterSettings s = settings(jar).toBuilder().classDataArchive(true).archiveDir(archives)
+                .output(line -> output.add(line.text())).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.fork();
+            int port = c.ports().get(0);
+            String first = await().atMost(T).until(() -> answer(port), a -> a != null);
+            assertThat(args(Long.parseLong(first.split(" ")[1]))).as("the first worker, with no archive at all, lists its classes")
+                    .anyMatch(a -> a.startsWith("-XX:DumpLoadedClassList="));
+            long recorder = readyStandby(c);
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // takes the recording standby
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // which leaves, writing its recording
+            await().atMost(Duration.ofSeconds(180)).until(() -> c.describe().contains("new processes start from it"));
+            Path base = await().atMost(Duration.ofSeconds(180)).until(() -> baseIn(archives), p -> p != null);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base))).isEqualTo("rw-------");
+            try (var files = Files.list(archives)) {
+                assertThat(files.map(p -> p.getFileName().toString())).as("its class list is gone").noneMatch(n -> n.contains("classlist"));
+            }
+
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000)); // a new version
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            String next = answer(port);
+            long pid = Long.parseLong(next.split(" ")[1]);
+            assertThat(pid).isNotEqualTo(recorder);
+            assertThat(args(pid)).as("it maps no archive of the app (it has none yet), and records none")
+                    .noneMatch(StandbyTest::records).noneMatch(a -> a.startsWith("-XX:AOTCache="))
+                    .contains("-XX:SharedArchiveFile=" + base);
+            assertThat(Files.readString(Path.of("/proc/" + pid + "/maps"))).as("the JVM mapped it, with the agent's flags")
+                    .contains(base.toString());
+        }
+        assertThat(output).as("nothing of it in the app's output").noneMatch(l -> l.contains("cds") || l.contains("shared archive")
+                || l.contains("class list") || l.contains("DumpLoadedClassList"));
+    }
+
+    private static Path baseIn(Path archives) throws IOException {
+        try (var files = Files.list(archives)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("base-") && p.getFileName().toString().endsWith(".jsa"))
+                    .findFirst().orElse(null);
         }
     }
 

@@ -71,6 +71,11 @@ public final class Standby {
                     + "): no standby workers for this app", 0);
             return;
         }
+        if (Hooks.LEAVE instanceof Departure leave) {
+            Thread warm = new Thread(null, leave::warm, "brigade-warm-leave", 256 * 1024);
+            warm.setDaemon(true);
+            warm.start();
+        }
         boolean interrupted = false;
         while (true) {
             try {

@@ -44,7 +44,11 @@ final class AotAssembler {
         return run(cmd, log, why, null) && Files.isRegularFile(cache);
     }
 
-    private static boolean run(List<String> cmd, Path log, String[] why, String expect) {
+    /**
+     * Runs {@code cmd} (at most {@value #TIMEOUT_SECONDS} s), its output in {@code log} (then deleted): false, with
+     * {@code why[0]}, unless it exits with 0 (having printed {@code expect}, if not null).
+     */
+    static boolean run(List<String> cmd, Path log, String[] why, String expect) {
         try {
             Files.deleteIfExists(log);
             Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

@@ -78,6 +78,8 @@ public final class Archive {
     private final ArchiveUses uses = new ArchiveUses();            // guarded by this
     private volatile Runnable installed;
     private volatile boolean recordInStandby;
+    private final BaseArchive base;   // the JDK's and the agent's classes, for a process that maps no archive of the app
+    private Path classList;           // guarded by this: what the recording process lists for the base archive, until built
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
@@ -120,6 +122,8 @@ public final class Archive {
             // the default
         }
         this.recorder = new ArchiveRecording(this, serial, seconds);
+        this.base = new BaseArchive(dir, java, version);
+        base.flags(this.flags);
     }
 
     private static List<String> jarsOf(CommandLine.Parts parts) {
@@ -145,6 +149,7 @@ public final class Archive {
         List<String> all = new ArrayList<>(flags);
         all.addAll(extra);
         this.createFlags = List.copyOf(all);
+        base.flags(all);
         List<String> keyed = new ArrayList<>(jars);
         extra.stream().filter(f -> f.startsWith(BOOT_APPEND)).map(f -> f.substring(BOOT_APPEND.length())).forEach(keyed::add);
         this.keyJars = List.copyOf(keyed);
@@ -171,7 +176,8 @@ public final class Archive {
     /**
      * The flags of a process, a standby ({@link Standbys}) or not: those that use the archive; else those that record
      * it, if such processes record it ({@link #recordInStandby}) and nothing records or assembles it now and it was not
-     * given up and {@code mayRecord}; else none (and none when archives are off here).
+     * given up and {@code mayRecord}; else those of the base archive ({@link BaseArchive}), if it exists (and none when
+     * archives are off here).
      */
     private List<String> flagsFor(boolean standby, boolean mayRecord) {
         if (!enabled || !dirFine()) {
@@ -183,7 +189,28 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return useFlags(file);
         }
-        return mayRecord && recordInStandby == standby && recorder.mayRecord(n) ? recordFlags(n) : List.of();
+        if (mayRecord && recordInStandby == standby && recorder.mayRecord(n)) {
+            return recordFlags(n);
+        }
+        return aot ? baseFlags(n, standby) : List.of();
+    }
+
+    /**
+     * The base archive's flags; while it does not exist, a process that is not a standby (whose app runs at once) lists
+     * the classes it loads for it (a recording JVM cannot: the JDK refuses the two at once), and the list is made into
+     * the base archive once the app's own archive is installed ({@link #installed}).
+     */
+    private List<String> baseFlags(String n, boolean standby) {
+        Path b = base.existing();
+        if (b != null) {
+            return useFlags("-XX:SharedArchiveFile=", b);
+        } else if (standby || classList != null) {
+            return List.of();
+        }
+        Path list = temp(n, "-l" + serial.incrementAndGet() + ".classlist");
+        List<String> listing = base.listFlags(list);
+        classList = listing.isEmpty() ? null : list;
+        return listing;
     }
 
     private List<String> recordFlags(String n) {
@@ -205,8 +232,13 @@ public final class Archive {
     }
 
     private List<String> useFlags(Path file) {
+        return useFlags(aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=", file);
+    }
+
+    /** The flags that map {@code file} with {@code option}, the JVM's messages kept out of the app's output, its verdict read later. */
+    private List<String> useFlags(String option, Path file) {
         ArchiveFiles.touch(file);
-        List<String> use = new ArrayList<>(List.of(aot ? "-XX:AOTCache=" + file : "-XX:SharedArchiveFile=" + file));
+        List<String> use = new ArrayList<>(List.of(option + file));
         use.addAll(quiet());
         List<String> verdict = uses.flagFor(file, serial.incrementAndGet());
         use.addAll(verdict);
@@ -276,6 +308,14 @@ public final class Archive {
     }
 
     void installed() {
+        Path list;
+        synchronized (this) {
+            list = classList;
+            classList = null;
+        }
+        if (list != null) {
+            base.buildFrom(list);
+        }
         Runnable r = installed;
         if (r != null) {
             r.run();
@@ -374,6 +414,11 @@ public final class Archive {
     private void pollUses() {
         for (ArchiveUses.Refusal r : uses.refused()) {
             ArchiveRecording.deleteQuietly(r.archive());
+            if (BaseArchive.is(r.archive())) {
+                recorder.note("the JVM refused the class-data archive of the JDK and brigade-agent " + r.archive() + " (" + r.why()
+                        + "): deleted, the app started without it; it is made again from the next process with no archive of its app");
+                continue;
+            }
             recorder.note("the JVM refused the class-data archive " + r.archive() + " of " + label() + " (" + r.why()
                     + "): deleted, the app started without it and its next process records a new one");
         }
@@ -424,7 +469,10 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
         }
-        return recorder.describeMissing(currentName(), kind, recordInStandby);
+        String missing = recorder.describeMissing(currentName(), kind, recordInStandby);
+        Path b = aot ? base.file() : null;
+        return b != null && Files.isRegularFile(b) ? missing + "; meanwhile the JDK's and the agent's classes come from "
+                + b + " (" + ArchiveFiles.mb(ArchiveFiles.size(b)) + ")" : missing;
     }
 
     boolean aot() {

@@ -121,7 +121,7 @@ class ArchiveTest {
         Archive a = Archive.forProcess(dir.resolve("archives"), JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
         List<String> rec = a.nextFlags();
         assertThat(a.isTraining(rec)).isTrue();
-        assertThat(a.nextFlags()).as("while one process records, others start plain").isEmpty();
+        assertThat(a.nextFlags()).as("while one process records, others start with no archive of the app").noneMatch(ArchiveTest::ofTheApp);
         Run recorded = finish(run(rec, jar, "wait").process(), a);
         assertThat(recorded.out()).containsExactly("hello");
         assertThat(recorded.raw().size() - recorded.out().size()).as("the JVM's own line, dropped").isLessThanOrEqualTo(1);
@@ -149,6 +149,60 @@ class ArchiveTest {
         a.trainerExited();
         await().atMost(LONG).until(a::ready);
         assertThat(published).as("then it goes").doesNotExist();
+    }
+
+    /** A flag that records or maps an archive of the app (not the base archive of the JDK, which holds none of its classes). */
+    private static boolean ofTheApp(String flag) {
+        return flag.startsWith("-XX:AOTMode=") || flag.startsWith("-XX:AOTCache=") || flag.startsWith("-XX:ArchiveClassesAtExit=")
+                || flag.startsWith("-XX:SharedArchiveFile=") && !flag.contains("/base-");
+    }
+
+    @Test
+    void a_process_with_no_archive_lists_its_classes_for_the_base_archive_that_the_first_start_of_a_new_version_maps(@TempDir Path dir)
+            throws Exception {
+        Assumptions.assumeTrue(Archive.javaFeature(JAVA) >= 25, "the base archive is made for JDK 25's AOT caches");
+        Path jar = jar(dir, "app.jar", "v1");
+        Path archives = dir.resolve("archives");
+        Archive a = Archive.forProcess(archives, JAVA, "app", List.of(), List.of(jar.toString()), "ArchiveApp");
+        List<String> rec = a.nextFlags();
+        Process recorder = run(rec, jar, "wait").process();
+        List<String> listing = a.nextFlags();
+        assertThat(listing).as("a process started while the app records lists the classes it loads")
+                .singleElement().asString().startsWith("-XX:DumpLoadedClassList=" + archives);
+        assertThat(a.nextFlags()).as("one list is enough").isEmpty();
+        assertThat(run(listing, jar).raw()).as("nothing but the app's own output").containsExactly("hello");
+        finish(recorder, a);
+        a.trainerExited();
+        await().atMost(LONG).until(a::ready);
+        Path base = await().atMost(LONG).until(() -> {
+            try (var files = Files.list(archives)) {
+                return files.filter(p -> p.getFileName().toString().matches("base-[0-9a-f]+\\.jsa")).findFirst().orElse(null);
+            }
+        }, p -> p != null);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(base))).isEqualTo("rw-------");
+        try (var files = Files.list(archives)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("the list is gone").noneMatch(n -> n.contains("classlist"));
+        }
+
+        Files.delete(jar);
+        jar(dir, "app.jar", "v2"); // a new version: while it records, the next process maps the base archive
+        assertThat(a.isTraining(a.nextFlags())).isTrue();
+        List<String> first = new ArrayList<>(a.nextFlags());
+        assertThat(first).contains("-XX:SharedArchiveFile=" + base).noneMatch(ArchiveTest::ofTheApp);
+        assertThat(a.describe()).contains("meanwhile the JDK's and the agent's classes come from " + base);
+        first.add("-Xlog:cds=info:file=" + dir.resolve("cds.log"));
+        assertThat(run(first, jar).raw()).as("nothing but the app's own output").containsExactly("hello");
+        assertThat(Files.readString(dir.resolve("cds.log"))).as("the JVM mapped it").contains("Opened shared archive file " + base)
+                .contains("Mapped static");
+
+        byte[] whole = Files.readAllBytes(base);
+        Files.write(base, java.util.Arrays.copyOf(whole, whole.length / 3)); // truncated
+        assertThat(run(a.nextFlags(), jar).raw()).as("a corrupt one: the app starts normally, and says nothing about it")
+                .containsExactly("hello");
+        await().atMost(LONG).untilAsserted(() -> assertThat(a.describe()).contains("refused the class-data archive of the JDK"));
+        assertThat(base).doesNotExist();
+        assertThat(a.nextFlags()).as("it is made again from the next process with no archive")
+                .singleElement().asString().startsWith("-XX:DumpLoadedClassList=");
     }
 
     @Test
@@ -200,7 +254,7 @@ class ArchiveTest {
             a.trainerExited();
             assertThat(a.describe()).contains("ended without writing it");
         }
-        assertThat(a.nextFlags()).as("not recorded again until the jars change").isEmpty();
+        assertThat(a.nextFlags()).as("not recorded again until the jars change").noneMatch(ArchiveTest::ofTheApp);
         assertThat(a.describe()).startsWith("none: ").contains("not recorded again");
     }
 
@@ -213,7 +267,7 @@ class ArchiveTest {
         assertThat(r.out()).containsExactly("hello");
         a.trainerExited(true); // but nobody had asked it to exit
         assertThat(a.ready()).isFalse();
-        assertThat(a.nextFlags()).as("recording may be what made it fail: not again for this version").isEmpty();
+        assertThat(a.nextFlags()).as("recording may be what made it fail: not again for this version").noneMatch(ArchiveTest::ofTheApp);
         assertThat(a.describe()).contains("ended without being asked to");
     }
 
