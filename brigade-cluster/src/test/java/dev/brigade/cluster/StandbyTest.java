@@ -238,6 +238,31 @@ class StandbyTest {
         }
     }
 
+    /*
+     * A worker leaves once, so its leave path (stop accepting: the descriptor and epoll moves) is cold code on a restart's
+     * critical path; a standby runs it once while it waits, changing nothing, and then leaves as any worker does.
+     */
+    @Test
+    void a_standby_warms_its_leave_path_while_it_waits_and_later_leaves_cleanly(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        ClusterSettings s = settings(jar).toBuilder().jvmOptions("-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log")).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.fork();
+            int port = c.ports().get(0);
+            await().atMost(T).until(() -> answer(port), a -> a != null);
+            long standby = readyStandby(c);
+            Path log = dir.resolve("classes-" + standby + ".log");
+            await().atMost(T).untilAsserted(() -> assertThat(Files.readString(log)).as("the JDK internals its leave uses, before any app runs")
+                    .contains("dev.brigade.agent.internal.JdkAccess ").contains("sun.nio.ch.InheritedChannel "));
+            assertThat(Files.readString(log)).as("nothing of the app").doesNotContain("EnvServer");
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).startsWith("pid " + standby + " ");
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // it leaves: stops accepting, drains, exits
+            assertThat(answer(port)).doesNotStartWith("pid " + standby + " ");
+            await().atMost(T).until(() -> ProcessHandle.of(standby).isEmpty());
+        }
+    }
+
     @Test
     void a_standby_does_not_keep_a_cluster_whose_workers_are_done(@TempDir Path dir) throws Exception {
         Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
