@@ -42,7 +42,7 @@ final class Standbys {
     static final String ENV_STANDBY = "BRIGADE_STANDBY";
     static final long DELAY_MILLIS = 1000;
     /** How often a standby's jars are compared with those on disk ({@link #follow}). */
-    static final long FOLLOW_MILLIS = 100;
+    static final long FOLLOW_MILLIS = 50;
     static final int MAX_FAILURES = 3;
 
     private final Primary primary;
