@@ -79,7 +79,6 @@ public final class Archive {
     private volatile Runnable installed;
     private volatile boolean recordInStandby;
     private final BaseArchive base;   // the JDK's and the agent's classes, for a process that maps no archive of the app
-    private Path classList;           // guarded by this: what the recording process lists for the base archive, until built
 
     /** The archive of a cluster's workers (their flags, class path and launch). */
     public Archive(boolean wanted, Path dir, Path java, CommandLine.Parts parts) {
@@ -204,13 +203,8 @@ public final class Archive {
         Path b = base.existing();
         if (b != null) {
             return useFlags("-XX:SharedArchiveFile=", b);
-        } else if (standby || classList != null) {
-            return List.of();
         }
-        Path list = temp(n, "-l" + serial.incrementAndGet() + ".classlist");
-        List<String> listing = base.listFlags(list);
-        classList = listing.isEmpty() ? null : list;
-        return listing;
+        return standby ? List.of() : base.listFlags(temp(n, "-l" + serial.incrementAndGet() + ".classlist"));
     }
 
     private List<String> recordFlags(String n) {
@@ -289,17 +283,7 @@ public final class Archive {
         synchronized (this) {
             js = keyJars;
         }
-        for (String j : js) {
-            if (Files.isDirectory(Path.of(j))) {
-                continue; // a class directory, read file by file (a missing jar is not readable: its new version is not there yet)
-            }
-            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(j)) {
-                // opening reads the central directory: enough
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-        }
-        return true;
+        return ArchiveFiles.readable(js);
     }
 
     /** Runs {@code r} (on a background thread, under no lock) each time a new archive was installed. */
@@ -308,14 +292,7 @@ public final class Archive {
     }
 
     void installed() {
-        Path list;
-        synchronized (this) {
-            list = classList;
-            classList = null;
-        }
-        if (list != null) {
-            base.buildFrom(list);
-        }
+        base.buildListed();
         Runnable r = installed;
         if (r != null) {
             r.run();
@@ -469,10 +446,7 @@ public final class Archive {
         if (Files.isRegularFile(file)) {
             return kind + ", " + ArchiveFiles.mb(ArchiveFiles.size(file)) + ": new processes start from it (" + file + ")";
         }
-        String missing = recorder.describeMissing(currentName(), kind, recordInStandby);
-        Path b = aot ? base.file() : null;
-        return b != null && Files.isRegularFile(b) ? missing + "; meanwhile the JDK's and the agent's classes come from "
-                + b + " (" + ArchiveFiles.mb(ArchiveFiles.size(b)) + ")" : missing;
+        return recorder.describeMissing(currentName(), kind, recordInStandby) + (aot ? base.describe() : "");
     }
 
     boolean aot() {

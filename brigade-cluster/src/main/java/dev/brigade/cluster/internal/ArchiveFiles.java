@@ -137,6 +137,24 @@ public final class ArchiveFiles {
         return hash(content.toString()).substring(0, 16);
     }
 
+    /**
+     * True if every jar file of {@code jars} exists and opens as a zip (its central directory, written last, is there);
+     * class directories are read file by file and pass.
+     */
+    static boolean readable(List<String> jars) {
+        for (String j : jars) {
+            if (Files.isDirectory(Path.of(j))) {
+                continue;
+            }
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(j)) {
+                // opening reads the central directory: enough
+            } catch (IOException | RuntimeException e) {
+                return false; // being written, or missing (its new version is not there yet)
+            }
+        }
+        return true;
+    }
+
     /** Deletes the files of {@code dir} named {@code prefix...} but {@code keep} (and temporary files). */
     static void deleteOthers(Path dir, String prefix, Path keep) throws IOException {
         try (var others = Files.list(dir)) {

@@ -40,6 +40,7 @@ final class BaseArchive {
     private final String version;
     private volatile List<String> runFlags = List.of();
     private boolean building;          // guarded by this
+    private Path listed;               // guarded by this: the class list a process writes for it, until it is built
 
     BaseArchive(Path dir, Path java, String version) {
         this.dir = dir;
@@ -71,16 +72,42 @@ final class BaseArchive {
         return file.getFileName().toString().startsWith(PREFIX);
     }
 
-    /** The flag that makes a process list the classes it loads into {@code list}; none when the archive exists or is being built. */
+    /**
+     * The flag that makes a process list the classes it loads into {@code list}; none when the archive exists, is being
+     * built, or another process lists for it already.
+     */
     synchronized List<String> listFlags(Path list) {
-        return building || Files.isRegularFile(file()) ? List.of() : List.of("-XX:DumpLoadedClassList=" + list);
+        if (building || listed != null || Files.isRegularFile(file())) {
+            return List.of();
+        }
+        listed = list;
+        return List.of("-XX:DumpLoadedClassList=" + list);
+    }
+
+    /** Builds it from the list a process wrote, if any: called once the app's own archive is installed. */
+    void buildListed() {
+        Path list;
+        synchronized (this) {
+            list = listed;
+            listed = null;
+        }
+        if (list != null) {
+            buildFrom(list);
+        }
+    }
+
+    /** For {@code describe}, after what it says of the app's archive: where a process with none starts from meanwhile. */
+    String describe() {
+        Path b = existing();
+        return b == null ? ""
+                : "; meanwhile the JDK's and the agent's classes come from " + b + " (" + ArchiveFiles.mb(ArchiveFiles.size(b)) + ")";
     }
 
     /**
      * Builds the archive from {@code list} (a temporary file of the archive directory, then deleted) on a thread of its
      * own, unless it exists or is being built.
      */
-    void buildFrom(Path list) {
+    private void buildFrom(Path list) {
         Path temp = list.resolveSibling(list.getFileName() + ".jsa");
         Path filtered = list.resolveSibling(list.getFileName() + ".f");
         Path log = list.resolveSibling(list.getFileName() + ".log");
