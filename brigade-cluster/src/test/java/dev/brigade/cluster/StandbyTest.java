@@ -263,6 +263,42 @@ class StandbyTest {
         }
     }
 
+    /*
+     * A worker's leave rewrites the JDK's write paths (Connection: close): with ASM the first time, which then ran beside
+     * the new worker's first requests. The rewrite is kept with the bind rewrites, and a later worker of the same kind
+     * (here: standbys started from the app's archive) neither starts nor leaves with ASM.
+     */
+    @Test
+    void a_leave_takes_the_write_paths_rewrite_an_earlier_leave_kept(@TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
+        ClusterSettings s = settings(jar).toBuilder().jvmOptions("-Xlog:class+load=info:file=" + dir.resolve("classes-%p.log"))
+                .classDataArchive(true).archiveDir(dir.resolve("archives")).build();
+        String asm = "dev.brigade.agent.shaded.asm.ClassReader ";
+        try (Cluster c = Cluster.create(s)) {
+            c.fork();
+            int port = c.ports().get(0);
+            long first = Long.parseLong(await().atMost(T).until(() -> answer(port), a -> a != null).split(" ")[1]);
+            readyStandby(c);
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // takes the recording standby
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // which leaves, writing its recording
+            await().atMost(Duration.ofSeconds(180)).until(() -> c.describe().contains("new processes start from it"));
+            long[] fromArchive = new long[2];
+            for (int i = 0; i < 2; i++) {
+                long prev = i == 0 ? 0 : fromArchive[0];
+                fromArchive[i] = await().atMost(T).until(() -> standbyPid(c), p -> p != 0 && p != prev
+                        && args(p).stream().anyMatch(a -> a.startsWith("-XX:AOTCache=") || a.startsWith("-XX:SharedArchiveFile=")));
+                c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // takes it (the worker before leaves)
+            }
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // the second one leaves too
+            await().atMost(T).until(() -> ProcessHandle.of(first).isEmpty() && ProcessHandle.of(fromArchive[1]).isEmpty());
+            assertThat(Files.readString(dir.resolve("classes-" + first + ".log"))).as("the first worker rewrote with ASM").contains(asm);
+            String log = Files.readString(dir.resolve("classes-" + fromArchive[1] + ".log"));
+            assertThat(log).as("it left: its write paths were rewritten").contains("sun.nio.ch.SocketChannelImpl source: __VM_RedefineClasses__");
+            assertThat(log).as("a later worker from the archive takes every rewrite from the cache: no ASM at its start nor at its leave")
+                    .doesNotContain(asm);
+        }
+    }
+
     @Test
     void a_standby_does_not_keep_a_cluster_whose_workers_are_done(@TempDir Path dir) throws Exception {
         Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);

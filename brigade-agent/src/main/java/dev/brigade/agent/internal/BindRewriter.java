@@ -105,6 +105,11 @@ public final class BindRewriter implements ClassFileTransformer {
         this.cache = cache;
     }
 
+    /** Its cache of rewritten classes, which the write paths' rewriter shares (one file, written whole). */
+    RewriteCache cache() {
+        return cache;
+    }
+
     /** Writes what this rewriter made to its cache file, for the next worker (see {@link RewriteCache}). */
     public void saveCache() {
         cache.save();

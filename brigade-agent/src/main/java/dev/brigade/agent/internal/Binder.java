@@ -45,11 +45,11 @@ public final class Binder implements BiFunction<Object, Object, Object> {
      * the original class bytes, and NioSocketImpl has both bind and write paths), when the worker leaves.
      */
     public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst,
-            java.lang.instrument.ClassFileTransformer bindRewriter) {
+            BindRewriter bindRewriter) {
         Binder b = new Binder(entries, declared, notifyFd);
         installed = b;
         Hooks.HOOK = b;
-        CloseRewriter closing = new CloseRewriter(bindRewriter);
+        CloseRewriter closing = new CloseRewriter(bindRewriter.cache(), bindRewriter);
         Hooks.LEAVE = new Departure(b, closing, inst);
     }
 

@@ -57,11 +57,23 @@ final class CloseRewriter implements ClassFileTransformer {
             NIO_IMPL, Map.of("write([BII)V", Kind.BLOCKING));
 
     private volatile boolean armed;
+    static final String CACHE_PREFIX = "close:";
+    private final RewriteCache cache;
     private final ClassFileTransformer[] alongside;
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
 
     /** {@code alongside}: transformers registered with this one at {@link #arm} (none is before, to keep class loading fast). */
     CloseRewriter(ClassFileTransformer... alongside) {
+        this(RewriteCache.open(null), alongside);
+    }
+
+    /**
+     * The same, keeping what it rewrites in {@code cache} (the bind rewriter's, {@link BindRewriter#cache}) under
+     * {@value #CACHE_PREFIX}{@code NAME}: a worker leaves once, so ASM would otherwise load and run (22-38 ms of CPU
+     * measured on the demo, its old verifier included) beside the new worker's first requests at every restart.
+     */
+    CloseRewriter(RewriteCache cache, ClassFileTransformer... alongside) {
+        this.cache = cache;
         this.alongside = alongside.clone();
     }
 
@@ -75,6 +87,7 @@ final class CloseRewriter implements ClassFileTransformer {
      * the others are rewritten as they load. Returns a one-line report.
      */
     String arm(Instrumentation inst) {
+        cache.refresh(); // the workers that left since this one started kept their rewrites there
         if (!armed) {
             armed = true;
             inst.addTransformer(this, true);
@@ -96,6 +109,7 @@ final class CloseRewriter implements ClassFileTransformer {
                         + "; keep-alive responses of the leaving worker will not say Connection: close");
             }
         }
+        cache.save();
         return "responses say Connection: close (write paths of " + rewritten().stream().map(n -> n.substring(n.lastIndexOf('/') + 1))
                 .sorted().toList() + ")";
     }
@@ -105,6 +119,11 @@ final class CloseRewriter implements ClassFileTransformer {
         Map<String, Kind> methods = armed && loader == null && className != null ? METHODS.get(className) : null;
         if (methods == null) {
             return null;
+        }
+        byte[] kept = cache.lookup(CACHE_PREFIX + className, bytes);
+        if (kept != null) {
+            rewritten.add(className);
+            return kept;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
@@ -128,7 +147,11 @@ final class CloseRewriter implements ClassFileTransformer {
                         + " found on JDK " + Runtime.version() + ": some responses of a leaving worker will not say Connection: close");
             }
             rewritten.add(className);
-            return writer.toByteArray();
+            byte[] out = writer.toByteArray();
+            if (found.size() == methods.size()) {
+                cache.add(CACHE_PREFIX + className, bytes, out);
+            }
+            return out;
         } catch (Throwable t) {
             Notifier.warn("WARNING cannot rewrite " + className + " on JDK " + Runtime.version() + ": " + t
                     + "; keep-alive responses of the leaving worker will not say Connection: close");

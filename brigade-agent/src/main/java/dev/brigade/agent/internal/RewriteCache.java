@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
 /**
- * The JDK classes {@link BindRewriter} rewrote, kept in a file its primary names
+ * The JDK classes {@link BindRewriter} rewrote (and {@link CloseRewriter}, as a worker leaves), kept in a file its primary names
  * ({@value dev.brigade.agent.ListenContract#ENV_REWRITES}: in the user's private
  * archive directory, one file per JDK and agent jar), so that a worker whose JDK classes are those of the file takes
  * their rewritten bytes from it and never loads ASM. ASM's classes are class file version 49, which the JVM verifies
@@ -47,6 +47,13 @@ final class RewriteCache {
             c.read();
         }
         return c;
+    }
+
+    /** Takes in what other workers wrote to the file since it was read (a worker leaves long after it started). */
+    void refresh() {
+        if (file != null) {
+            read();
+        }
     }
 
     private void read() {
@@ -86,9 +93,18 @@ final class RewriteCache {
         }
     }
 
+    /**
+     * An entry per class and form of its bytes: the bytes a retransformation hands over are rebuilt by the JVM from the
+     * loaded class, and differ between a JVM that mapped it from an archive and one that parsed it, and from those of
+     * the class's first load; keyed by name alone, each form would evict the others.
+     */
+    private static String key(String className, byte[] original) {
+        return className + "#" + Long.toHexString(crc(original));
+    }
+
     /** The rewritten bytes of {@code className} if they were made from exactly {@code original}; else null. */
     byte[] lookup(String className, byte[] original) {
-        Entry e = entries.get(className);
+        Entry e = entries.get(key(className, original));
         if (e == null || e.originalLength() != original.length || e.originalCrc() != crc(original)) {
             return null;
         }
@@ -98,7 +114,7 @@ final class RewriteCache {
     /** Keeps {@code rewritten}, made from {@code original}, for {@link #save}. */
     void add(String className, byte[] original, byte[] rewritten) {
         if (file != null) {
-            entries.put(className, new Entry(original.length, crc(original), rewritten.clone()));
+            entries.put(key(className, original), new Entry(original.length, crc(original), rewritten.clone()));
             changed = true;
         }
     }
