@@ -169,6 +169,9 @@ class ArchiveTest {
         List<String> listing = a.nextFlags();
         assertThat(listing).as("a process started while the app records lists the classes it loads")
                 .singleElement().asString().startsWith("-XX:DumpLoadedClassList=" + archives);
+        Path list = Path.of(listing.get(0).substring(listing.get(0).indexOf('=') + 1));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(list)))
+                .as("the list the JVM writes into is private").isEqualTo("rw-------");
         assertThat(a.nextFlags()).as("one list is enough").isEmpty();
         assertThat(run(listing, jar).raw()).as("nothing but the app's own output").containsExactly("hello");
         finish(recorder, a);
