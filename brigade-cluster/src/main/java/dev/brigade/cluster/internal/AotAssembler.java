@@ -50,9 +50,7 @@ final class AotAssembler {
      */
     static boolean run(List<String> cmd, Path log, String[] why, String expect) {
         try {
-            Files.deleteIfExists(log);
-            Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            ArchiveFiles.createPrivate(log);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

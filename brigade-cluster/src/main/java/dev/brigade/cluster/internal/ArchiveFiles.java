@@ -71,6 +71,12 @@ public final class ArchiveFiles {
         }
     }
 
+    /** Creates {@code file} empty and owner-only (0600) from the start, replacing what was there. */
+    static void createPrivate(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
     /** Makes {@code file} owner-only (0600). */
     static void ownOnly(Path file) throws IOException {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

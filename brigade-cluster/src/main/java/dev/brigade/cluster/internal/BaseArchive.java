@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -82,7 +81,7 @@ final class BaseArchive {
             return List.of();
         }
         try {
-            privateFile(list); // the JVM writes into it as it is, with the user's umask otherwise
+            ArchiveFiles.createPrivate(list); // the JVM writes into it as it is, with the user's umask otherwise
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
@@ -180,18 +179,12 @@ final class BaseArchive {
     }
 
     private boolean dump(List<String> lines, Path list, Path temp, Path log, String[] why) throws IOException {
-        privateFile(list);
+        ArchiveFiles.createPrivate(list);
         Files.write(list, lines, StandardCharsets.ISO_8859_1);
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + list,
                 "-XX:SharedArchiveFile=" + temp));
         cmd.addAll(dumpFlags());
         return AotAssembler.run(cmd, log, why, null) && Files.isRegularFile(temp);
-    }
-
-    /** Creates {@code file} empty and owner-only (0600), or empties it. */
-    private static void privateFile(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
     /**
