@@ -19,8 +19,8 @@ import java.util.Set;
  *
  * <p>Without {@value ListenContract#ENV_LISTEN_FDS} in the environment it does nothing, not even
  * load ASM. With it, it rewrites three JDK methods as their classes load
- * ({@link BindRewriter} explains which and how) and opens the two JDK packages the adoption
- * touches to itself, so the worker needs no {@code --add-opens}.
+ * ({@link BindRewriter} explains which and how) and, before the first adoption, opens the two JDK
+ * packages the adoption touches to itself, so the worker needs no {@code --add-opens}.
  *
  * <p>With the option {@value #WORKER}{@code jar} or {@value #WORKER}{@code main}, it is also the worker side of
  * an app that knows nothing of Brigade, run by the JVM itself ({@code java -jar app.jar}, {@code java -cp CP Main}):
@@ -50,6 +50,7 @@ public final class BrigadeAgent {
         }
         start(inst);
         if (worker != null) {
+            Binder.prepareAside();
             WorkerLink.start();
             Standby.hold(inst); // a standby worker waits here, before the app's main, until its primary says go
         }
@@ -87,11 +88,8 @@ public final class BrigadeAgent {
             System.err.println("brigade-agent: ERROR " + e.getMessage() + ": inherited sockets will not be adopted");
             return;
         }
-        Module self = BrigadeAgent.class.getModule();
-        inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
         BindRewriter rewriter = new BindRewriter(System.getenv(ListenContract.ENV_REWRITES));
-        Binder.install(entries, declared, notifyFd, inst, rewriter);
+        Binder.install(entries, declared, notifyFd, inst, rewriter, new Opens(inst));
         inst.addTransformer(rewriter, true);
         try {
             rewriter.loadTargets();
@@ -102,8 +100,38 @@ public final class BrigadeAgent {
         rewriter.saveCache();
     }
 
-    /** Classes loaded before the agent started (dynamic attach) are rewritten now. */
+    /**
+     * Opens {@code java.base}'s two packages the adoption touches to the agent; run by {@link Binder} before its first
+     * use of them, not in the premain: the JDK's module update costs a new JVM 4-5 ms (measured). A class, not a lambda:
+     * a lambda's bootstrap costs a new JVM as much again.
+     */
+    private static final class Opens implements Runnable {
+        private final Instrumentation inst;
+
+        Opens(Instrumentation inst) {
+            this.inst = inst;
+        }
+
+        @Override
+        public void run() {
+            Module self = BrigadeAgent.class.getModule();
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                    Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
+        }
+    }
+
+    /**
+     * Classes loaded before the agent started (dynamic attach) are rewritten now. When every target was rewritten as it
+     * loaded (a premain), none was loaded before, and the JVM's classes are not listed (2 ms of a new JVM's start).
+     */
     private static void retransformLoaded(Instrumentation inst, BindRewriter rewriter) {
+        boolean all = true;
+        for (String target : BindRewriter.TARGETS) { // no stream or lambda: each costs a new JVM its bootstrap
+            all &= rewriter.rewrote(target);
+        }
+        if (all) {
+            return;
+        }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.getClassLoader() == null && BindRewriter.TARGETS.contains(c.getName()) && !rewriter.rewrote(c.getName())) {

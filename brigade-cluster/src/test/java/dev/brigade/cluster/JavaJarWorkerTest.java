@@ -189,6 +189,50 @@ class JavaJarWorkerTest {
         }
     }
 
+    /**
+     * The agent reads nothing of the entry in its premain (it cost every new worker 8-15 ms): a jar the JVM cannot
+     * launch fails in the JVM's launcher, and the shutdown hook turns that into the boot error, naming the cause.
+     */
+    @Test
+    void a_jar_without_main_class_or_whose_main_class_is_missing_is_a_boot_error_saying_so_on_jdk_17_and_this_jdk(@TempDir Path dir)
+            throws Exception {
+        Path none = dir.resolve("none.jar");
+        Path absent = dir.resolve("absent.jar");
+        writeJar(none, null);
+        writeJar(absent, "no.such.Main");
+        List<Path> jdks = new ArrayList<>(List.of(Path.of(ProcessHandle.current().info().command().orElseThrow())));
+        if (Files.isExecutable(JDK17)) {
+            jdks.add(JDK17);
+        }
+        for (Path java : jdks) {
+            for (Map.Entry<Path, String> c : Map.of(none, "jar " + none + " has no Main-Class in its manifest",
+                    absent, "main class no.such.Main not found on the class path " + absent).entrySet()) {
+                List<String> err = new CopyOnWriteArrayList<>();
+                ClusterSettings s = ClusterSettings.builder().entry(ProcessEntry.jar(c.getKey())).java(java).instances(1)
+                        .classDataArchive(false).shutdownHook(false).output(line -> err.add(line.text())).build();
+                try (Cluster cluster = Cluster.create(s)) {
+                    ClusterWorker w = cluster.fork().get(0);
+                    assertThat(w.exit().get(60, TimeUnit.SECONDS)).as(java + ": " + err).isEqualTo(ExitStatus.exited(ExitCodes.BOOT_ERROR));
+                    await().atMost(T).until(() -> w.state() == WorkerState.ERRORED);
+                    assertThat(err).as(java.toString()).contains("brigade: cannot start worker: " + c.getValue());
+                }
+            }
+        }
+    }
+
+    private static void writeJar(Path jar, String mainClass) throws IOException {
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (mainClass != null) {
+            m.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, mainClass);
+        }
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), m)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            out.write("no classes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.closeEntry();
+        }
+    }
+
     @Test
     void an_app_that_uses_the_worker_api_late_takes_the_agents_connection_over_with_what_arrived_before_in_order(@TempDir Path dir)
             throws Exception {

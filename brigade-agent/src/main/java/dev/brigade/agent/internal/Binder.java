@@ -30,27 +30,31 @@ public final class Binder implements BiFunction<Object, Object, Object> {
     private final Set<Integer> accepting = new java.util.TreeSet<>(); // descriptors here that are shared sockets; guarded by this
     private final Map<Object, Boolean> adoptedImpls = Collections.synchronizedMap(new WeakHashMap<>());
     private final String notifyFd;
-    private JdkAccess jdk;      // created at the first adoption; guarded by this
+    private Runnable opens;     // opens the JDK packages JdkAccess reaches, once, before it is made; guarded by this
+    private JdkAccess jdk;      // created at the first adoption, or aside ({@link #prepareAside}); guarded by this
     private Notifier notifier;  // idem
 
-    Binder(List<Entry> entries, String declared, String notifyFd) {
+    Binder(List<Entry> entries, String declared, String notifyFd, Runnable opens) {
         this.entries = List.copyOf(entries);
         this.declared = declared;
         this.notifyFd = notifyFd;
+        this.opens = opens;
     }
 
     /**
-     * Installs the binder for this JVM (the agent does, once). No transformer is registered here: the write paths'
-     * rewriter registers itself, with {@code bindRewriter} (a retransformation runs every registered transformer on
-     * the original class bytes, and NioSocketImpl has both bind and write paths), when the worker leaves.
+     * Installs the binder for this JVM (the agent does, once), before the bind rewriter is registered. No transformer
+     * is registered here: the write paths' rewriter registers itself, with {@code bindRewriter} (a retransformation
+     * runs every registered transformer on the original class bytes, and NioSocketImpl has both bind and write paths),
+     * when the worker leaves.
      */
     public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst,
-            BindRewriter bindRewriter) {
-        Binder b = new Binder(entries, declared, notifyFd);
+            BindRewriter bindRewriter, Runnable opens) {
+        Binder b = new Binder(entries, declared, notifyFd, opens);
         installed = b;
         Hooks.HOOK = b;
         CloseRewriter closing = new CloseRewriter(bindRewriter.cache(), bindRewriter);
         Hooks.LEAVE = new Departure(b, closing, inst);
+        CloseRewriter.loadTargets();
     }
 
     /** The installed binder, or null when no agent runs in this JVM. */
@@ -171,9 +175,46 @@ public final class Binder implements BiFunction<Object, Object, Object> {
 
     synchronized JdkAccess access() throws ReflectiveOperationException {
         if (jdk == null) {
+            if (opens != null) {
+                opens.run();
+                opens = null;
+            }
             jdk = new JdkAccess();
         }
         return jdk;
+    }
+
+    /**
+     * Makes what the first adoption needs (the packages opened, {@link JdkAccess}, the notifier) on a thread of its own
+     * while the app's main starts: 5-10 ms of a new worker's start that its main thread no longer waits for, unless
+     * its app binds first (it then waits for this, under the binder's lock, or does it itself). Nothing of it can fail
+     * the worker: an error here is met again, and reported, by the adoption.
+     */
+    public static void prepareAside() {
+        Binder b = installed;
+        if (b != null) {
+            Thread t = new Thread(null, new Prepare(b), "brigade-prepare", 256 * 1024);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** A class, not a lambda: a lambda's bootstrap costs a new JVM several ms. */
+    private static final class Prepare implements Runnable {
+        private final Binder binder;
+
+        Prepare(Binder binder) {
+            this.binder = binder;
+        }
+
+        @Override
+        public void run() {
+            try {
+                binder.notifier();
+            } catch (Throwable t) {
+                // the adoption meets it again and reports it
+            }
+        }
     }
 
     private synchronized Notifier notifier() throws ReflectiveOperationException {

@@ -50,6 +50,21 @@ final class CloseRewriter implements ClassFileTransformer {
     private static final String SCI = "sun/nio/ch/SocketChannelImpl";
     private static final String NIO_IMPL = "sun/nio/ch/NioSocketImpl";
 
+    /**
+     * Loads the write paths' class the bind rewriter does not load, before it is registered (the agent's premain calls
+     * this through {@link Binder#install}). Loaded later, it was parsed rather than mapped from the app's archive in the
+     * workers started from one, and its bytes as a retransformation hands them over differed from one such JVM to the
+     * next (four forms in one test run, measured): no leave could take the rewrite an earlier one kept
+     * ({@link RewriteCache}). A worker used to load it here by chance, through the cache's {@code java.nio.file} read.
+     */
+    static void loadTargets() {
+        try {
+            Class.forName(SCI.replace('/', '.'), false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the leave reports what it cannot rewrite
+        }
+    }
+
     private enum Kind { SINGLE, GATHER, BLOCKING }
 
     private static final Map<String, Map<String, Kind>> METHODS = Map.of(

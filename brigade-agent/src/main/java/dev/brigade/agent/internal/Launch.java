@@ -10,16 +10,18 @@ import java.util.jar.JarFile;
  * {@code =worker:main ... -cp CP Main}) adds to the JVM's own launch, from the agent's premain,
  * which runs on the thread that will run the app's main:
  * <ul>
- *   <li>boot errors keep brigade-cluster's protocol: a jar without {@code Main-Class}, or a main class that
- *       is not on the class path, ends the worker before it is online with exit code 78 and a line
- *       {@code brigade: cannot start worker: ...}; a main class the JVM then fails to launch (a missing
- *       dependency, no main method: the JVM prints its own error and exits with 1) is turned into the same
- *       code and line by a shutdown hook that sees the JVM's launcher on the main thread's stack;</li>
+ *   <li>boot errors keep brigade-cluster's protocol: an entry the JVM cannot launch (a jar without
+ *       {@code Main-Class}, a main class not on the class path, a missing dependency, no main method: the JVM prints
+ *       its own error and exits with 1) ends the worker with exit code 78 and a line
+ *       {@code brigade: cannot start worker: ...} naming the cause, printed by a shutdown hook that sees the JVM's
+ *       launcher on the main thread's stack;</li>
  *   <li>an exception thrown out of the app's main ends the worker with code 1 even if the app started
  *       other threads (a crash the primary sees), as brigade-cluster's launcher did.</li>
  * </ul>
- * The main class is only looked up as a resource here, never loaded: the JVM loads it itself, after
- * the manifest's {@code Launcher-Agent-Class} ran, exactly as without Brigade.
+ * A worker reads nothing of the entry here: the JVM's launcher opens the jar and loads the main class right after the
+ * premain, exactly as without Brigade, and the entry is examined only when that failed. A check made here would open
+ * the jar and search the class path twice on every start (8-15 ms of a new JVM's, measured). A standby, whose start
+ * is on no restart's path, checks it before it holds.
  */
 public final class Launch {
     static final int BOOT_ERROR = 78, UNCAUGHT = 1;
@@ -29,56 +31,83 @@ public final class Launch {
     }
 
     /**
-     * Checks the entry {@code mode} ("jar" or "main") names and installs the exit paths; returns only if the
-     * JVM can go on launching the app.
+     * Installs the exit paths of a worker whose entry is {@code mode} ("jar" or "main"). A standby checks the entry
+     * first, as its start is on no restart's path: one whose jar cannot start ends before it holds, and its primary
+     * keeps none of that version.
      */
     public static void prepare(String mode) {
-        String cp = System.getProperty("java.class.path", "");
-        String mainClass;
-        if (mode.equals("jar")) {
-            mainClass = mainClassOf(cp);
-        } else {
-            String command = System.getProperty("sun.java.command", "").trim();
-            mainClass = command.isEmpty() ? "" : command.split("\\s+", 2)[0];
-        }
-        if (mainClass == null) {
-            return; // exiting
-        }
-        if (!mainClass.isEmpty() && ClassLoader.getSystemClassLoader().getResource(mainClass.replace('.', '/') + ".class") == null) {
-            exit(BOOT_ERROR, PREFIX + "main class " + mainClass + " not found on the class path " + cp, 0);
-            return;
+        if ("1".equals(System.getenv(Standby.ENV_STANDBY))) {
+            String error = entryError(mode);
+            if (error != null) {
+                exit(BOOT_ERROR, PREFIX + error, 0);
+                return;
+            }
         }
         Thread main = Thread.currentThread();
         if (main.getUncaughtExceptionHandler() == main.getThreadGroup()) {
-            main.setUncaughtExceptionHandler(new Exits(main, mainClass, false));
+            main.setUncaughtExceptionHandler(new Exits(main, mode, false));
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(null, new Exits(main, mainClass, true), "brigade-boot-check", 256 * 1024));
+        Runtime.getRuntime().addShutdownHook(new Thread(null, new Exits(main, mode, true), "brigade-boot-check", 256 * 1024));
     }
 
-    private static String mainClassOf(String jar) {
-        try (JarFile jf = new JarFile(jar)) {
-            var manifest = jf.getManifest();
-            String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
-            if (main == null || main.isBlank()) {
-                exit(BOOT_ERROR, PREFIX + "jar " + jar + " has no Main-Class in its manifest", 0);
-                return null;
-            }
-            return main.trim();
+    /**
+     * What keeps the entry {@code mode} names from starting, found without loading the main class (the JVM loads it
+     * itself, after the manifest's {@code Launcher-Agent-Class} ran): a jar without {@code Main-Class}, a main class
+     * that is not on the class path; null if none of those.
+     */
+    private static String entryError(String mode) {
+        String cp = System.getProperty("java.class.path", "");
+        String main;
+        try {
+            main = mainClass(mode);
         } catch (IOException e) {
-            exit(BOOT_ERROR, PREFIX + "jar " + jar + " cannot be read as a jar: " + e.getMessage(), 0);
-            return null;
+            return "jar " + cp + " cannot be read as a jar: " + e.getMessage();
         }
+        if (main == null) {
+            return "jar " + cp + " has no Main-Class in its manifest";
+        }
+        if (!main.isEmpty() && ClassLoader.getSystemClassLoader().getResource(main.replace('.', '/') + ".class") == null) {
+            return "main class " + main + " not found on the class path " + cp;
+        }
+        return null;
+    }
+
+    /** Why the JVM could not launch the entry {@code mode} names, in brigade-cluster's words. */
+    static String diagnoseEntry(String mode) {
+        String error = entryError(mode);
+        if (error != null) {
+            return error;
+        }
+        try {
+            String main = mainClass(mode);
+            return main.isEmpty() ? "the JVM could not launch the app (its error is above)" : diagnose(main);
+        } catch (IOException e) {
+            return "the JVM could not launch the app (its error is above)";
+        }
+    }
+
+    /** The entry's main class: the jar's {@code Main-Class} (null if it has none), or the command's first word. */
+    private static String mainClass(String mode) throws IOException {
+        if (mode.equals("jar")) {
+            try (JarFile jf = new JarFile(System.getProperty("java.class.path", ""))) {
+                var manifest = jf.getManifest();
+                String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
+                return main == null || main.isBlank() ? null : main.trim();
+            }
+        }
+        String command = System.getProperty("sun.java.command", "").trim();
+        return command.isEmpty() ? "" : command.split("\\s+", 2)[0];
     }
 
     /** The main thread's uncaught-exception handler, and the shutdown hook that turns a failed launch into a boot error. */
     private static final class Exits implements Thread.UncaughtExceptionHandler, Runnable {
         private final Thread main;
-        private final String mainClass;
+        private final String mode;
         private final boolean hook;
 
-        Exits(Thread main, String mainClass, boolean hook) {
+        Exits(Thread main, String mode, boolean hook) {
             this.main = main;
-            this.mainClass = mainClass;
+            this.mode = mode;
             this.hook = hook;
         }
 
@@ -97,7 +126,7 @@ public final class Launch {
             }
             for (StackTraceElement frame : main.getStackTrace()) {
                 if (frame.getClassName().equals("sun.launcher.LauncherHelper")) {
-                    System.err.println(PREFIX + diagnose(mainClass));
+                    System.err.println(PREFIX + diagnoseEntry(mode));
                     System.err.flush();
                     Runtime.getRuntime().halt(BOOT_ERROR);
                 }

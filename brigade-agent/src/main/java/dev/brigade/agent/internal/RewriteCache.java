@@ -1,7 +1,6 @@
 package dev.brigade.agent.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,17 +31,17 @@ final class RewriteCache {
     private record Entry(int originalLength, long originalCrc, byte[] rewritten) {
     }
 
-    private final Path file;
+    private final String file; // a path; java.nio.file is used only to write it
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private volatile boolean changed;
 
-    private RewriteCache(Path file) {
+    private RewriteCache(String file) {
         this.file = file;
     }
 
     /** The cache in {@code path} (the variable's value; null or blank: a cache that keeps nothing). */
     static RewriteCache open(String path) {
-        RewriteCache c = new RewriteCache(path == null || path.isBlank() ? null : Path.of(path));
+        RewriteCache c = new RewriteCache(path == null || path.isBlank() ? null : path);
         if (c.file != null) {
             c.read();
         }
@@ -56,41 +55,70 @@ final class RewriteCache {
         }
     }
 
+    /**
+     * Reads the file with {@code java.io} and its own decoding: {@code java.nio.file} and {@code DataInputStream} are not
+     * yet initialised when a worker's premain reads it, and their initialisation cost 3-4 ms of every worker's start
+     * (measured). Names are ASCII, which the writer's modified UTF-8 keeps as it is; a file with other bytes in a name
+     * is ignored like a malformed one.
+     */
     private void read() {
         byte[] all;
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
-                return;
-            }
-            all = Files.readAllBytes(file);
+        java.io.File f = new java.io.File(file);
+        if (!f.isFile() || f.length() > MAX_BYTES) {
+            return;
+        }
+        try (java.io.FileInputStream in = new java.io.FileInputStream(f)) {
+            all = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException | RuntimeException e) {
             return; // rewritten again
         }
-        if (all.length < 12) {
+        if (all.length < 16 || all.length > MAX_BYTES || intAt(all, 0) != MAGIC) {
             return;
         }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all))) {
-            if (in.readInt() != MAGIC) {
+        if (longAt(all, all.length - 8) != crc.getValue()) {
+            return;
+        }
+        Map<String, Entry> read = new java.util.HashMap<>();
+        try {
+            int n = intAt(all, 4);
+            int at = 8;
+            for (int i = 0; i < n; i++) {
+                int nameLength = (all[at] & 0xff) << 8 | all[at + 1] & 0xff;
+                at += 2;
+                for (int k = at; k < at + nameLength; k++) {
+                    if (all[k] <= 0) {
+                        return; // not ASCII (or NUL, which modified UTF-8 never writes as one byte)
+                    }
+                }
+                String name = new String(all, at, nameLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+                at += nameLength;
+                int length = intAt(all, at);
+                long originalCrc = longAt(all, at + 4);
+                int size = intAt(all, at + 12);
+                at += 16;
+                if (size < 0 || at + size > all.length - 8) {
+                    return;
+                }
+                read.put(name, new Entry(length, originalCrc, java.util.Arrays.copyOfRange(all, at, at + size)));
+                at += size;
+            }
+            if (at != all.length - 8) {
                 return;
             }
-            int n = in.readInt();
-            Map<String, Entry> read = new java.util.HashMap<>();
-            for (int i = 0; i < n; i++) {
-                String name = in.readUTF();
-                int length = in.readInt();
-                long originalCrc = in.readLong();
-                byte[] rewritten = new byte[in.readInt()];
-                in.readFully(rewritten);
-                read.put(name, new Entry(length, originalCrc, rewritten));
-            }
-            if (in.readLong() == crc.getValue()) {
-                entries.putAll(read);
-            }
-        } catch (IOException | RuntimeException e) {
-            // short or malformed: rewritten again
+        } catch (IndexOutOfBoundsException e) {
+            return; // malformed: rewritten again
         }
+        entries.putAll(read);
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return (long) intAt(b, at) << 32 | intAt(b, at + 4) & 0xffffffffL;
     }
 
     /**
@@ -124,7 +152,8 @@ final class RewriteCache {
         if (file == null || !changed) {
             return;
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        Path target = Path.of(file);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bytes);
@@ -145,7 +174,7 @@ final class RewriteCache {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, bytes.toByteArray());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);

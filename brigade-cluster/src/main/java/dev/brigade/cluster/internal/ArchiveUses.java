@@ -18,12 +18,20 @@ final class ArchiveUses {
 
     private final List<Path> logs = new ArrayList<>(); // guarded by the owning Archive
 
-    /** The flag that makes a process log its verdict on {@code archive}; none when the path cannot be written in -Xlog. */
+    /**
+     * The flag that makes a process log its verdict on {@code archive}, in a file created owner-only here; none when the
+     * path cannot be written in -Xlog or the file cannot be created.
+     */
     List<String> flagFor(Path archive, int serial) {
         if (archive.toString().matches(".*[:,\\s\"].*")) {
             return List.of();
         }
         Path log = archive.resolveSibling(archive.getFileName() + ".tmp" + ProcessHandle.current().pid() + "-u" + serial + ".log");
+        try {
+            ArchiveFiles.createPrivate(log); // the JVM writes into it as it is: owner-only from its creation, not its umask's
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
         logs.add(log);
         return List.of("-Xlog:aot=info,cds=info:file=" + log + "::filecount=0");
     }

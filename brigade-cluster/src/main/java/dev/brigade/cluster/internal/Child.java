@@ -361,6 +361,17 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         killTree();
     }
 
+    /** {@link #dropUnused()}, the kill run by {@code later} (at once if it takes no more work). */
+    void dropUnused(java.util.concurrent.Executor later) {
+        stopRequested = true;
+        moveTo(WorkerState.DISCONNECTING);
+        try {
+            later.execute(this::killTree);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            killTree();
+        }
+    }
+
     /** Signals the worker (or its process group) unless it was reaped: pids are reused, soon where pid_max is small. */
     private void signalIfAlive(int signal, boolean group) {
         if (!gone && pid != 0) {

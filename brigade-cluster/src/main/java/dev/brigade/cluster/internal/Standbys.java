@@ -209,7 +209,10 @@ final class Standbys {
         if (c.gone() || !Objects.equals(c.standbyKey, archive.standbyKey())) {
             LOG.log(Level.INFO, "standby worker " + c.id + " (pid " + c.pid() + ") not used: the app's jars or its class-data"
                     + " archive changed since it started; a new process starts");
-            drop(c); // a recording one: the new version is recorded by the next standby
+            if (c.trainsArchive) {
+                archive.abandoned(c.pid()); // a recording one: the new version is recorded by the next standby
+            }
+            c.dropUnused(timer); // killed once the new process is on its way: its scan of /proc is not on the spawn's path
             return null;
         }
         synchronized (this) {

@@ -139,6 +139,13 @@ class ArchiveTest {
         assertThat(Files.readString(dir.resolve("classes.log")))
                 .as("the JVM loaded the app's class from the archive").contains(ArchiveApp.class.getName() + " source: shared objects file");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(published))).isEqualTo("rw-------");
+        try (var files = Files.list(dir.resolve("archives"))) {
+            List<Path> written = files.filter(Files::isRegularFile).toList();
+            assertThat(written).as("the JVM's verdict on the archive, in a file of ours").anyMatch(f -> f.getFileName().toString().contains(".tmp"));
+            assertThat(written).as("every file there, the JVM's logs too, is owner-only").allSatisfy(f ->
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                            .isEqualTo("rw-------"));
+        }
 
         Files.delete(jar);
         jar(dir, "app.jar", "v2"); // a new version of the app
