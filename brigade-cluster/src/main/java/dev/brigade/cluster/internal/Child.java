@@ -358,6 +358,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     void dropUnused() {
         stopRequested = true;
         moveTo(WorkerState.DISCONNECTING);
+        lowestPriority();
         killTree();
     }
 
@@ -365,10 +366,18 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     void dropUnused(java.util.concurrent.Executor later) {
         stopRequested = true;
         moveTo(WorkerState.DISCONNECTING);
+        lowestPriority();
         try {
             later.execute(this::killTree);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             killTree();
+        }
+    }
+
+    /** Its exit, which follows, takes no CPU from the processes that serve or start ({@link Spawner#lowestPriority}). */
+    private void lowestPriority() {
+        if (!gone && pid != 0) {
+            Spawner.lowestPriority(pid);
         }
     }
 

@@ -72,6 +72,10 @@ interface Libc extends Library {
 
     int kill(int pid, int signal);
 
+    int PRIO_PGRP = 1;
+
+    int setpriority(int which, int who, int prio);
+
     String strerror(int errno);
 
     // ---- listening sockets the primary binds and hands out (Listeners) ----

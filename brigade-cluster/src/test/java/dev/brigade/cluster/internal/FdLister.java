@@ -4,9 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A worker main for tests: prints "fd target" for each of its open descriptors, then exits 7. */
+/** A worker main for tests: prints "fd target" for each of its open descriptors, then exits 7; with "wait", it waits first. */
 public final class FdLister {
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("wait")) {
+            Thread.sleep(60_000); // the app's own behaviour: a process that is up until it is killed
+        }
         List<Path> fds;
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             fds = s.toList();

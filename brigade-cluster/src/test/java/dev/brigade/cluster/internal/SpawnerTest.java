@@ -72,6 +72,38 @@ class SpawnerTest {
         assertThat(Path.of("/proc/" + child.pid())).doesNotExist(); // reaped: no zombie left
     }
 
+    /** A dropped standby is killed at the lowest priority: every thread of its group, not only the one named by its pid. */
+    @Test
+    void the_lowest_priority_reaches_every_thread_of_the_childs_group() throws Exception {
+        var child = Spawner.spawn(JAVA, List.of("java", "-Xshare:auto", "-cp", CP, FdLister.class.getName(), "wait"), Map.of(), List.of());
+        var exit = Reaper.watch(child.pid(), "java");
+        OutputPump.start(child.stdoutFd(), s -> { }, "out");
+        OutputPump.start(child.stderrFd(), s -> { }, "err");
+        try {
+            Path tasks = Path.of("/proc/" + child.pid() + "/task");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                try (var t = java.nio.file.Files.list(tasks)) {
+                    return t.count() > 5; // the JVM's own threads are up
+                }
+            });
+            assertThat(Spawner.lowestPriority(child.pid())).isTrue();
+            try (var t = java.nio.file.Files.list(tasks)) {
+                assertThat(t.toList()).allSatisfy(task -> assertThat(niceOf(task)).as(task.toString()).isEqualTo(19));
+            }
+        } finally {
+            Spawner.kill(child.pid(), 9, true);
+            exit.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(Spawner.lowestPriority(child.pid())).as("a group that is gone").isFalse();
+    }
+
+    /** Field 19 of /proc/PID/task/TID/stat, after the command in parentheses. */
+    private static int niceOf(Path task) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(task.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(f[16]);
+    }
+
     @Test
     void missing_program_is_a_clear_error() {
         assertThatThrownBy(() -> Spawner.spawn("/nonexistent/java", List.of("java"), Map.of(), List.of()))
