@@ -9,8 +9,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The java agent of Brigade's worker JVMs ({@code -javaagent:brigade-agent.jar}): an unmodified
@@ -89,7 +87,7 @@ public final class BrigadeAgent {
             return;
         }
         BindRewriter rewriter = new BindRewriter(System.getenv(ListenContract.ENV_REWRITES));
-        Binder.install(entries, declared, notifyFd, inst, rewriter, new Opens(inst));
+        Binder.install(entries, declared, notifyFd, inst, rewriter);
         inst.addTransformer(rewriter, true);
         try {
             rewriter.loadTargets();
@@ -98,26 +96,6 @@ public final class BrigadeAgent {
             inst.removeTransformer(rewriter);
         }
         rewriter.saveCache();
-    }
-
-    /**
-     * Opens {@code java.base}'s two packages the adoption touches to the agent; run by {@link Binder} before its first
-     * use of them, not in the premain: the JDK's module update costs a new JVM 4-5 ms (measured). A class, not a lambda:
-     * a lambda's bootstrap costs a new JVM as much again.
-     */
-    private static final class Opens implements Runnable {
-        private final Instrumentation inst;
-
-        Opens(Instrumentation inst) {
-            this.inst = inst;
-        }
-
-        @Override
-        public void run() {
-            Module self = BrigadeAgent.class.getModule();
-            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                    Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
-        }
     }
 
     /**

@@ -30,15 +30,15 @@ public final class Binder implements BiFunction<Object, Object, Object> {
     private final Set<Integer> accepting = new java.util.TreeSet<>(); // descriptors here that are shared sockets; guarded by this
     private final Map<Object, Boolean> adoptedImpls = Collections.synchronizedMap(new WeakHashMap<>());
     private final String notifyFd;
-    private Runnable opens;     // opens the JDK packages JdkAccess reaches, once, before it is made; guarded by this
+    private final java.lang.instrument.Instrumentation inst; // opens the JDK packages JdkAccess reaches, before it is made
     private JdkAccess jdk;      // created at the first adoption, or aside ({@link #prepareAside}); guarded by this
     private Notifier notifier;  // idem
 
-    Binder(List<Entry> entries, String declared, String notifyFd, Runnable opens) {
+    Binder(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst) {
         this.entries = List.copyOf(entries);
         this.declared = declared;
         this.notifyFd = notifyFd;
-        this.opens = opens;
+        this.inst = inst;
     }
 
     /**
@@ -48,8 +48,8 @@ public final class Binder implements BiFunction<Object, Object, Object> {
      * when the worker leaves.
      */
     public static void install(List<Entry> entries, String declared, String notifyFd, java.lang.instrument.Instrumentation inst,
-            BindRewriter bindRewriter, Runnable opens) {
-        Binder b = new Binder(entries, declared, notifyFd, opens);
+            BindRewriter bindRewriter) {
+        Binder b = new Binder(entries, declared, notifyFd, inst);
         installed = b;
         Hooks.HOOK = b;
         CloseRewriter closing = new CloseRewriter(bindRewriter.cache(), bindRewriter);
@@ -175,10 +175,11 @@ public final class Binder implements BiFunction<Object, Object, Object> {
 
     synchronized JdkAccess access() throws ReflectiveOperationException {
         if (jdk == null) {
-            if (opens != null) {
-                opens.run();
-                opens = null;
-            }
+            // java.base's two packages the adoption reaches, opened to the agent here rather than in the premain: the
+            // JDK's module update costs a new JVM 4-5 ms (measured), made aside now (prepareAside)
+            Module self = Binder.class.getModule();
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                    Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
             jdk = new JdkAccess();
         }
         return jdk;

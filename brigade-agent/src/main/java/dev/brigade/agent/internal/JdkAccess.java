@@ -19,7 +19,7 @@ import java.nio.channels.ClosedChannelException;
 /**
  * The JDK internals adoption needs, through method handles (core reflection would spin a class per method and
  * field at its first use, in every worker's start: method handles called with exact types reuse the JDK's own, which
- * the worker's class-data archive holds). {@link dev.brigade.agent.BrigadeAgent} opened
+ * the worker's class-data archive holds). {@link Binder#access()} opened
  * {@code java.base/sun.nio.ch} and {@code java.base/java.net} to this module first, so no
  * {@code --add-opens} is needed. Every member used here exists, with the same signature and
  * meaning, in JDK 17 through 25 (checked with javap on both; the tests run workers on each):
@@ -77,7 +77,7 @@ final class JdkAccess {
         }
     }
 
-    /** A lookup with private access in {@code c}, whose package {@code BrigadeAgent} opened to this module. */
+    /** A lookup with private access in {@code c}, whose package {@link Binder#access()} opened to this module. */
     private static MethodHandles.Lookup lookup(Class<?> c) throws IllegalAccessException {
         return MethodHandles.privateLookupIn(c, MethodHandles.lookup());
     }

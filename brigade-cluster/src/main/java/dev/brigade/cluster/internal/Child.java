@@ -356,10 +356,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
      * was dropped for).
      */
     void dropUnused() {
-        stopRequested = true;
-        moveTo(WorkerState.DISCONNECTING);
-        lowestPriority();
-        killTree();
+        dropUnused(Runnable::run);
     }
 
     /** {@link #dropUnused()}, the kill run by {@code later} (at once if it takes no more work). */
