@@ -3,9 +3,13 @@ package dev.brigade.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +41,39 @@ class RecordingAtLeaveTest {
                     .until(() -> c.describe().contains("new processes start from it") || c.describe().contains("without"));
             assertThat(c.describe()).as("the recording written as the worker left, not cut off by the kill timeout")
                     .contains("new processes start from it");
+        }
+    }
+
+    @Test
+    void a_recorder_of_a_version_replaced_since_runs_its_apps_shutdown_hooks_and_is_stopped_before_its_jvm_writes(@TempDir Path dir)
+            throws Exception {
+        Path jar = AppJars.build("hookmark", "HookMark", Map.of(), dir);
+        List<String> out = new CopyOnWriteArrayList<>();
+        List<ClusterEvent.Exit> exits = new CopyOnWriteArrayList<>();
+        ClusterSettings s = ClusterSettings.builder().entry(ProcessEntry.jar(jar)).instances(1)
+                .listen("127.0.0.1", 0).listenTimeout(T).classDataArchive(true).archiveDir(dir.resolve("archives"))
+                .shutdownHook(false).output(line -> out.add(line.text())).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.on(e -> {
+                if (e instanceof ClusterEvent.Exit x) {
+                    exits.add(x);
+                }
+            });
+            ClusterWorker w = c.fork().get(0);
+            w.online().get(T.toSeconds(), TimeUnit.SECONDS);
+            long pid = w.pid();
+            assertThat(c.describe()).as("the first worker records the archive").contains("recording the");
+            // a new version copied in: what the worker records is of a version that will not run again
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(T).until(() -> exits.stream().anyMatch(x -> x.worker().pid() == pid)
+                    && out.contains("shutdown hook of pid " + pid + " done"));
+            ClusterEvent.Exit x = exits.stream().filter(e -> e.worker().pid() == pid).findFirst().orElseThrow();
+            assertThat(x.exitedAfterDisconnect()).isTrue();
+            assertThat(x.status().signalName()).as("stopped after its app's shutdown hook ran to its end (above), before its"
+                    + " JVM wrote the recording as it exits (it would then have exited 0)").isEqualTo(Signal.SIGKILL);
+            assertThat(c.describe()).doesNotContain("recording the AOT cache in pid " + pid)
+                    .doesNotContain("recording the AppCDS archive in pid " + pid);
         }
     }
 }

@@ -176,9 +176,10 @@ public final class Binder implements BiFunction<Object, Object, Object> {
     synchronized JdkAccess access() throws ReflectiveOperationException {
         if (jdk == null) {
             // java.base's two packages the adoption reaches, opened to the agent here rather than in the premain: the
-            // JDK's module update costs a new JVM 4-5 ms (measured), made aside now (prepareAside)
+            // JDK's module update costs a new JVM 4-5 ms (measured), made aside now (prepareAside); and the one that
+            // registers a shutdown hook after the app's (Departure#noticesEndAfterAppHooks)
             Module self = Binder.class.getModule();
-            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.access", Set.of(self)),
                     Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self)), Set.of(), Map.of());
             jdk = new JdkAccess();
         }
@@ -218,7 +219,7 @@ public final class Binder implements BiFunction<Object, Object, Object> {
         }
     }
 
-    private synchronized Notifier notifier() throws ReflectiveOperationException {
+    synchronized Notifier notifier() throws ReflectiveOperationException {
         if (notifier == null) {
             notifier = Notifier.open(notifyFd, access());
         }

@@ -82,6 +82,12 @@ final class Departure implements Function<Object, Object> {
     private static final int TCP_ESTABLISHED = 1, TCP_CLOSE_WAIT = 8;
     // No static Path: the agent installs this class as it starts, and java.nio.file need not load before a leave.
 
+    /**
+     * The JDK's last shutdown slot: after the app's hooks (slot 1, run until every one has returned) and delete-on-exit
+     * (2), before the JVM's own exit work.
+     */
+    private static final int LAST_SHUTDOWN_SLOT = 9;
+
     private final Binder binder;
     private final CloseRewriter closing;
     private final java.lang.instrument.Instrumentation inst;
@@ -91,6 +97,23 @@ final class Departure implements Function<Object, Object> {
         this.binder = binder;
         this.closing = closing;
         this.inst = inst;
+    }
+
+    /**
+     * Ends the listening notices once the app's shutdown hooks have run: the primary, reading their end, knows that
+     * what is left of this process is the JVM's own exit, and may stop it there. A process recording the class-data
+     * archive of a version replaced since writes its recording in that exit: a second or more of CPU for nothing,
+     * beside the new workers' starts. If the hook cannot be registered, the notices end as the process exits.
+     */
+    private void noticesEndAfterAppHooks() {
+        try {
+            Notifier n = binder.notifier();
+            Object jla = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
+            Class.forName("jdk.internal.access.JavaLangAccess").getMethod("registerShutdownHook", int.class, boolean.class, Runnable.class)
+                    .invoke(jla, LAST_SHUTDOWN_SLOT, false, (Runnable) n::end);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the notices end as the process exits
+        }
     }
 
     /** {@code drainMillis} (a Number) → a one-line report; never throws (a failure is reported on stderr). */
@@ -106,6 +129,7 @@ final class Departure implements Function<Object, Object> {
         }
         String report = "";
         if (stopped.compareAndSet(false, true)) {
+            noticesEndAfterAppHooks();
             try {
                 report = stopAccepting(jdk) + "; ";
             } catch (Throwable t) {

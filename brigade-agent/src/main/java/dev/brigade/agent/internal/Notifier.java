@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class Notifier {
     private final FileOutputStream out; // null: no notify descriptor; guarded by this
+    private boolean ended; // guarded by this
 
     private Notifier(FileOutputStream out) {
         this.out = out;
@@ -38,12 +39,27 @@ final class Notifier {
     }
 
     synchronized void listening(int port) {
-        if (out != null) {
+        if (out != null && !ended) {
             WorkerLink.awaitWelcome(); // a worker that listens is online: its primary must have welcomed it first
             try {
                 out.write((ListenContract.notice(port) + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 // the primary is gone or stopped reading: it will learn from the exit status
+            }
+        }
+    }
+
+    /**
+     * Closes the descriptor: the primary reads its end, which tells it that this leaving process ran its app's shutdown
+     * hooks (the JVM exits next). Called by the agent's last shutdown hook ({@link Departure}).
+     */
+    synchronized void end() {
+        if (out != null && !ended) {
+            ended = true;
+            try {
+                out.close();
+            } catch (IOException e) {
+                // the primary learns from the exit instead
             }
         }
     }

@@ -359,6 +359,22 @@ public final class Archive {
         return recorder.leaving(pid);
     }
 
+    /**
+     * The process {@code pid} is about to be asked to stop: if it records a version of the app whose jars changed since
+     * (a new version was copied in), its recording is dropped now, true; the caller stops it once its app's shutdown
+     * hooks ran, before its JVM writes it. The new version is recorded by a later process, as if this one never began.
+     */
+    public boolean dropIfReplaced(long pid) {
+        String now;
+        synchronized (this) {
+            if (!enabled) {
+                return false;
+            }
+            now = currentName();
+        }
+        return recorder.dropIfReplaced(pid, now);
+    }
+
     /** Called when the recording process exited: publish what it wrote, or count a recording cut off. */
     public void trainerExited() {
         trainerExited(false);

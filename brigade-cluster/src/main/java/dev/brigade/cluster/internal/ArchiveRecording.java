@@ -179,6 +179,25 @@ final class ArchiveRecording {
         }
     }
 
+    /** See {@link Archive#dropIfReplaced}: {@code current} is the archive's name for the jars as they are now. */
+    boolean dropIfReplaced(long pid, String current) {
+        Recording r;
+        synchronized (this) {
+            r = recording;
+            if (r == null || r.pid != pid || pid <= 0 || r.done || r.asking || r.name.equals(current)) {
+                return false;
+            }
+            r.done = true;
+            recording = null;
+        }
+        r.asked.complete(null);
+        deleteQuietly(r.target);
+        LOG.log(Level.INFO, "the process (pid " + pid + ") recording the class-data archive of " + archive.label() + " leaves after a"
+                + " new version was copied in: it is stopped once its app's shutdown hooks ran, before its JVM writes the"
+                + " recording; the new version is recorded by a later process");
+        return true;
+    }
+
     /** See {@link Archive#trainerExited(long, boolean)}; {@code pid} 0: the recording process, whichever it is. */
     void exited(long pid, boolean crashed) {
         Recording r;

@@ -70,6 +70,9 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     volatile boolean recording;               // records the class-data archive now: a longer heartbeat timeout (Watchdog)
     /** Asked before the worker is told to stop; it is told once the future completes (a recorder being asked to write). */
     volatile java.util.function.Supplier<CompletableFuture<Void>> beforeLeave = () -> CompletableFuture.completedFuture(null);
+    /** Asked as a recorder is told to stop: true if its recording is of a version replaced since, and is dropped. */
+    volatile java.util.function.BooleanSupplier dropsRecording = () -> false;
+    private volatile boolean endAfterAppHooks; // its recording was dropped: stopped once its app's shutdown hooks ran
     private volatile boolean gone;            // reaped
     /**
      * Started ahead and held before its app's main until it takes a slot (the primary clears this, then calls
@@ -371,6 +374,18 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         }
     }
 
+    /**
+     * Its agent ended the listening notices: a leaving worker's agent does so once the app's shutdown hooks ran, and
+     * any process as it exits. A recorder whose recording was dropped ({@link #dropsRecording}) is then stopped
+     * (SIGKILL) before its JVM writes it as it exits: a second or more of CPU, beside the new workers' starts, for a
+     * version that no longer runs.
+     */
+    void noticesEnded() {
+        if (endAfterAppHooks && stopRequested && !exit.isDone()) {
+            killTree();
+        }
+    }
+
     /** Its exit, which follows, takes no CPU from the processes that serve or start ({@link Spawner#lowestPriority}). */
     private void lowestPriority() {
         if (!gone && pid != 0) {
@@ -391,6 +406,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         if (exit.isDone() || !moveTo(WorkerState.DISCONNECTING)) {
             return exit;
         }
+        endAfterAppHooks = recording && dropsRecording.getAsBoolean();
         whenFreeToLeave(() -> {
             IpcChannel ch = channel;
             try {

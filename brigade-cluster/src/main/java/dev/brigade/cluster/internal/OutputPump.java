@@ -19,13 +19,21 @@ public final class OutputPump {
     private final ArrayDeque<String> tail = new ArrayDeque<>(); // guarded by itself
     private final Thread thread;
 
-    private OutputPump(int fd, Consumer<String> sink, String name) {
-        this.thread = Thread.ofPlatform().daemon().name(name).stackSize(256 * 1024).unstarted(() -> pump(fd, sink));
+    private OutputPump(int fd, Consumer<String> sink, Runnable atEnd, String name) {
+        this.thread = Thread.ofPlatform().daemon().name(name).stackSize(256 * 1024).unstarted(() -> {
+            pump(fd, sink);
+            atEnd.run();
+        });
     }
 
     /** Starts pumping {@code fd} (closed at end of stream) into {@code sink}, one call per line. */
     public static OutputPump start(int fd, Consumer<String> sink, String name) {
-        OutputPump p = new OutputPump(fd, sink, name);
+        return start(fd, sink, () -> { }, name);
+    }
+
+    /** The same, running {@code atEnd} once the stream ended (every writer closed it) and its last line was passed on. */
+    public static OutputPump start(int fd, Consumer<String> sink, Runnable atEnd, String name) {
+        OutputPump p = new OutputPump(fd, sink, atEnd, name);
         p.thread.start();
         return p;
     }

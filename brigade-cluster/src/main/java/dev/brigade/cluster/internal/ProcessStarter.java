@@ -106,6 +106,7 @@ final class ProcessStarter {
         if (child.recording) {
             long pid = sp.pid();
             child.beforeLeave = () -> archive.leaving(pid);
+            child.dropsRecording = () -> archive.dropIfReplaced(pid);
         }
         archive.spawned(archiveFlags, sp.pid(), busy -> {
             child.lastHeartbeatNanos = System.nanoTime() + (busy ? java.util.concurrent.TimeUnit.HOURS.toNanos(1) : 0);
@@ -114,7 +115,7 @@ final class ProcessStarter {
             }
         }, child.standby);
         if (notify != null) {
-            OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), "brigade-notify-" + child.id);
+            OutputPump.start(notify[0], line -> Ports.notice(child, line, listeners), child::noticesEnded, "brigade-notify-" + child.id);
         }
         return sp;
     }
