@@ -92,6 +92,7 @@ final class Departure implements Function<Object, Object> {
     private final CloseRewriter closing;
     private final java.lang.instrument.Instrumentation inst;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean endRegistered = new AtomicBoolean();
 
     Departure(Binder binder, CloseRewriter closing, java.lang.instrument.Instrumentation inst) {
         this.binder = binder;
@@ -103,9 +104,13 @@ final class Departure implements Function<Object, Object> {
      * Ends the listening notices once the app's shutdown hooks have run: the primary, reading their end, knows that
      * what is left of this process is the JVM's own exit, and may stop it there. A process recording the class-data
      * archive of a version replaced since writes its recording in that exit: a second or more of CPU for nothing,
-     * beside the new workers' starts. If the hook cannot be registered, the notices end as the process exits.
+     * beside the new workers' starts. If the hook cannot be registered, the notices end as the process exits. Once per
+     * process: by a standby as it waits ({@link #warm}), else as the worker leaves.
      */
     private void noticesEndAfterAppHooks() {
+        if (!endRegistered.compareAndSet(false, true)) {
+            return;
+        }
         try {
             Notifier n = binder.notifier();
             Object jla = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
@@ -129,7 +134,6 @@ final class Departure implements Function<Object, Object> {
         }
         String report = "";
         if (stopped.compareAndSet(false, true)) {
-            noticesEndAfterAppHooks();
             try {
                 report = stopAccepting(jdk) + "; ";
             } catch (Throwable t) {
@@ -143,6 +147,7 @@ final class Departure implements Function<Object, Object> {
                 Notifier.warn("WARNING a leaving worker cannot make its responses say Connection: close on JDK "
                         + Runtime.version() + ": " + t);
             }
+            noticesEndAfterAppHooks(); // after what the new workers wait for: its reflection is cold here (a standby's is not)
         }
         try {
             return report + drain(jdk, binder.declaredPorts(), millis);
@@ -181,6 +186,7 @@ final class Departure implements Function<Object, Object> {
         } catch (Throwable t) {
             // a warm-up: the leave itself reports what fails
         }
+        noticesEndAfterAppHooks();
     }
 
     private String stopAccepting(JdkAccess jdk) throws IOException {
