@@ -123,6 +123,38 @@ class StandbyTest {
     }
 
     @Test
+    void a_recorder_from_a_standby_runs_its_apps_shutdown_hooks_and_is_stopped_before_its_jvm_writes_a_replaced_version(
+            @TempDir Path dir) throws Exception {
+        Path jar = AppJars.build("hookmark", "HookMark", Map.of(), dir);
+        List<String> out = new CopyOnWriteArrayList<>();
+        List<ClusterEvent.Exit> exits = new CopyOnWriteArrayList<>();
+        ClusterSettings s = settings(jar).toBuilder().classDataArchive(true).archiveDir(dir.resolve("archives"))
+                .output(line -> out.add(line.text())).build();
+        try (Cluster c = Cluster.create(s)) {
+            c.on(e -> {
+                if (e instanceof ClusterEvent.Exit x) {
+                    exits.add(x);
+                }
+            });
+            c.fork();
+            int port = c.ports().get(0);
+            await().atMost(T).until(() -> answer(port), a -> a != null);
+            long recorder = readyStandby(c);
+            assertThat(args(recorder)).as("its standby records").anyMatch(StandbyTest::records);
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer(port)).as("a reload takes the recording standby").isEqualTo("pid " + recorder);
+            // a new version copied in: what it records is of a version that will not run again
+            Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+            c.reload().get(T.toSeconds(), TimeUnit.SECONDS);
+            await().atMost(T).until(() -> exits.stream().anyMatch(x -> x.worker().pid() == recorder)
+                    && out.contains("shutdown hook of pid " + recorder + " done"));
+            ClusterEvent.Exit x = exits.stream().filter(e -> e.worker().pid() == recorder).findFirst().orElseThrow();
+            assertThat(x.status().signalName()).as("stopped after its app's shutdown hook ran to its end (above), before its"
+                    + " JVM wrote the recording as it exits").isEqualTo(Signal.SIGKILL);
+        }
+    }
+
+    @Test
     void a_new_version_copied_over_the_jar_gets_a_standby_of_its_own_once_it_can_be_read(@TempDir Path dir) throws Exception {
         Path jar = AppJars.build("envserver", "EnvServer", Map.of(), dir);
         Path copy = Files.copy(jar, dir.resolve("next.jar"));

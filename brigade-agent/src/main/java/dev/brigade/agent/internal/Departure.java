@@ -92,7 +92,7 @@ final class Departure implements Function<Object, Object> {
     private final CloseRewriter closing;
     private final java.lang.instrument.Instrumentation inst;
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private final AtomicBoolean endRegistered = new AtomicBoolean();
+    private boolean endRegistered; // guarded by this
 
     Departure(Binder binder, CloseRewriter closing, java.lang.instrument.Instrumentation inst) {
         this.binder = binder;
@@ -107,8 +107,8 @@ final class Departure implements Function<Object, Object> {
      * beside the new workers' starts. If the hook cannot be registered, the notices end as the process exits. Once per
      * process: by a standby as it waits ({@link #warm}), else as the worker leaves.
      */
-    private void noticesEndAfterAppHooks() {
-        if (!endRegistered.compareAndSet(false, true)) {
+    private synchronized void noticesEndAfterAppHooks() {
+        if (endRegistered) {
             return;
         }
         try {
@@ -116,6 +116,7 @@ final class Departure implements Function<Object, Object> {
             Object jla = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
             Class.forName("jdk.internal.access.JavaLangAccess").getMethod("registerShutdownHook", int.class, boolean.class, Runnable.class)
                     .invoke(jla, LAST_SHUTDOWN_SLOT, false, (Runnable) n::end);
+            endRegistered = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             // the notices end as the process exits
         }
