@@ -386,6 +386,11 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         }
     }
 
+    /** True once its recording was dropped as it was told to stop ({@link #dropsRecording}). */
+    boolean recordingDropped() {
+        return endAfterAppHooks;
+    }
+
     /** Its exit, which follows, takes no CPU from the processes that serve or start ({@link Spawner#lowestPriority}). */
     private void lowestPriority() {
         if (!gone && pid != 0) {

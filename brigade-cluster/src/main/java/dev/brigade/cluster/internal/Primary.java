@@ -287,7 +287,7 @@ public final class Primary implements IpcServer.Registry, Child.Owner, AutoClose
             standbys.exited(child, status);
             return;
         }
-        if (child.trainsArchive) {
+        if (child.trainsArchive && !child.recordingDropped()) { // a dropped one's exit is no recording's (the next may have begun)
             archive.trainerExited(child.pid(), !child.stopRequested && !child.replaceRequested); // a crash: its recording is not used
         }
         Supervisor.Decision decision;
