@@ -32,11 +32,22 @@ class RecordingAtLeaveTest {
                 .listen("127.0.0.1", 0).listenTimeout(T).classDataArchive(true).archiveDir(dir.resolve("archives"))
                 .shutdownHook(false).killTimeout(Duration.ofMillis(300)).output(line -> { }).build();
         try (Cluster c = Cluster.create(s)) {
+            List<ClusterEvent.Exit> exits = new CopyOnWriteArrayList<>();
+            c.on(e -> {
+                if (e instanceof ClusterEvent.Exit x) {
+                    exits.add(x);
+                }
+            });
             ClusterWorker w = c.fork().get(0);
             w.online().get(T.toSeconds(), TimeUnit.SECONDS);
             assertThat(c.describe()).as("the first worker records the archive, and is not asked to write it while it serves")
                     .contains("recording the").doesNotContain("assembling");
             c.reload().get(T.toSeconds(), TimeUnit.SECONDS); // the recorder leaves; its replacement does not record
+            assertThat(exits).as("the reload returned once the recorder's app stopped, not after its JVM wrote the recording"
+                    + " (a second or more)").noneMatch(x -> x.worker().pid() == w.pid());
+            await().atMost(T).until(() -> exits.stream().anyMatch(x -> x.worker().pid() == w.pid()));
+            assertThat(exits.stream().filter(x -> x.worker().pid() == w.pid()).findFirst().orElseThrow().status().code())
+                    .as("it exited on its own once written").isZero();
             await().atMost(Duration.ofSeconds(180))
                     .until(() -> c.describe().contains("new processes start from it") || c.describe().contains("without"));
             assertThat(c.describe()).as("the recording written as the worker left, not cut off by the kill timeout")

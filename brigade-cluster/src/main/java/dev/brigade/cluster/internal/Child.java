@@ -54,6 +54,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     private final Owner owner;
     private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.STARTING);
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> appStopped = new CompletableFuture<>(); // see noticesEnded
     private final CompletableFuture<ClusterWorker> online = new CompletableFuture<>();
     private final CompletableFuture<ClusterWorker> listening = new CompletableFuture<>();
     private final List<Frame> backlog = new java.util.ArrayList<>(); // guarded by this; sent before online
@@ -381,9 +382,18 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
      * version that no longer runs.
      */
     void noticesEnded() {
+        appStopped.complete(null);
         if (endAfterAppHooks && stopRequested && !exit.isDone()) {
             killTree();
         }
+    }
+
+    /**
+     * Completes once its app stopped: its agent ended the listening notices after the app's shutdown hooks ran (what
+     * is left is the JVM's own exit), or it exited.
+     */
+    CompletableFuture<?> appStopped() {
+        return CompletableFuture.anyOf(appStopped, exit);
     }
 
     /** True once its recording was dropped as it was told to stop ({@link #dropsRecording}). */

@@ -94,16 +94,25 @@ final class Rollout {
 
 
     /**
-     * Disconnects {@code leaving} and waits until they exited, at most {@code limit}, or {@link Archive#EXIT_WRITE_MILLIS}
-     * more when one of them records the class-data archive (it writes its recording as it exits).
+     * Disconnects {@code leaving} and waits until they exited, at most {@code limit}. One that records the class-data
+     * archive writes its recording as it exits, after its app stopped: for it, until its app stopped ({@link
+     * Child#appStopped}), so that the write (a second or more) lengthens no reload; or until it exited if its agent
+     * cannot tell, {@link Archive#EXIT_WRITE_MILLIS} more at most.
      */
     static void awaitGone(List<Child> leaving, Duration limit) {
-        boolean recording = leaving.stream().anyMatch(c -> c.recording); // read before the disconnect
-        awaitAll(leaving.stream().map(Child::disconnect).toList(), limit.plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
+        boolean recording = false;
+        List<CompletableFuture<?>> gone = new ArrayList<>();
+        for (Child c : leaving) {
+            boolean records = c.recording; // read before the disconnect
+            recording |= records;
+            CompletableFuture<ExitStatus> exit = c.disconnect();
+            gone.add(records ? c.appStopped() : exit);
+        }
+        awaitAll(gone, limit.plusMillis(recording ? Archive.EXIT_WRITE_MILLIS : 0));
     }
 
     /** Waits for workers to exit, at most {@code limit} (they are killed after the kill timeout anyway). */
-    static void awaitAll(List<CompletableFuture<ExitStatus>> exits, Duration limit) {
+    static void awaitAll(List<? extends CompletableFuture<?>> exits, Duration limit) {
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
