@@ -73,7 +73,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
     volatile java.util.function.Supplier<CompletableFuture<Void>> beforeLeave = () -> CompletableFuture.completedFuture(null);
     /** Asked as a recorder is told to stop: true if its recording is of a version replaced since, and is dropped. */
     volatile java.util.function.BooleanSupplier dropsRecording = () -> false;
-    private volatile boolean endAfterAppHooks; // its recording was dropped: stopped once its app's shutdown hooks ran
+    private volatile boolean recordingDropped; // as it was told to stop: it is stopped once its app's shutdown hooks ran
     private volatile boolean gone;            // reaped
     /**
      * Started ahead and held before its app's main until it takes a slot (the primary clears this, then calls
@@ -383,7 +383,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
      */
     void noticesEnded() {
         appStopped.complete(null);
-        if (endAfterAppHooks && stopRequested && !exit.isDone()) {
+        if (recordingDropped && stopRequested && !exit.isDone()) {
             killTree();
         }
     }
@@ -398,7 +398,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
 
     /** True once its recording was dropped as it was told to stop ({@link #dropsRecording}). */
     boolean recordingDropped() {
-        return endAfterAppHooks;
+        return recordingDropped;
     }
 
     /** Its exit, which follows, takes no CPU from the processes that serve or start ({@link Spawner#lowestPriority}). */
@@ -421,7 +421,7 @@ final class Child implements ClusterWorker, IpcServer.Connectable {
         if (exit.isDone() || !moveTo(WorkerState.DISCONNECTING)) {
             return exit;
         }
-        endAfterAppHooks = recording && dropsRecording.getAsBoolean();
+        recordingDropped = recording && dropsRecording.getAsBoolean();
         whenFreeToLeave(() -> {
             IpcChannel ch = channel;
             try {
